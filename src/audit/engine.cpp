@@ -1,0 +1,124 @@
+#include "audit/engine.h"
+
+#include <fmt/format.h>
+
+#include "manifest/document.h"
+#include "manifest/paths.h"
+#include "rules/context.h"
+
+namespace ksa::audit {
+namespace {
+
+Diagnostic file_diagnostic(RuleCode rule, const AuditConfig& config, const std::string& path,
+                           std::string message, std::string hint) {
+    Diagnostic diagnostic;
+    diagnostic.rule = rule;
+    diagnostic.severity = severity_in(rule, config.phase);
+    diagnostic.path = path;
+    diagnostic.message = std::move(message);
+    diagnostic.hint = std::move(hint);
+    return diagnostic;
+}
+
+void audit_one(TreeSource& source, const Candidate& candidate, const AuditConfig& config, AuditRun& run) {
+    const auto unreadable = [&](std::string message, std::string hint) {
+        run.diagnostics.push_back(
+            file_diagnostic(RuleCode::manifest_unreadable, config, candidate.path, std::move(message), std::move(hint)));
+    };
+    if (candidate.kind != EntryKind::file) {
+        unreadable(fmt::format("manifest path is {}, expected a regular file", describe(candidate.kind)),
+                   "a koder.toml or self-hosted/koder_*.toml must be a plain file committed in the repository");
+        return;
+    }
+    auto entry = source.stat(candidate.path);
+    if (!entry) {
+        unreadable(fmt::format("could not be read: {}", entry.failure().message), "");
+        return;
+    }
+    if (entry->kind != EntryKind::file) {
+        unreadable(fmt::format("manifest path is {}, expected a regular file", describe(entry->kind)), "");
+        return;
+    }
+    if (entry->size > config.max_manifest_bytes) {
+        unreadable(fmt::format("manifest is {} bytes, over the limit of {} bytes; it was not read", entry->size,
+                               config.max_manifest_bytes),
+                   "shrink the file, or raise `audit.max_manifest_bytes` in .koder-spec-audit.toml");
+        return;
+    }
+    auto content = source.read(candidate.path);
+    if (!content) {
+        unreadable(fmt::format("could not be read: {}", content.failure().message), "");
+        return;
+    }
+    if (const auto nul = content->find('\0'); nul != std::string::npos) {
+        unreadable(fmt::format("manifest is binary (NUL byte at offset {})", nul),
+                   "a manifest must be UTF-8 text");
+        return;
+    }
+    const auto kind = manifest::classify_path(candidate.path).value_or(manifest::ManifestKind::module);
+    manifest::ParseOutcome parsed = manifest::parse_document(candidate.path, kind, std::move(*content));
+    ++run.files_checked;
+    if (!parsed.document) {
+        Diagnostic diagnostic =
+            file_diagnostic(RuleCode::toml_syntax, config, candidate.path,
+                            fmt::format("invalid TOML: {}", parsed.error.message), "");
+        diagnostic.span = parsed.error.span;
+        diagnostic.source_line = std::move(parsed.error.source_line);
+        run.diagnostics.push_back(std::move(diagnostic));
+        return;
+    }
+    rules::ModuleFacts facts;
+    if (kind == manifest::ManifestKind::module) {
+        auto fragments = source.has_fragments(parsed.document->module_dir);
+        facts.has_fragments = fragments.ok() && *fragments;
+    }
+    rules::RuleContext context(*parsed.document, config, facts, run.diagnostics);
+    rules::run_manifest_rules(context);
+}
+
+} // namespace
+
+Expected<AuditConfig> load_config(TreeSource& source, const ConfigOverrides& overrides) {
+    AuditConfig config;
+    const std::string path(config_file_name);
+    auto entry = source.stat(path);
+    if (!entry) return entry.failure();
+    if (entry->kind == EntryKind::file) {
+        if (entry->size > 64 * 1024) return Failure{fmt::format("{} is larger than 64 KiB", path)};
+        auto text = source.read(path);
+        if (!text) return text.failure();
+        auto parsed = parse_config(*text, path);
+        if (!parsed) return parsed.failure();
+        config = *parsed;
+    } else if (entry->kind != EntryKind::missing) {
+        return Failure{fmt::format("{} is {}, expected a file", path, describe(entry->kind))};
+    }
+    apply_overrides(config, overrides);
+    return config;
+}
+
+AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config) {
+    AuditRun run;
+    for (const Candidate& candidate : candidates) audit_one(source, candidate, config, run);
+    sort_diagnostics(run.diagnostics);
+    return run;
+}
+
+Expected<std::vector<Candidate>> module_candidates(TreeSource& source, const std::string& module_dir) {
+    std::vector<Candidate> result;
+    const std::string manifest_path = manifest::module_manifest_path(module_dir);
+    auto entry = source.stat(manifest_path);
+    if (!entry) return entry.failure();
+    if (entry->kind != EntryKind::missing) result.push_back({manifest_path, entry->kind});
+    const std::string fragments_dir = module_dir.empty() ? std::string(manifest::fragment_dir_name)
+                                                         : module_dir + "/" + std::string(manifest::fragment_dir_name);
+    auto fragments = source.list_manifests(fragments_dir);
+    if (!fragments) return fragments.failure();
+    for (Candidate& candidate : *fragments)
+        if (manifest::classify_path(candidate.path) == manifest::ManifestKind::fragment &&
+            manifest::module_dir(candidate.path, manifest::ManifestKind::fragment) == module_dir)
+            result.push_back(std::move(candidate));
+    return result;
+}
+
+} // namespace ksa::audit

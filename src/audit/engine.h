@@ -1,0 +1,29 @@
+// The audit of manifests from one source: read each candidate safely, parse, run the rules.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/audit_config.h"
+#include "diag/diagnostic.h"
+#include "source/tree_source.h"
+
+namespace ksa::audit {
+
+struct AuditRun {
+    Diagnostics diagnostics;
+    std::size_t files_checked = 0;
+};
+
+// Reads the configuration committed at the root of `source` (defaults when absent), then
+// applies the command line's overrides.
+Expected<AuditConfig> load_config(TreeSource& source, const ConfigOverrides& overrides);
+
+// Validates every candidate. Anything that cannot be read becomes a diagnostic (KSA015), so a
+// hook fails closed instead of passing what it could not see.
+AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config);
+
+// The candidates of a module folder: its koder.toml and its self-hosted/koder_*.toml fragments.
+Expected<std::vector<Candidate>> module_candidates(TreeSource& source, const std::string& module_dir);
+
+} // namespace ksa::audit

@@ -1,0 +1,112 @@
+#include "cli/app.h"
+
+#include <exception>
+#include <filesystem>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+
+#ifndef KSA_VERSION
+#define KSA_VERSION "0.0.0"
+#endif
+
+namespace ksa::cli {
+namespace {
+
+void add_output_options(CLI::App& command, CommonOptions& options) {
+    const std::map<std::string, report::Format> formats{
+        {"text", report::Format::text}, {"json", report::Format::json}, {"sarif", report::Format::sarif}};
+    command.add_option("--format", options.output.format, "Output format: text, json or sarif")
+        ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+    const std::map<std::string, ColorWhen> colors{
+        {"auto", ColorWhen::automatic}, {"always", ColorWhen::always}, {"never", ColorWhen::never}};
+    command.add_option("--color", options.output.color, "Colour: auto (on a terminal), always or never")
+        ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+}
+
+void add_config_options(CLI::App& command, CommonOptions& options) {
+    command.add_option("--phase", options.phase, "Rollout phase: 4 (advisory) or 5 (strict); overrides the file")
+        ->check(CLI::IsMember({4, 5}));
+    command.add_option("--max-manifest-bytes", options.max_manifest_bytes,
+                       "Largest manifest read, in bytes; larger ones are reported unread")
+        ->check(CLI::PositiveNumber);
+}
+
+void add_source_options(CLI::App& command, CommonOptions& options) {
+    auto* cached = command.add_flag("--cached", options.source.cached, "Read the staged content (the index)");
+    command.add_option("--rev", options.source.revision, "Read the tree of a commit, tag or tree (e.g. HEAD~2)")
+        ->excludes(cached);
+}
+
+int dispatch(int argc, char** argv) {
+    CLI::App app{"koder-spec-audit: keeps koder.toml self-hosting declarations honest", "koder-spec-audit"};
+    app.set_version_flag("--version", std::string("koder-spec-audit ") + KSA_VERSION);
+    app.require_subcommand(1);
+    CommonOptions options;
+    app.add_option("-C", options.directory, "Run as if started in this folder")->check(CLI::ExistingDirectory);
+
+    CLI::App* self_hosted = app.add_subcommand("self-hosted", "The [self_hosted] blocks of modules");
+    bool self_hosted_validate = false;
+    std::vector<std::string> modules;
+    self_hosted->add_flag("--validate", self_hosted_validate, "Validate the modules' manifests and fragments")
+        ->required();
+    self_hosted->add_option("MODULE", modules, "Module folders (default: every module)");
+    add_source_options(*self_hosted, options);
+    add_config_options(*self_hosted, options);
+    add_output_options(*self_hosted, options);
+
+    CLI::App* koder_toml = app.add_subcommand("koder-toml", "koder.toml files by path");
+    bool koder_toml_validate = false;
+    std::vector<std::string> paths;
+    koder_toml->add_flag("--validate", koder_toml_validate, "Validate the manifests at or under the paths")
+        ->required();
+    koder_toml->add_option("PATH", paths, "Files or folders (default: the whole tree)");
+    add_source_options(*koder_toml, options);
+    add_config_options(*koder_toml, options);
+    add_output_options(*koder_toml, options);
+
+    CLI::App* hook = app.add_subcommand("hook", "Entry points for git hooks");
+    hook->require_subcommand(1);
+    CLI::App* pre_commit = hook->add_subcommand("pre-commit", "Check the staged manifests that differ from HEAD");
+    add_config_options(*pre_commit, options);
+    add_output_options(*pre_commit, options);
+
+    CLI::App* rules = app.add_subcommand("rules", "List the rule codes and their severity per phase");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        const int code = app.exit(error);
+        return code == 0 ? exit_clean : exit_cannot_run;
+    }
+
+    std::error_code error;
+    std::filesystem::current_path(options.directory, error);
+    if (error) {
+        fmt::print(stderr, "koder-spec-audit: error: cannot enter {}: {}\n", options.directory, error.message());
+        return exit_cannot_run;
+    }
+    if (self_hosted->parsed()) return validate_command(options, Selection::modules, modules);
+    if (koder_toml->parsed()) return validate_command(options, Selection::paths, paths);
+    if (pre_commit->parsed()) return pre_commit_command(options);
+    if (rules->parsed()) return rules_command(options);
+    return exit_cannot_run;
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+    // The one catch at the top: anything unexpected is "could not run", never a pass.
+    try {
+        return dispatch(argc, argv);
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "koder-spec-audit: internal error: {}\n", error.what());
+    } catch (...) {
+        fmt::print(stderr, "koder-spec-audit: internal error\n");
+    }
+    return exit_cannot_run;
+}
+
+} // namespace ksa::cli

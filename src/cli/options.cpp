@@ -1,0 +1,90 @@
+#include "cli/options.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cli/app.h"
+#include "git/repository.h"
+#include "source/worktree_source.h"
+
+namespace fs = std::filesystem;
+
+namespace ksa::cli {
+namespace {
+
+std::string relative_prefix(const fs::path& root) {
+    std::error_code error;
+    const fs::path cwd = fs::weakly_canonical(fs::current_path(error), error);
+    const fs::path base = fs::weakly_canonical(root, error);
+    const fs::path relative = cwd.lexically_relative(base);
+    if (relative.empty() || relative == "." || relative.begin()->string() == "..") return {};
+    return relative.generic_string();
+}
+
+} // namespace
+
+Expected<OpenedSource> open_source(const CommonOptions& options) {
+    OpenedSource opened;
+    auto repository = git::Repository::open_from_environment(".");
+    const bool needs_git = options.source.cached || !options.source.revision.empty();
+    if (!repository) {
+        if (needs_git) return repository.failure();
+        // Outside any repository the working tree is simply the current folder.
+        opened.source = std::make_unique<WorktreeSource>(fs::current_path());
+        return opened;
+    }
+    const std::string workdir = repository->workdir();
+    if (!options.source.revision.empty()) {
+        auto source = repository->revision_source(options.source.revision);
+        if (!source) return source.failure();
+        opened.source = std::move(*source);
+    } else if (options.source.cached) {
+        auto source = repository->index_source();
+        if (!source) return source.failure();
+        opened.source = std::move(*source);
+    } else {
+        if (workdir.empty()) return Failure{"a bare repository has no working tree: use --rev REV"};
+        opened.source = std::make_unique<WorktreeSource>(fs::path(workdir));
+    }
+    if (!workdir.empty()) opened.prefix = relative_prefix(workdir);
+    return opened;
+}
+
+Expected<std::string> to_repository_path(const std::string& prefix, const std::string& user_path) {
+    if (!user_path.empty() && user_path.front() == '/')
+        return Failure{fmt::format("'{}' is absolute: give a path inside the repository", user_path)};
+    const fs::path joined = (fs::path(prefix) / fs::path(user_path)).lexically_normal();
+    std::string normal = joined.generic_string();
+    if (normal == "." ) normal.clear();
+    while (!normal.empty() && normal.back() == '/') normal.pop_back();
+    if (normal == ".." || normal.starts_with("../"))
+        return Failure{fmt::format("'{}' is outside the repository", user_path)};
+    return normal;
+}
+
+ConfigOverrides overrides_from(const CommonOptions& options) {
+    ConfigOverrides overrides;
+    if (options.phase) overrides.phase = parse_phase(*options.phase);
+    overrides.max_manifest_bytes = options.max_manifest_bytes;
+    return overrides;
+}
+
+bool use_color(ColorWhen when, std::FILE* stream) {
+    const char* no_color = std::getenv("NO_COLOR");
+    if (no_color != nullptr && *no_color != '\0') return false;
+    if (when == ColorWhen::never) return false;
+    if (when == ColorWhen::always) return true;
+    return isatty(fileno(stream)) != 0;
+}
+
+int emit_report(const OutputOptions& output, const report::ReportInput& input, std::FILE* stream) {
+    const std::string rendered = report::render(output.format, input, use_color(output.color, stream));
+    std::fwrite(rendered.data(), 1, rendered.size(), stream);
+    std::fflush(stream);
+    return has_errors(input.diagnostics) ? exit_violations : exit_clean;
+}
+
+} // namespace ksa::cli

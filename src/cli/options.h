@@ -1,0 +1,57 @@
+// Options shared by the commands, and the helpers that turn them into sources and output.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/audit_config.h"
+#include "report/report.h"
+#include "source/tree_source.h"
+#include "support/expected.h"
+
+namespace ksa::cli {
+
+enum class ColorWhen { automatic, always, never };
+
+struct OutputOptions {
+    report::Format format = report::Format::text;
+    ColorWhen color = ColorWhen::automatic;
+};
+
+struct SourceOptions {
+    bool cached = false;
+    std::string revision;  // empty: the working tree (or the index when `cached`)
+};
+
+struct CommonOptions {
+    std::string directory = ".";  // -C
+    OutputOptions output;
+    SourceOptions source;
+    std::optional<int> phase;
+    std::optional<std::uint64_t> max_manifest_bytes;
+};
+
+// A source to read from plus how to turn user-given paths into repository paths.
+struct OpenedSource {
+    std::unique_ptr<TreeSource> source;
+    std::string prefix;  // the current folder relative to the root ("" at the root)
+};
+
+Expected<OpenedSource> open_source(const CommonOptions& options);
+
+// Turns a user path (relative to the current folder) into a repository path; fails for
+// paths that leave the repository.
+Expected<std::string> to_repository_path(const std::string& prefix, const std::string& user_path);
+
+ConfigOverrides overrides_from(const CommonOptions& options);
+
+// Colour only on a terminal and never when NO_COLOR is set.
+bool use_color(ColorWhen when, std::FILE* stream);
+
+// Writes the report to `stream` and returns the exit code its diagnostics call for.
+int emit_report(const OutputOptions& output, const report::ReportInput& input, std::FILE* stream);
+
+} // namespace ksa::cli

@@ -1,0 +1,61 @@
+#include <set>
+
+#include <fmt/format.h>
+
+#include "audit/engine.h"
+#include "cli/app.h"
+#include "cli/commands.h"
+#include "git/repository.h"
+#include "manifest/paths.h"
+#include "support/text.h"
+
+namespace ksa::cli {
+namespace {
+
+int cannot_run(const std::string& message) {
+    fmt::print(stderr, "koder-spec-audit pre-commit: error: {}\n", text::escape_for_terminal(message));
+    return exit_cannot_run;
+}
+
+} // namespace
+
+int pre_commit_command(const CommonOptions& options) {
+    auto repository = git::Repository::open_from_environment(".");
+    if (!repository) return cannot_run(repository.failure().message);
+    auto changes = repository->staged_manifest_changes();
+    if (!changes) return cannot_run(changes.failure().message);
+    if (changes->empty()) return exit_clean;  // nothing the audit governs is staged: no blob read
+
+    auto index = repository->index_source();
+    if (!index) return cannot_run(index.failure().message);
+    TreeSource& source = **index;
+    auto config = audit::load_config(source, overrides_from(options));
+    if (!config) return cannot_run(config.failure().message);
+
+    std::set<std::string> paths;
+    for (const git::ChangedPath& change : *changes) {
+        if (change.status != git::ChangeStatus::deleted) {
+            paths.insert(change.path);
+            continue;
+        }
+        // A deleted fragment may leave its module without the [self_hosted] block it needs.
+        const auto kind = manifest::classify_path(change.path);
+        if (kind == manifest::ManifestKind::fragment)
+            paths.insert(manifest::module_manifest_path(manifest::module_dir(change.path, *kind)));
+    }
+    std::vector<Candidate> candidates;
+    for (const std::string& path : paths) {
+        auto entry = source.stat(path);
+        if (!entry) return cannot_run(entry.failure().message);
+        if (entry->kind != EntryKind::missing) candidates.push_back({path, entry->kind});
+    }
+    const audit::AuditRun run = audit::audit_candidates(source, candidates, *config);
+    const report::ReportInput input{"staged changes", config->phase, run.files_checked, run.diagnostics};
+    const int code = emit_report(options.output, input, stderr);
+    if (code == exit_violations)
+        fmt::print(stderr, "koder-spec-audit: commit rejected; fix the staged manifests (or bypass with "
+                           "`git commit --no-verify`)\n");
+    return code;
+}
+
+} // namespace ksa::cli

@@ -1,0 +1,59 @@
+#include "config/audit_config.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace ksa {
+namespace {
+
+Failure failure_at(std::string_view path, const toml::source_region& where, std::string_view message) {
+    return Failure{fmt::format("{}:{}:{}: {}", path, where.begin.line, where.begin.column, message)};
+}
+
+} // namespace
+
+std::optional<Phase> parse_phase(std::int64_t number) {
+    if (number == 4) return Phase::advisory;
+    if (number == 5) return Phase::strict;
+    return std::nullopt;
+}
+
+Expected<AuditConfig> parse_config(std::string_view text, std::string_view path) {
+    AuditConfig config;
+    toml::table root;
+    try {
+        root = toml::parse(text, path);
+    } catch (const toml::parse_error& error) {
+        return failure_at(path, error.source(), fmt::format("invalid TOML: {}", error.description()));
+    }
+    for (const auto& [key, node] : root) {
+        if (key.str() != "audit")
+            return failure_at(path, key.source(), fmt::format("unknown table or key `{}` (expected [audit])", key.str()));
+    }
+    const toml::table* audit = root["audit"].as_table();
+    if (audit == nullptr) return config;
+    for (const auto& [key, node] : *audit) {
+        if (key.str() == "phase") {
+            const auto* number = node.as_integer();
+            const auto phase = number != nullptr ? parse_phase(number->get()) : std::nullopt;
+            if (!phase) return failure_at(path, node.source(), "`audit.phase` must be the integer 4 or 5");
+            config.phase = *phase;
+        } else if (key.str() == "max_manifest_bytes") {
+            const auto* number = node.as_integer();
+            if (number == nullptr || number->get() <= 0)
+                return failure_at(path, node.source(), "`audit.max_manifest_bytes` must be a positive integer");
+            config.max_manifest_bytes = static_cast<std::uint64_t>(number->get());
+        } else {
+            return failure_at(path, key.source(),
+                              fmt::format("unknown key `audit.{}` (known: phase, max_manifest_bytes)", key.str()));
+        }
+    }
+    return config;
+}
+
+void apply_overrides(AuditConfig& config, const ConfigOverrides& overrides) {
+    if (overrides.phase) config.phase = *overrides.phase;
+    if (overrides.max_manifest_bytes) config.max_manifest_bytes = *overrides.max_manifest_bytes;
+}
+
+} // namespace ksa

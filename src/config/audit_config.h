@@ -1,0 +1,35 @@
+// The audit's configuration: committed at the repository root, overridable on the command line.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "diag/rule.h"
+#include "support/expected.h"
+
+namespace ksa {
+
+inline constexpr std::string_view config_file_name = ".koder-spec-audit.toml";
+
+struct AuditConfig {
+    Phase phase = Phase::advisory;
+    std::uint64_t max_manifest_bytes = 1024 * 1024;
+};
+
+// Settings given on the command line; they win over the file.
+struct ConfigOverrides {
+    std::optional<Phase> phase;
+    std::optional<std::uint64_t> max_manifest_bytes;
+};
+
+// Parses the configuration file's text. A malformed file is a Failure naming path:line:col,
+// because an audit that silently falls back to defaults could pass what it should reject.
+Expected<AuditConfig> parse_config(std::string_view text, std::string_view path);
+
+void apply_overrides(AuditConfig& config, const ConfigOverrides& overrides);
+
+std::optional<Phase> parse_phase(std::int64_t number);
+
+} // namespace ksa

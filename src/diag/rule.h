@@ -1,0 +1,50 @@
+// The catalogue of rules: stable codes, names, and severity per rollout phase.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace ksa {
+
+// Codes are stable: never renumber, only append. Documented in docs/rules.md.
+enum class RuleCode {
+    toml_syntax = 1,
+    category_invalid = 2,
+    category_missing = 3,
+    self_hosted_field = 4,
+    status_invalid = 5,
+    gate_in_both_lists = 6,
+    gate_unknown = 7,
+    gate_duplicate = 8,
+    official_with_pending_gate = 9,
+    self_hosted_missing = 10,
+    // 11 anti-drift, 12 registry hand-edited, 13 registry stale: reserved for later rules.
+    no_alternative_declaration = 14,
+    manifest_unreadable = 15,
+    fragment_shape = 16,
+    unknown_key = 17,
+};
+
+enum class Phase { advisory = 4, strict = 5 };
+
+enum class Severity;
+
+struct RuleInfo {
+    RuleCode code;
+    std::string_view name;     // kebab-case, e.g. "gate-unknown"
+    std::string_view summary;  // one sentence, for SARIF and --list-rules
+    Severity phase4;
+    Severity phase5;
+};
+
+std::span<const RuleInfo> all_rules();
+const RuleInfo& rule_info(RuleCode code);
+std::optional<RuleCode> parse_rule_id(std::string_view id);  // "KSA007" or "gate-unknown"
+
+// "KSA007"
+std::string rule_id(RuleCode code);
+
+Severity severity_in(RuleCode code, Phase phase);
+
+} // namespace ksa

@@ -1,0 +1,46 @@
+// The one home of libgit2 in the project: owning handles, the error type, initialisation.
+// Only files in src/git/ include this header or call git_* functions.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include <git2.h>
+
+#include "support/expected.h"
+
+namespace ksa::git {
+
+template <auto Free>
+struct Deleter {
+    template <typename T>
+    void operator()(T* handle) const noexcept {
+        Free(handle);
+    }
+};
+
+using RepositoryPtr = std::unique_ptr<git_repository, Deleter<&git_repository_free>>;
+using IndexPtr = std::unique_ptr<git_index, Deleter<&git_index_free>>;
+using ObjectPtr = std::unique_ptr<git_object, Deleter<&git_object_free>>;
+using TreePtr = std::unique_ptr<git_tree, Deleter<&git_tree_free>>;
+using TreeEntryPtr = std::unique_ptr<git_tree_entry, Deleter<&git_tree_entry_free>>;
+using BlobPtr = std::unique_ptr<git_blob, Deleter<&git_blob_free>>;
+using CommitPtr = std::unique_ptr<git_commit, Deleter<&git_commit_free>>;
+using DiffPtr = std::unique_ptr<git_diff, Deleter<&git_diff_free>>;
+using OdbPtr = std::unique_ptr<git_odb, Deleter<&git_odb_free>>;
+using ReferencePtr = std::unique_ptr<git_reference, Deleter<&git_reference_free>>;
+
+// Initialises libgit2 once per process (and shuts it down at exit).
+void ensure_initialized();
+
+// A Failure carrying libgit2's last error message: "<what>: <libgit2 message>".
+Failure last_error(std::string_view what);
+
+// Runs a libgit2 call returning an int; on failure returns the Failure to propagate.
+inline std::optional<Failure> check(int code, std::string_view what) {
+    if (code < 0) return last_error(what);
+    return std::nullopt;
+}
+
+} // namespace ksa::git

@@ -1,0 +1,32 @@
+// The gate grammar: GATE[:CASE][ = REF], where GATE is a base gate or capability:NAME.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ksa::manifest {
+
+inline constexpr std::array<std::string_view, 4> base_gates{"feature_parity", "performance", "stability",
+                                                             "production_proven"};
+inline constexpr std::string_view capability_gate = "capability";
+
+struct GateEntry {
+    std::string gate;       // "feature_parity" or "capability:tls"
+    std::string case_name;  // "" when the gate applies to every case
+    std::string ref;        // text after " = ", "" when absent
+
+    // The identity used for duplicate and overlap checks: the entry without its REF.
+    [[nodiscard]] std::string key() const { return case_name.empty() ? gate : gate + ":" + case_name; }
+};
+
+struct GateParse {
+    std::optional<GateEntry> entry;  // set when the entry is well-formed
+    std::string problem;             // why it is not, otherwise
+    std::string suggestion;          // did-you-mean for the gate name, may be empty
+};
+
+GateParse parse_gate(std::string_view raw);
+
+} // namespace ksa::manifest

@@ -1,0 +1,91 @@
+#include <fmt/format.h>
+
+#include "report/report.h"
+#include "support/text.h"
+
+namespace ksa::report {
+namespace {
+
+struct Palette {
+    std::string_view bold, red, yellow, cyan, reset;
+};
+
+constexpr Palette colored{"\x1b[1m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[1;36m", "\x1b[0m"};
+constexpr Palette plain{"", "", "", "", ""};
+
+// Number of code points in `s` (the marker counts columns the way toml++ does).
+std::size_t code_points(std::string_view s) {
+    std::size_t count = 0;
+    for (char c : s)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+    return count;
+}
+
+// The byte offset of the 1-based code-point column `column` in `line`.
+std::size_t byte_offset(std::string_view line, int column) {
+    std::size_t offset = 0;
+    for (int current = 1; current < column && offset < line.size(); ++current) {
+        ++offset;
+        while (offset < line.size() && (static_cast<unsigned char>(line[offset]) & 0xC0) == 0x80) ++offset;
+    }
+    return offset;
+}
+
+void render_excerpt(std::string& out, const Diagnostic& d, const Palette& p) {
+    if (d.span.line <= 0 || d.source_line.empty()) return;
+    const std::string number = std::to_string(d.span.line);
+    const std::string gutter(number.size(), ' ');
+    const std::string_view line = d.source_line;
+    const std::size_t start = byte_offset(line, d.span.column);
+    const std::size_t end = d.span.end_column > d.span.column ? byte_offset(line, d.span.end_column) : start + 1;
+    // Escaping can widen characters, so the marker is measured on the escaped text.
+    const std::string before = text::escape_for_terminal(line.substr(0, start));
+    const std::string marked = text::escape_for_terminal(line.substr(start, end > start ? end - start : 1));
+    const std::size_t width = std::max<std::size_t>(1, code_points(marked));
+    out += fmt::format(" {}{} |{} {}\n", p.cyan, number, p.reset, text::escape_for_terminal(line));
+    out += fmt::format(" {}{} |{} {}{}^{}{}\n", p.cyan, gutter, p.reset, std::string(code_points(before), ' '),
+                       d.severity == Severity::error ? p.red : p.yellow, std::string(width - 1, '~'), p.reset);
+}
+
+} // namespace
+
+std::string render_text(const ReportInput& input, bool color) {
+    const Palette& p = color ? colored : plain;
+    std::string out;
+    std::size_t errors = 0;
+    std::size_t warnings = 0;
+    for (const Diagnostic& d : input.diagnostics) {
+        (d.severity == Severity::error ? errors : warnings) += 1;
+        if (!d.context.empty()) out += fmt::format("{}{}{}\n", p.bold, text::escape_for_terminal(d.context), p.reset);
+        std::string location = text::escape_for_terminal(d.path);
+        if (d.span.line > 0) location += fmt::format(":{}:{}", d.span.line, d.span.column);
+        out += fmt::format("{}{}:{} {}{}[{}]{}: {}{}{}\n", p.bold, location, p.reset,
+                           d.severity == Severity::error ? p.red : p.yellow, to_string(d.severity),
+                           rule_id(d.rule), p.reset, p.bold, text::escape_for_terminal(d.message), p.reset);
+        render_excerpt(out, d, p);
+        if (!d.hint.empty()) out += fmt::format("  {}help:{} {}\n", p.cyan, p.reset, text::escape_for_terminal(d.hint));
+    }
+    const int phase = static_cast<int>(input.phase);
+    const std::size_t checked = input.files_checked;
+    const std::string_view files = checked == 1 ? "manifest" : "manifests";
+    if (errors == 0 && warnings == 0) {
+        out += fmt::format("koder-spec-audit: {} {} checked in the {}, no problems (phase {})\n", checked, files,
+                           text::escape_for_terminal(input.source), phase);
+    } else {
+        out += fmt::format("koder-spec-audit: {} error{}, {} warning{} in {} {} checked in the {} (phase {})\n",
+                           errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", checked, files,
+                           text::escape_for_terminal(input.source), phase);
+    }
+    return out;
+}
+
+std::string render(Format format, const ReportInput& input, bool color) {
+    switch (format) {
+        case Format::json: return render_json(input);
+        case Format::sarif: return render_sarif(input);
+        case Format::text: break;
+    }
+    return render_text(input, color);
+}
+
+} // namespace ksa::report

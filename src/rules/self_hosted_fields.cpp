@@ -1,0 +1,163 @@
+// KSA004 self-hosted-field (shape of the block) and KSA017 unknown-key.
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "manifest/model.h"
+#include "rules/context.h"
+#include "rules/suggest.h"
+#include "support/text.h"
+
+namespace ksa::rules {
+namespace {
+
+constexpr std::array<std::string_view, 8> known_keys{"replaces",      "status",        "cases",
+                                                     "gates_passed",  "gates_pending", "benchmark_ref",
+                                                     "production_ref", "skipped"};
+
+// The unknown key that looks like a misspelling of `wanted`, for a better "missing" hint.
+std::string misspelling_of(const toml::table& table, std::string_view wanted) {
+    for (const auto& [key, node] : table) {
+        const std::string_view name = key.str();
+        if (std::find(known_keys.begin(), known_keys.end(), name) != known_keys.end()) continue;
+        const std::array<std::string_view, 1> candidates{wanted};
+        if (text::closest_match(name, candidates)) return std::string(name);
+    }
+    return {};
+}
+
+class FieldChecker {
+public:
+    FieldChecker(RuleContext& context, const toml::table& table) : context_(context), table_(table) {}
+
+    // Reports a missing required key at the block's header.
+    bool require(std::string_view key, std::string_view example) {
+        if (table_.contains(key)) return true;
+        std::string hint = fmt::format("add `{} = {}` to the [self_hosted] block", key, example);
+        if (const std::string typo = misspelling_of(table_, key); !typo.empty())
+            hint = fmt::format("`{}` looks like a misspelling of `{}`: rename it", typo, key);
+        context_.report(RuleCode::self_hosted_field, manifest::span_of(table_),
+                        fmt::format("[self_hosted] is missing required `{}`", key), std::move(hint));
+        return false;
+    }
+
+    void string_value(std::string_view key, bool required) {
+        const toml::node* node = table_.get(key);
+        if (node == nullptr) {
+            if (required) require(key, "\"...\"");
+            return;
+        }
+        if (!node->is_string()) {
+            wrong_type(key, *node, "a string");
+            return;
+        }
+        if (node->as_string()->get().empty())
+            context_.report(RuleCode::self_hosted_field, manifest::span_of(*node),
+                            fmt::format("`{}` is empty", key), "give it a value or remove the key");
+    }
+
+    // An array of non-empty strings; `non_empty` also rejects `[]`.
+    void string_array(std::string_view key, bool required, bool non_empty, std::string_view example) {
+        const toml::node* node = table_.get(key);
+        if (node == nullptr) {
+            if (required) require(key, example);
+            return;
+        }
+        const toml::array* array = node->as_array();
+        if (array == nullptr) {
+            wrong_type(key, *node, "an array of strings");
+            return;
+        }
+        if (non_empty && array->empty()) {
+            context_.report(RuleCode::self_hosted_field, manifest::span_of(*node),
+                            fmt::format("`{}` is empty", key),
+                            fmt::format("list at least one entry, e.g. `{} = {}`", key, example));
+            return;
+        }
+        for (const toml::node& item : *array) {
+            if (!item.is_string()) {
+                context_.report(RuleCode::self_hosted_field, manifest::span_of(item),
+                                fmt::format("`{}` holds {}, expected only strings", key, manifest::type_name(item)),
+                                "quote the entry");
+            } else if (text::trim(item.as_string()->get()).empty()) {
+                context_.report(RuleCode::self_hosted_field, manifest::span_of(item),
+                                fmt::format("`{}` holds an empty string", key), "remove the empty entry");
+            }
+        }
+    }
+
+    void skipped_pairs() {
+        const toml::node* node = table_.get("skipped");
+        if (node == nullptr) return;
+        const toml::array* array = node->as_array();
+        if (array == nullptr) {
+            wrong_type("skipped", *node, "an array of tables ([[self_hosted.skipped]])");
+            return;
+        }
+        for (const toml::node& item : *array) {
+            const toml::table* entry = item.as_table();
+            if (entry == nullptr) {
+                context_.report(RuleCode::self_hosted_field, manifest::span_of(item),
+                                fmt::format("`skipped` holds {}, expected tables", manifest::type_name(item)),
+                                "write each skipped pair as a [[self_hosted.skipped]] table");
+                continue;
+            }
+            for (std::string_view key : {std::string_view("external"), std::string_view("rationale")}) {
+                const toml::node* field = entry->get(key);
+                if (field == nullptr || !field->is_string() || field->as_string()->get().empty())
+                    context_.report(RuleCode::self_hosted_field,
+                                    manifest::span_of(field != nullptr ? *field : item),
+                                    fmt::format("a skipped pair needs a non-empty string `{}`", key),
+                                    "skipped pairs carry `external`, `rationale` and optionally `ticket`");
+            }
+            if (const toml::node* ticket = entry->get("ticket"); ticket != nullptr && !ticket->is_string())
+                wrong_type("skipped.ticket", *ticket, "a string");
+        }
+    }
+
+    void unknown_keys() {
+        for (const auto& [key, node] : table_) {
+            if (std::find(known_keys.begin(), known_keys.end(), key.str()) != known_keys.end()) continue;
+            context_.report(RuleCode::unknown_key, manifest::span_of(key),
+                            fmt::format("unknown key `{}` in [self_hosted]", key.str()),
+                            did_you_mean(key.str(), known_keys));
+        }
+    }
+
+private:
+    void wrong_type(std::string_view key, const toml::node& node, std::string_view expected) {
+        context_.report(RuleCode::self_hosted_field, manifest::span_of(node),
+                        fmt::format("`{}` must be {}, found {}", key, expected, manifest::type_name(node)));
+    }
+
+    RuleContext& context_;
+    const toml::table& table_;
+};
+
+} // namespace
+
+void check_self_hosted_fields(RuleContext& context) {
+    const manifest::Document& document = context.document();
+    const toml::node* node = document.root.get(manifest::self_hosted_key);
+    if (node == nullptr) return;
+    const toml::table* table = node->as_table();
+    if (table == nullptr) {
+        context.report(RuleCode::self_hosted_field, manifest::span_of(*node),
+                       fmt::format("`self_hosted` must be a table, found {}", manifest::type_name(*node)),
+                       "write it as a [self_hosted] table with replaces, status, gates_passed and gates_pending");
+        return;
+    }
+    FieldChecker checker(context, *table);
+    checker.string_array("replaces", true, true, "[\"nginx\"]");
+    checker.string_value("status", true);
+    checker.string_array("gates_passed", true, false, "[]");
+    checker.string_array("gates_pending", true, false, "[]");
+    checker.string_array("cases", false, true, "[\"hot_path\"]");
+    checker.string_value("benchmark_ref", false);
+    checker.string_array("production_ref", false, false, "[\"engines/kodec\"]");
+    checker.skipped_pairs();
+    checker.unknown_keys();
+}
+
+} // namespace ksa::rules

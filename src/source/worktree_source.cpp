@@ -1,0 +1,93 @@
+#include "source/worktree_source.h"
+
+#include <algorithm>
+#include <fstream>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "manifest/paths.h"
+
+namespace fs = std::filesystem;
+
+namespace ksa {
+namespace {
+
+EntryKind kind_of(const fs::file_status& status) {
+    switch (status.type()) {
+        case fs::file_type::not_found: return EntryKind::missing;
+        case fs::file_type::regular: return EntryKind::file;
+        case fs::file_type::directory: return EntryKind::directory;
+        case fs::file_type::symlink: return EntryKind::symlink;
+        default: return EntryKind::other;
+    }
+}
+
+} // namespace
+
+fs::path WorktreeSource::full_path(const std::string& path) const {
+    return path.empty() ? root_ : root_ / fs::path(path);
+}
+
+Expected<std::vector<Candidate>> WorktreeSource::list_manifests(const std::string& prefix) {
+    std::vector<Candidate> found;
+    const fs::path start = full_path(prefix);
+    std::error_code error;
+    const fs::file_status start_status = fs::symlink_status(start, error);
+    if (start_status.type() == fs::file_type::not_found) return found;
+    if (start_status.type() != fs::file_type::directory) {
+        if (manifest::classify_path(prefix)) found.push_back({prefix, kind_of(start_status)});
+        return found;
+    }
+    // Directory symlinks are not followed, so the walk never leaves the root.
+    fs::recursive_directory_iterator it(start, fs::directory_options::none, error);
+    if (error) return Failure{fmt::format("cannot read {}: {}", start.string(), error.message())};
+    for (; it != fs::recursive_directory_iterator(); it.increment(error)) {
+        if (error) return Failure{fmt::format("cannot read {}: {}", it->path().string(), error.message())};
+        const fs::path& entry = it->path();
+        if (entry.filename() == ".git") {
+            it.disable_recursion_pending();
+            continue;
+        }
+        std::string relative = entry.lexically_relative(root_).generic_string();
+        if (!manifest::classify_path(relative)) continue;
+        const EntryKind kind = kind_of(it->symlink_status(error));
+        if (kind == EntryKind::directory) it.disable_recursion_pending();
+        found.push_back({std::move(relative), kind});
+    }
+    std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
+    return found;
+}
+
+Expected<Entry> WorktreeSource::stat(const std::string& path) {
+    std::error_code error;
+    const fs::path full = full_path(path);
+    const fs::file_status status = fs::symlink_status(full, error);
+    Entry entry{kind_of(status), 0};
+    if (entry.kind == EntryKind::file) {
+        entry.size = fs::file_size(full, error);
+        if (error) return Failure{fmt::format("cannot read {}: {}", path, error.message())};
+    }
+    return entry;
+}
+
+Expected<std::string> WorktreeSource::read(const std::string& path) {
+    std::ifstream in(full_path(path), std::ios::binary);
+    if (!in) return Failure{fmt::format("cannot open {}", path)};
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) return Failure{fmt::format("cannot read {}", path)};
+    return content;
+}
+
+Expected<bool> WorktreeSource::has_fragments(const std::string& module_dir) {
+    const fs::path dir = full_path(module_dir) / manifest::fragment_dir_name;
+    std::error_code error;
+    if (fs::symlink_status(dir, error).type() != fs::file_type::directory) return false;
+    for (const fs::directory_entry& entry : fs::directory_iterator(dir, error)) {
+        const std::string relative = entry.path().lexically_relative(root_).generic_string();
+        if (manifest::classify_path(relative) == manifest::ManifestKind::fragment) return true;
+    }
+    return false;
+}
+
+} // namespace ksa

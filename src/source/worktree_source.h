@@ -1,0 +1,26 @@
+// Manifests read from the files on disk under a root folder, never following symlinks.
+#pragma once
+
+#include <filesystem>
+
+#include "source/tree_source.h"
+
+namespace ksa {
+
+class WorktreeSource final : public TreeSource {
+public:
+    explicit WorktreeSource(std::filesystem::path root) : root_(std::move(root)) {}
+
+    [[nodiscard]] std::string description() const override { return "working tree"; }
+    Expected<std::vector<Candidate>> list_manifests(const std::string& prefix) override;
+    Expected<Entry> stat(const std::string& path) override;
+    Expected<std::string> read(const std::string& path) override;
+    Expected<bool> has_fragments(const std::string& module_dir) override;
+
+private:
+    [[nodiscard]] std::filesystem::path full_path(const std::string& path) const;
+
+    std::filesystem::path root_;
+};
+
+} // namespace ksa

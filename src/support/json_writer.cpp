@@ -1,0 +1,112 @@
+#include "support/json_writer.h"
+
+#include <fmt/format.h>
+
+#include "support/text.h"
+
+namespace ksa {
+namespace {
+
+void append_quoted(std::string& out, std::string_view raw) {
+    const std::string text = text::to_valid_utf8(raw);
+    out += '"';
+    for (char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20 || c == 0x7F) out += fmt::format("\\u{:04x}", c);
+                else out += ch;
+        }
+    }
+    out += '"';
+}
+
+} // namespace
+
+void JsonWriter::newline() {
+    out_ += '\n';
+    out_.append(has_items_.size() * 2, ' ');
+}
+
+void JsonWriter::before_value() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (!has_items_.empty()) {
+        if (has_items_.back()) out_ += ',';
+        has_items_.back() = true;
+        newline();
+    }
+}
+
+JsonWriter& JsonWriter::begin_object() {
+    before_value();
+    out_ += '{';
+    has_items_.push_back(false);
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+    const bool had_items = has_items_.back();
+    has_items_.pop_back();
+    if (had_items) newline();
+    out_ += '}';
+    if (has_items_.empty()) out_ += '\n';
+    return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+    before_value();
+    out_ += '[';
+    has_items_.push_back(false);
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+    const bool had_items = has_items_.back();
+    has_items_.pop_back();
+    if (had_items) newline();
+    out_ += ']';
+    if (has_items_.empty()) out_ += '\n';
+    return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+    before_value();
+    append_quoted(out_, name);
+    out_ += ": ";
+    after_key_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view text) {
+    before_value();
+    append_quoted(out_, text);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::int64_t number) {
+    before_value();
+    out_ += std::to_string(number);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(bool flag) {
+    before_value();
+    out_ += flag ? "true" : "false";
+    return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+    before_value();
+    out_ += "null";
+    return *this;
+}
+
+} // namespace ksa

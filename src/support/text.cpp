@@ -1,0 +1,136 @@
+#include "support/text.h"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace ksa::text {
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char lead = byte(i);
+    if (lead < 0x80) return 1;
+    std::size_t length = 0;
+    char32_t code = 0;
+    if ((lead & 0xE0) == 0xC0) { length = 2; code = lead & 0x1Fu; }
+    else if ((lead & 0xF0) == 0xE0) { length = 3; code = lead & 0x0Fu; }
+    else if ((lead & 0xF8) == 0xF0) { length = 4; code = lead & 0x07u; }
+    else return 0;
+    if (i + length > s.size()) return 0;
+    for (std::size_t k = 1; k < length; ++k) {
+        if ((byte(i + k) & 0xC0) != 0x80) return 0;
+        code = (code << 6) | (byte(i + k) & 0x3Fu);
+    }
+    // Reject overlong forms, surrogates and values past U+10FFFF.
+    static constexpr char32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < minimum[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
+    return length;
+}
+
+void append_hex_escape(std::string& out, unsigned char c) { out += fmt::format("\\x{:02x}", c); }
+
+} // namespace
+
+std::string escape_for_terminal(std::string_view raw) {
+    std::string out;
+    out.reserve(raw.size());
+    for (std::size_t i = 0; i < raw.size();) {
+        const auto c = static_cast<unsigned char>(raw[i]);
+        if (c == '\n') { out += "\\n"; ++i; continue; }
+        if (c == '\t') { out += "\\t"; ++i; continue; }
+        if (c == '\r') { out += "\\r"; ++i; continue; }
+        if (c < 0x20 || c == 0x7F) { append_hex_escape(out, c); ++i; continue; }
+        const std::size_t length = utf8_sequence_length(raw, i);
+        if (length == 0) { append_hex_escape(out, c); ++i; continue; }
+        // C1 controls (U+0080..U+009F) act as escape introducers on some terminals.
+        if (length == 2 && c == 0xC2 && static_cast<unsigned char>(raw[i + 1]) < 0xA0) {
+            out += fmt::format("\\u{{{:04x}}}", static_cast<unsigned char>(raw[i + 1]));
+            i += 2;
+            continue;
+        }
+        out.append(raw.substr(i, length));
+        i += length;
+    }
+    return out;
+}
+
+bool is_valid_utf8(std::string_view raw) {
+    for (std::size_t i = 0; i < raw.size();) {
+        const std::size_t length = utf8_sequence_length(raw, i);
+        if (length == 0) return false;
+        i += length;
+    }
+    return true;
+}
+
+std::string to_valid_utf8(std::string_view raw) {
+    std::string out;
+    out.reserve(raw.size());
+    for (std::size_t i = 0; i < raw.size();) {
+        const std::size_t length = utf8_sequence_length(raw, i);
+        if (length == 0) {
+            append_hex_escape(out, static_cast<unsigned char>(raw[i]));
+            ++i;
+        } else {
+            out.append(raw.substr(i, length));
+            i += length;
+        }
+    }
+    return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    const std::size_t rows = a.size() + 1;
+    const std::size_t cols = b.size() + 1;
+    std::vector<std::size_t> d(rows * cols);
+    const auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * cols + j]; };
+    for (std::size_t i = 0; i < rows; ++i) at(i, 0) = i;
+    for (std::size_t j = 0; j < cols; ++j) at(0, j) = j;
+    for (std::size_t i = 1; i < rows; ++i) {
+        for (std::size_t j = 1; j < cols; ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
+        }
+    }
+    return at(rows - 1, cols - 1);
+}
+
+std::optional<std::string> closest_match(std::string_view word,
+                                         std::span<const std::string_view> candidates) {
+    // Compare case-insensitively and without separators: "Feature-Parity" ~ "feature_parity".
+    const auto fold = [](std::string_view s) {
+        std::string folded;
+        for (char c : s)
+            if (c != '_' && c != '-' && c != ' ')
+                folded += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return folded;
+    };
+    const std::string folded_word = fold(word);
+    std::optional<std::string> best;
+    std::size_t best_distance = 0;
+    for (std::string_view candidate : candidates) {
+        const std::size_t distance = edit_distance(folded_word, fold(candidate));
+        // Allow roughly one edit per three characters, at least one, at most four.
+        const std::size_t allowed = std::clamp<std::size_t>(candidate.size() / 3, 1, 4);
+        if (distance <= allowed && (!best || distance < best_distance)) {
+            best = std::string(candidate);
+            best_distance = distance;
+        }
+    }
+    return best;
+}
+
+std::string_view trim(std::string_view s) {
+    const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+} // namespace ksa::text

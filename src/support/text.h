@@ -1,0 +1,29 @@
+// Text helpers shared by every layer: safe echoing, UTF-8 checks, fuzzy matching.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace ksa::text {
+
+// Escapes control characters, escape sequences and invalid UTF-8 so the result can be
+// printed to a terminal without side effects ("\x1b", "\n", "\xff").
+std::string escape_for_terminal(std::string_view raw);
+
+bool is_valid_utf8(std::string_view raw);
+
+// Replaces invalid UTF-8 bytes with "\xNN" so the result is valid UTF-8 (for JSON/SARIF).
+std::string to_valid_utf8(std::string_view raw);
+
+// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate nearest to `word` when it is close enough to be a plausible typo.
+std::optional<std::string> closest_match(std::string_view word,
+                                         std::span<const std::string_view> candidates);
+
+std::string_view trim(std::string_view s);
+
+} // namespace ksa::text
