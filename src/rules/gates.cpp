@@ -31,8 +31,8 @@ GateIndex index_list(RuleContext& context, const std::vector<manifest::LocatedGa
         const std::string key = gate.entry.key();
         if (auto earlier = seen.find(key); earlier != seen.end()) {
             context.report(RuleCode::gate_duplicate, gate.span,
-                           fmt::format("gate `{}` is listed twice in `{}` (first at line {})", key, list_name,
-                                       earlier->second->span.line),
+                           fmt::format("gate `{}` is listed twice in `{}` (first at {}:{})", key, list_name,
+                                       earlier->second->span.line, earlier->second->span.column),
                            "remove the repeated entry");
             continue;
         }

@@ -20,10 +20,17 @@ void check_official_pending(RuleContext& context) {
         if (!gate.well_formed) continue;  // KSA007 reports it
         const std::string& case_name = gate.entry.case_name;
         if (!case_name.empty() && !is_official_case(case_name)) continue;
-        const std::string scope = case_name.empty() ? std::string("applies to every case")
-                                                    : fmt::format("applies to official case `{}`", case_name);
-        context.report(RuleCode::official_with_pending_gate, gate.span,
-                       fmt::format("`status = \"official\"` but pending gate `{}` {}", gate.entry.key(), scope),
+        std::string message;
+        if (case_name.empty())
+            message = fmt::format("`status = \"official\"` but gate `{}`, which applies to every case, is pending",
+                                  gate.entry.key());
+        else if (!block->cases)
+            message = fmt::format("`status = \"official\"` covers every case (no `cases` given) but gate `{}` is pending",
+                                  gate.entry.key());
+        else
+            message = fmt::format("`status = \"official\"` but gate `{}` of official case `{}` is pending",
+                                  gate.entry.key(), case_name);
+        context.report(RuleCode::official_with_pending_gate, gate.span, std::move(message),
                        "close the gate (move it to gates_passed with evidence), narrow `cases`, or use "
                        "`status = \"stable\"` until it closes");
     }

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The main job on the example monorepo: validate all of it, then show the pre-commit hook
+# accepting a clean commit and rejecting a bad one, in a scratch copy under a temp folder.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+tool=${KODER_SPEC_AUDIT:-$(command -v koder-spec-audit || echo "$here/../build/src/koder-spec-audit")}
+[ -x "$tool" ] || { echo "demo: koder-spec-audit not found; run install/setup.sh first" >&2; exit 2; }
+export KODER_SPEC_AUDIT=$tool
+
+show() { printf '\n$ %s\n' "$*"; }
+
+echo "1. Validate every koder.toml and fragment of examples/monorepo (17 active pairs):"
+show koder-spec-audit -C examples/monorepo self-hosted --validate
+"$tool" -C "$here/monorepo" self-hosted --validate
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cp -R "$here/monorepo" "$scratch/monorepo"
+cd "$scratch/monorepo"
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export GIT_AUTHOR_NAME=Demo GIT_AUTHOR_EMAIL=demo@example.invalid
+export GIT_COMMITTER_NAME=Demo GIT_COMMITTER_EMAIL=demo@example.invalid
+git init -q -b main .
+ln -s "$here/../hooks/pre-commit" .git/hooks/pre-commit
+
+printf '\n2. A scratch copy as a git repository with the pre-commit hook installed; first commit:\n'
+show git add -A '&&' git commit -m "Import the monorepo"
+git add -A
+git commit -q -m "Import the monorepo"
+git log --oneline
+
+printf '\n3. Someone marks kodec official while its HEVC/AV1/VP9 gates are pending, with a typo:\n'
+sed -i 's/^status = "stable"/status = "oficial"/' engines/kodec/koder.toml
+show git commit -am "kodec goes official"
+set +e
+git commit -q -am "kodec goes official"
+status=$?
+set -e
+if [ "$status" -eq 0 ]; then
+    echo "demo: the hook accepted a bad commit" >&2
+    exit 1
+fi
+echo "(git commit exited $status: the commit was rejected)"
+
+printf '\n4. With the typo fixed and `cases` dropped, kodec claims official for every codec while HEVC/AV1/VP9 gates are pending:\n'
+sed -i 's/^status = "oficial"/status = "official"/; /^cases = /d' engines/kodec/koder.toml
+show git commit -am "kodec goes official"
+set +e
+git commit -q -am "kodec goes official"
+status=$?
+set -e
+[ "$status" -ne 0 ] || { echo "demo: the hook accepted a bad commit" >&2; exit 1; }
+echo "(git commit exited $status: rejected again)"
+
+printf '\n5. Back to the committed declaration, a version bump goes through:\n'
+git checkout -q -- engines/kodec/koder.toml
+sed -i 's/^version = "\(.*\)"/version = "\1-demo"/' engines/kodec/koder.toml
+show git commit -am "kodec: bump version"
+git commit -q -am "kodec: bump version"
+git log --oneline
+echo
+echo "Demo finished: one clean import, two rejected commits, one accepted change."

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Sets up koder-spec-audit on Debian 12: installs the build dependencies with apt, builds,
+# then installs the tool, runs the demo, or runs every test.
+#
+#   install/setup.sh             dependencies, build, install into --prefix
+#   install/setup.sh --demo      the above, then the demo on examples/monorepo
+#   install/setup.sh --test      dependencies (with test tools), build with -Werror, all tests
+#
+# Options: --prefix DIR (default /usr/local as root, else ~/.local), --build-dir DIR
+# (default build/), --no-deps (skip apt).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+mode=install
+prefix=""
+build_dir="$root/build"
+install_deps=1
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --demo) mode=demo ;;
+        --test) mode=test ;;
+        --prefix) prefix=$2; shift ;;
+        --prefix=*) prefix=${1#--prefix=} ;;
+        --build-dir) build_dir=$2; shift ;;
+        --build-dir=*) build_dir=${1#--build-dir=} ;;
+        --no-deps) install_deps=0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "setup.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+if [ -z "$prefix" ]; then
+    if [ "$(id -u)" -eq 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
+fi
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# Build dependencies, all from Debian 12's archive.
+packages=(git cmake g++ ninja-build pkg-config libgit2-dev libtomlplusplus-dev libcli11-dev libfmt-dev catch2)
+# Tests also drive the real pre-commit framework and check JSON with python3.
+[ "$mode" = test ] && packages+=(pre-commit python3)
+
+install_packages() {
+    local missing=()
+    for package in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+            missing+=("$package")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        echo "all ${#packages[@]} packages already installed"
+        return
+    fi
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { echo "setup.sh: need root or sudo to install: ${missing[*]}" >&2; exit 2; }
+        sudo=sudo
+    fi
+    echo "installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+if [ "$install_deps" -eq 1 ]; then
+    step "Installing build dependencies (apt)"
+    install_packages
+fi
+
+werror=OFF
+[ "$mode" = test ] && werror=ON
+
+step "Configuring and building in $build_dir"
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+if [ -f "$build_dir/CMakeCache.txt" ] && ! grep -q "CMAKE_GENERATOR:INTERNAL=${generator[1]:-Unix Makefiles}" "$build_dir/CMakeCache.txt"; then
+    rm -rf "$build_dir"  # a cache made by another generator cannot be reused
+fi
+cmake -S "$root" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKSA_WERROR="$werror" >/dev/null
+cmake --build "$build_dir" --parallel "$(nproc)"
+
+case "$mode" in
+    test)
+        step "Running every test"
+        (cd "$build_dir" && ctest --output-on-failure --parallel "$(nproc)")
+        ;;
+    install|demo)
+        step "Installing into $prefix"
+        cmake --install "$build_dir" --prefix "$prefix" >/dev/null
+        echo "installed $prefix/bin/koder-spec-audit and $prefix/share/koder-spec-audit/hooks/pre-commit"
+        case ":$PATH:" in *":$prefix/bin:"*) ;; *) echo "note: add $prefix/bin to PATH to run it by name" ;; esac
+        if [ "$mode" = demo ]; then
+            step "Demo on examples/monorepo"
+            KODER_SPEC_AUDIT="$prefix/bin/koder-spec-audit" "$root/examples/demo.sh"
+        fi
+        ;;
+esac
