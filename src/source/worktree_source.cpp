@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -29,8 +30,20 @@ fs::path WorktreeSource::full_path(const std::string& path) const {
     return path.empty() ? root_ : root_ / fs::path(path);
 }
 
+bool WorktreeSource::crosses_symlink(const std::string& path) const {
+    fs::path current = root_;
+    const fs::path relative(path);
+    for (auto it = relative.begin(); it != relative.end() && std::next(it) != relative.end(); ++it) {
+        current /= *it;
+        std::error_code error;
+        if (fs::symlink_status(current, error).type() == fs::file_type::symlink) return true;
+    }
+    return false;
+}
+
 Expected<std::vector<Candidate>> WorktreeSource::list_manifests(const std::string& prefix) {
     std::vector<Candidate> found;
+    if (crosses_symlink(prefix)) return found;
     const fs::path start = full_path(prefix);
     std::error_code error;
     const fs::file_status start_status = fs::symlink_status(start, error);
@@ -61,6 +74,7 @@ Expected<std::vector<Candidate>> WorktreeSource::list_manifests(const std::strin
 
 Expected<Entry> WorktreeSource::stat(const std::string& path) {
     std::error_code error;
+    if (crosses_symlink(path)) return Entry{EntryKind::symlink, 0};
     const fs::path full = full_path(path);
     const fs::file_status status = fs::symlink_status(full, error);
     Entry entry{kind_of(status), 0};
@@ -72,6 +86,7 @@ Expected<Entry> WorktreeSource::stat(const std::string& path) {
 }
 
 Expected<std::string> WorktreeSource::read(const std::string& path) {
+    if (crosses_symlink(path)) return Failure{fmt::format("{} lies behind a symbolic link", path)};
     std::ifstream in(full_path(path), std::ios::binary);
     if (!in) return Failure{fmt::format("cannot open {}", path)};
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -82,6 +97,7 @@ Expected<std::string> WorktreeSource::read(const std::string& path) {
 Expected<bool> WorktreeSource::has_fragments(const std::string& module_dir) {
     const fs::path dir = full_path(module_dir) / manifest::fragment_dir_name;
     std::error_code error;
+    if (!module_dir.empty() && crosses_symlink(module_dir + "/x")) return false;
     if (fs::symlink_status(dir, error).type() != fs::file_type::directory) return false;
     for (const fs::directory_entry& entry : fs::directory_iterator(dir, error)) {
         const std::string relative = entry.path().lexically_relative(root_).generic_string();

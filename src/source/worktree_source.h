@@ -19,6 +19,8 @@ public:
 
 private:
     [[nodiscard]] std::filesystem::path full_path(const std::string& path) const;
+    // True when a folder on the way to `path` is a symlink: what lies past it is outside the tree.
+    [[nodiscard]] bool crosses_symlink(const std::string& path) const;
 
     std::filesystem::path root_;
 };
