@@ -22,18 +22,16 @@ int cannot_run(const std::string& message) {
 int pre_commit_command(const CommonOptions& options) {
     auto repository = git::Repository::open_from_environment(".");
     if (!repository) return cannot_run(repository.failure().message);
-    auto changes = repository->staged_manifest_changes();
-    if (!changes) return cannot_run(changes.failure().message);
-    if (changes->empty()) return exit_clean;  // nothing the audit governs is staged: no blob read
+    auto staged = repository->staged_manifest_changes();
+    if (!staged) return cannot_run(staged.failure().message);
+    if (staged->changes.empty()) return exit_clean;  // nothing the audit governs is staged: no blob read
 
-    auto index = repository->index_source();
-    if (!index) return cannot_run(index.failure().message);
-    TreeSource& source = **index;
+    TreeSource& source = *staged->index;
     auto config = audit::load_config(source, overrides_from(options));
     if (!config) return cannot_run(config.failure().message);
 
     std::set<std::string> paths;
-    for (const git::ChangedPath& change : *changes) {
+    for (const git::ChangedPath& change : staged->changes) {
         if (change.status != git::ChangeStatus::deleted) {
             paths.insert(change.path);
             continue;

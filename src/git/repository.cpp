@@ -1,11 +1,17 @@
 #include "git/repository.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "config/audit_config.h"
 #include "git/handles.h"
+#include "git/index_file.h"
 #include "git/sources.h"
 #include "manifest/paths.h"
 
@@ -13,6 +19,7 @@ namespace ksa::git {
 
 struct Repository::State {
     RepositoryPtr repository;
+    std::string index_file;  // GIT_INDEX_FILE at open time, "" when unset
 };
 
 Repository::Repository(std::shared_ptr<State> state) : state_(std::move(state)) {}
@@ -22,11 +29,19 @@ Repository::~Repository() = default;
 
 Expected<Repository> Repository::open_from_environment(const std::string& start_dir) {
     ensure_initialized();
+    auto state = std::make_shared<State>();
+    // libgit2 loads the whole index at open when GIT_INDEX_FILE is set (git sets it for
+    // hooks); the audit reads the index itself, so hide the variable while opening.
+    if (const char* index_file = std::getenv("GIT_INDEX_FILE"); index_file != nullptr && *index_file != '\0') {
+        state->index_file = index_file;
+        ::unsetenv("GIT_INDEX_FILE");
+    }
     git_repository* raw = nullptr;
-    if (git_repository_open_ext(&raw, start_dir.c_str(), GIT_REPOSITORY_OPEN_FROM_ENV, nullptr) < 0)
+    const int status = git_repository_open_ext(&raw, start_dir.c_str(), GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
+    if (!state->index_file.empty()) ::setenv("GIT_INDEX_FILE", state->index_file.c_str(), 1);
+    if (status < 0)
         return Failure{fmt::format("not a git repository (or any parent up to the root): {}",
                                    last_error("open").message)};
-    auto state = std::make_shared<State>();
     state->repository.reset(raw);
     return Repository(std::move(state));
 }
@@ -36,13 +51,82 @@ std::string Repository::workdir() const {
     return dir != nullptr ? std::string(dir) : std::string();
 }
 
+namespace {
+
+// The index keeps manifests and the configuration file: all the audit reads from it.
+bool audit_relevant(std::string_view path) {
+    return path == config_file_name || manifest::classify_path(path).has_value();
+}
+
+bool same_id(const ObjectId& a, const git_oid& b) { return std::memcmp(a.data(), b.id, a.size()) == 0; }
+
+struct HeadEntry {
+    git_oid id;
+    std::uint32_t mode;
+};
+
+// Walks HEAD's tree looking for manifests, skipping every folder whose tree the index's
+// cache-tree proves unchanged; so the cost follows the staged change, not the repository.
+class HeadWalker {
+public:
+    HeadWalker(git_repository* repository, const IndexSnapshot& index) : repository_(repository), index_(index) {}
+
+    // `node` is the folder's cache-tree node, when the index has one for it.
+    std::optional<Failure> walk(const git_tree* tree, const std::string& folder, std::optional<std::uint32_t> node) {
+        if (node && index_.cache_tree[*node].valid && same_id(index_.cache_tree[*node].id, *git_tree_id(tree))) {
+            unchanged_folders.insert(folder);
+            return std::nullopt;
+        }
+        const std::size_t count = git_tree_entrycount(tree);
+        for (std::size_t i = 0; i < count; ++i) {
+            const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
+            const char* name = git_tree_entry_name(entry);
+            std::string path = folder.empty() ? std::string(name) : folder + "/" + name;
+            if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
+                git_tree* raw = nullptr;
+                if (git_tree_lookup(&raw, repository_, git_tree_entry_id(entry)) < 0)
+                    return last_error(fmt::format("cannot read HEAD's folder {}", path));
+                TreePtr subtree(raw);
+                const auto child = node ? index_.cache_tree_child(*node, name) : std::nullopt;
+                if (auto problem = walk(subtree.get(), path, child)) return problem;
+            } else if (manifest::classify_path(path)) {
+                manifests.emplace(std::move(path), HeadEntry{*git_tree_entry_id(entry),
+                                                             static_cast<std::uint32_t>(git_tree_entry_filemode(entry))});
+            }
+        }
+        return std::nullopt;
+    }
+
+    // True when a folder holding `path` was proven unchanged.
+    [[nodiscard]] bool is_unchanged(std::string_view path) const {
+        if (unchanged_folders.empty()) return false;
+        for (std::string_view folder = manifest::parent_dir(path);; folder = manifest::parent_dir(folder)) {
+            if (unchanged_folders.count(std::string(folder)) != 0) return true;
+            if (folder.empty()) return false;
+        }
+    }
+
+    std::map<std::string, HeadEntry> manifests;
+    std::set<std::string> unchanged_folders;
+
+private:
+    git_repository* repository_;
+    const IndexSnapshot& index_;
+};
+
+} // namespace
+
+std::string Repository::index_path() const {
+    // Hooks run with GIT_INDEX_FILE set when git commits from a temporary index.
+    if (!state_->index_file.empty()) return state_->index_file;
+    return std::string(git_repository_path(state_->repository.get())) + "index";
+}
+
 Expected<std::unique_ptr<TreeSource>> Repository::index_source() {
-    git_index* raw = nullptr;
-    if (git_repository_index(&raw, state_->repository.get()) < 0) return last_error("cannot read the index");
-    IndexPtr index(raw);
-    // Shared ownership keeps the repository alive as long as the source.
+    auto snapshot = read_index_file(index_path(), audit_relevant);
+    if (!snapshot) return snapshot.failure();
     std::shared_ptr<git_repository> repository(state_, state_->repository.get());
-    return std::unique_ptr<TreeSource>(std::make_unique<IndexSource>(std::move(repository), std::move(index)));
+    return std::unique_ptr<TreeSource>(std::make_unique<IndexSource>(std::move(repository), std::move(*snapshot)));
 }
 
 Expected<std::unique_ptr<TreeSource>> Repository::revision_source(const std::string& revision) {
@@ -61,51 +145,49 @@ Expected<std::unique_ptr<TreeSource>> Repository::revision_source(const std::str
         std::move(repository), std::move(tree), fmt::format("revision {} ({})", revision, short_id)));
 }
 
-Expected<std::vector<ChangedPath>> Repository::staged_manifest_changes() {
+Expected<Repository::StagedChanges> Repository::staged_manifest_changes() {
     git_repository* repository = state_->repository.get();
-    git_index* raw_index = nullptr;
-    if (git_repository_index(&raw_index, repository) < 0) return last_error("cannot read the index");
-    IndexPtr index(raw_index);
+    auto snapshot = read_index_file(index_path(), audit_relevant);
+    if (!snapshot) return snapshot.failure();
 
-    // An unborn HEAD (first commit) diffs against nothing: every staged file is added.
+    // An unborn HEAD (first commit) compares with nothing: every staged file is added.
     TreePtr head_tree;
     git_object* head = nullptr;
     const int head_status = git_revparse_single(&head, repository, "HEAD^{tree}");
     if (head_status == 0) {
         head_tree.reset(reinterpret_cast<git_tree*>(head));
-    } else if (head_status != GIT_ENOTFOUND && git_repository_head_unborn(repository) != 1) {
+    } else if (git_repository_head_unborn(repository) != 1) {
         return last_error("cannot read HEAD");
     }
 
-    git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-    options.flags = GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_SKIP_BINARY_CHECK;
-    git_diff* raw_diff = nullptr;
-    if (git_diff_tree_to_index(&raw_diff, repository, head_tree.get(), index.get(), &options) < 0)
-        return last_error("cannot compare the index with HEAD");
-    DiffPtr diff(raw_diff);
+    HeadWalker walker(repository, *snapshot);
+    if (head_tree)
+        if (auto problem = walker.walk(head_tree.get(), "", snapshot->cache_tree.empty()
+                                                                ? std::nullopt
+                                                                : std::optional<std::uint32_t>(0)))
+            return *problem;
 
-    std::vector<ChangedPath> changes;
-    std::set<std::string> folders;
-    const std::size_t count = git_diff_num_deltas(diff.get());
-    for (std::size_t i = 0; i < count; ++i) {
-        const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
-        const bool deleted = delta->status == GIT_DELTA_DELETED;
-        const std::string_view path = deleted ? delta->old_file.path : delta->new_file.path;
-        // A folder named like a manifest (e.g. "koder.toml/x") is reported as such.
-        if (!deleted) {
-            for (auto slash = path.find('/'); slash != std::string_view::npos; slash = path.find('/', slash + 1)) {
-                const std::string_view folder = path.substr(0, slash);
-                if (manifest::classify_path(folder) && folders.insert(std::string(folder)).second)
-                    changes.push_back({std::string(folder), ChangeStatus::added});
-            }
-        }
-        if (!manifest::classify_path(path)) continue;
-        const ChangeStatus status = deleted                              ? ChangeStatus::deleted
-                                    : delta->status == GIT_DELTA_ADDED ? ChangeStatus::added
-                                                                       : ChangeStatus::modified;
-        changes.push_back({std::string(path), status});
+    StagedChanges staged;
+    std::set<std::string> staged_manifests;
+    for (const IndexEntry& entry : snapshot->entries) {
+        if (!manifest::classify_path(entry.path)) continue;
+        staged_manifests.insert(entry.path);
+        if (walker.is_unchanged(entry.path)) continue;
+        const auto in_head = walker.manifests.find(entry.path);
+        if (in_head == walker.manifests.end())
+            staged.changes.push_back({entry.path, ChangeStatus::added});
+        else if (!same_id(entry.id, in_head->second.id) || entry.mode != in_head->second.mode)
+            staged.changes.push_back({entry.path, ChangeStatus::modified});
     }
-    return changes;
+    for (const auto& [path, entry] : walker.manifests)
+        if (staged_manifests.count(path) == 0) staged.changes.push_back({path, ChangeStatus::deleted});
+    // A folder named like a manifest (e.g. "koder.toml/x") is reported as such when new.
+    for (const std::string& folder : snapshot->manifest_folders)
+        if (!walker.is_unchanged(folder + "/x")) staged.changes.push_back({folder, ChangeStatus::added});
+
+    std::shared_ptr<git_repository> shared(state_, repository);
+    staged.index = std::make_unique<IndexSource>(std::move(shared), std::move(*snapshot));
+    return staged;
 }
 
 } // namespace ksa::git

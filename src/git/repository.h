@@ -33,11 +33,17 @@ public:
     Expected<std::unique_ptr<TreeSource>> index_source();
     Expected<std::unique_ptr<TreeSource>> revision_source(const std::string& revision);
 
-    // Manifest paths (module and fragment) whose staged content differs from HEAD;
-    // everything staged counts as added before the first commit.
-    Expected<std::vector<ChangedPath>> staged_manifest_changes();
+    // Manifest paths (module and fragment) whose staged content differs from HEAD, and the
+    // index they were found in; everything staged counts as added before the first commit.
+    struct StagedChanges {
+        std::vector<ChangedPath> changes;
+        std::unique_ptr<TreeSource> index;
+    };
+    Expected<StagedChanges> staged_manifest_changes();
 
 private:
+    [[nodiscard]] std::string index_path() const;
+
     struct State;
     explicit Repository(std::shared_ptr<State> state);
     std::shared_ptr<State> state_;

@@ -8,7 +8,6 @@
 #include "manifest/paths.h"
 
 namespace ksa::git {
-namespace {
 
 EntryKind kind_of_mode(std::uint32_t mode) {
     switch (mode) {
@@ -19,6 +18,14 @@ EntryKind kind_of_mode(std::uint32_t mode) {
         case GIT_FILEMODE_TREE: return EntryKind::directory;
         default: return EntryKind::other;
     }
+}
+
+namespace {
+
+git_oid to_oid(const ObjectId& id) {
+    git_oid oid;
+    git_oid_fromraw(&oid, id.data());
+    return oid;
 }
 
 // Size from the object header: the blob itself is not inflated.
@@ -48,37 +55,34 @@ std::string with_slash(const std::string& dir) { return dir.empty() ? dir : dir 
 
 // --- index ---
 
+const IndexEntry* IndexSource::find(const std::string& path) const {
+    const auto& entries = snapshot_.entries;
+    const auto it = std::lower_bound(entries.begin(), entries.end(), path,
+                                     [](const IndexEntry& e, const std::string& p) { return e.path < p; });
+    return it != entries.end() && it->path == path ? &*it : nullptr;
+}
+
 Expected<std::vector<Candidate>> IndexSource::list_manifests(const std::string& prefix) {
     std::vector<Candidate> found;
-    std::set<std::string> directories;  // manifest names used as folder names
-    const std::size_t count = git_index_entrycount(index_.get());
-    for (std::size_t i = 0; i < count; ++i) {
-        const git_index_entry* entry = git_index_get_byindex(index_.get(), i);
-        if (git_index_entry_stage(entry) != 0) continue;  // unmerged entries are not content yet
-        const std::string_view path = entry->path;
-        if (!manifest::is_under(path, prefix)) continue;
-        for (std::size_t slash = path.find('/'); slash != std::string_view::npos; slash = path.find('/', slash + 1)) {
-            const std::string_view folder = path.substr(0, slash);
-            if (manifest::classify_path(folder)) directories.emplace(folder);
-        }
-        if (manifest::classify_path(path)) found.push_back({std::string(path), kind_of_mode(entry->mode)});
-    }
-    for (const std::string& folder : directories) found.push_back({folder, EntryKind::directory});
+    for (const IndexEntry& entry : snapshot_.entries)
+        if (manifest::is_under(entry.path, prefix) && manifest::classify_path(entry.path))
+            found.push_back({entry.path, kind_of_mode(entry.mode)});
+    for (const std::string& folder : snapshot_.manifest_folders)
+        if (manifest::is_under(folder, prefix)) found.push_back({folder, EntryKind::directory});
     std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
     return found;
 }
 
 Expected<Entry> IndexSource::stat(const std::string& path) {
-    const git_index_entry* entry = git_index_get_bypath(index_.get(), path.c_str(), 0);
+    const IndexEntry* entry = find(path);
     if (entry == nullptr) {
-        std::size_t position = 0;
-        const std::string folder = path + "/";
-        if (git_index_find_prefix(&position, index_.get(), folder.c_str()) == 0) return Entry{EntryKind::directory, 0};
+        const auto& folders = snapshot_.manifest_folders;
+        if (std::binary_search(folders.begin(), folders.end(), path)) return Entry{EntryKind::directory, 0};
         return Entry{EntryKind::missing, 0};
     }
     Entry result{kind_of_mode(entry->mode), 0};
     if (result.kind == EntryKind::file) {
-        auto size = blob_size(repository_.get(), entry->id, path);
+        auto size = blob_size(repository_.get(), to_oid(entry->id), path);
         if (!size) return size.failure();
         result.size = *size;
     }
@@ -86,23 +90,16 @@ Expected<Entry> IndexSource::stat(const std::string& path) {
 }
 
 Expected<std::string> IndexSource::read(const std::string& path) {
-    const git_index_entry* entry = git_index_get_bypath(index_.get(), path.c_str(), 0);
+    const IndexEntry* entry = find(path);
     if (entry == nullptr) return Failure{fmt::format("{} is not in the index", path)};
-    return read_blob(repository_.get(), entry->id, path);
+    return read_blob(repository_.get(), to_oid(entry->id), path);
 }
 
 Expected<bool> IndexSource::has_fragments(const std::string& module_dir) {
-    const std::string folder = with_slash(module_dir) + std::string(manifest::fragment_dir_name) + "/";
-    std::size_t position = 0;
-    if (git_index_find_prefix(&position, index_.get(), folder.c_str()) != 0) return false;
-    const std::size_t count = git_index_entrycount(index_.get());
-    for (; position < count; ++position) {
-        const git_index_entry* entry = git_index_get_byindex(index_.get(), position);
-        const std::string_view path = entry->path;
-        if (!path.starts_with(folder)) break;
-        if (manifest::classify_path(path) == manifest::ManifestKind::fragment) return true;
-    }
-    return false;
+    return std::any_of(snapshot_.entries.begin(), snapshot_.entries.end(), [&](const IndexEntry& entry) {
+        const auto kind = manifest::classify_path(entry.path);
+        return kind == manifest::ManifestKind::fragment && manifest::module_dir(entry.path, *kind) == module_dir;
+    });
 }
 
 // --- commit tree ---

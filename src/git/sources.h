@@ -5,14 +5,17 @@
 #include <string>
 
 #include "git/handles.h"
+#include "git/index_file.h"
 #include "source/tree_source.h"
 
 namespace ksa::git {
 
+// The index as read by read_index_file(): only manifest and configuration entries are known,
+// which is all the audit ever asks about.
 class IndexSource final : public TreeSource {
 public:
-    IndexSource(std::shared_ptr<git_repository> repository, IndexPtr index)
-        : repository_(std::move(repository)), index_(std::move(index)) {}
+    IndexSource(std::shared_ptr<git_repository> repository, IndexSnapshot snapshot)
+        : repository_(std::move(repository)), snapshot_(std::move(snapshot)) {}
 
     [[nodiscard]] std::string description() const override { return "index"; }
     Expected<std::vector<Candidate>> list_manifests(const std::string& prefix) override;
@@ -20,9 +23,13 @@ public:
     Expected<std::string> read(const std::string& path) override;
     Expected<bool> has_fragments(const std::string& module_dir) override;
 
+    [[nodiscard]] const IndexSnapshot& snapshot() const { return snapshot_; }
+
 private:
+    [[nodiscard]] const IndexEntry* find(const std::string& path) const;
+
     std::shared_ptr<git_repository> repository_;
-    IndexPtr index_;
+    IndexSnapshot snapshot_;
 };
 
 class CommitTreeSource final : public TreeSource {
@@ -41,5 +48,7 @@ private:
     TreePtr tree_;
     std::string description_;
 };
+
+EntryKind kind_of_mode(std::uint32_t mode);
 
 } // namespace ksa::git

@@ -1,0 +1,52 @@
+// A streaming reader of git's index file (versions 2, 3 and 4) that keeps only what the audit
+// needs: manifest entries, the configuration file's entry, manifest-named folders, and the
+// cache-tree extension. It reads through a small buffer, so its cost and memory follow what it
+// keeps, not the index size (libgit2 materialises every entry: ~7x slower on 200,000 files).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <string>
+#include <vector>
+
+#include "support/expected.h"
+
+namespace ksa::git {
+
+using ObjectId = std::array<unsigned char, 20>;
+
+struct IndexEntry {
+    std::string path;
+    ObjectId id{};
+    std::uint32_t mode = 0;
+};
+
+// One folder of the cache-tree extension, in the extension's pre-order.
+struct CacheTreeNode {
+    std::string_view name;  // the folder's own name ("" for the root), into IndexSnapshot's buffer
+    bool valid = false;     // false when a staged change invalidated the cached tree id
+    ObjectId id{};
+    std::uint32_t end = 0;  // one past the node's last descendant
+};
+
+struct IndexSnapshot {
+    std::vector<IndexEntry> entries;          // kept entries, stage 0, in index (path) order
+    std::vector<std::string> manifest_folders;  // folders named like a manifest, sorted
+    std::vector<CacheTreeNode> cache_tree;    // empty when the index has no cache-tree
+    std::vector<char> cache_tree_names;       // storage for CacheTreeNode::name
+    std::uint32_t total_entries = 0;
+
+    // The child folder `name` of cache-tree node `node`, or nullopt.
+    [[nodiscard]] std::optional<std::uint32_t> cache_tree_child(std::uint32_t node, std::string_view name) const;
+};
+
+// Which entry paths to keep (the rest are only counted).
+using KeepPath = std::function<bool(std::string_view path)>;
+
+// Reads the index file at `path`. A missing file is an empty index (a new repository).
+Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath& keep);
+
+} // namespace ksa::git
