@@ -28,7 +28,7 @@ std::string relative_prefix(const fs::path& root) {
 
 Expected<OpenedSource> open_source(const CommonOptions& options) {
     OpenedSource opened;
-    auto repository = git::Repository::open_from_environment(".");
+    auto repository = git::Repository::open_from_environment();
     const bool needs_git = options.source.cached || !options.source.revision.empty();
     if (!repository) {
         if (needs_git) return repository.failure();

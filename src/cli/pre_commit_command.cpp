@@ -20,7 +20,7 @@ int cannot_run(const std::string& message) {
 } // namespace
 
 int pre_commit_command(const CommonOptions& options) {
-    auto repository = git::Repository::open_from_environment(".");
+    auto repository = git::Repository::open_from_environment();
     if (!repository) return cannot_run(repository.failure().message);
     auto staged = repository->staged_manifest_changes();
     if (!staged) return cannot_run(staged.failure().message);
@@ -50,7 +50,7 @@ int pre_commit_command(const CommonOptions& options) {
     const audit::AuditRun run = audit::audit_candidates(source, candidates, *config);
     const report::ReportInput input{"staged changes", config->phase, run.files_checked, run.diagnostics};
     const int code = emit_report(options.output, input, stderr);
-    if (code == exit_violations)
+    if (code == exit_violations && options.output.format == report::Format::text)
         fmt::print(stderr, "koder-spec-audit: commit rejected; fix the staged manifests (or bypass with "
                            "`git commit --no-verify`)\n");
     return code;

@@ -30,8 +30,10 @@ Expected<AuditConfig> parse_config(std::string_view text, std::string_view path)
         if (key.str() != "audit")
             return failure_at(path, key.source(), fmt::format("unknown table or key `{}` (expected [audit])", key.str()));
     }
-    const toml::table* audit = root["audit"].as_table();
-    if (audit == nullptr) return config;
+    const toml::node* audit_node = root.get("audit");
+    if (audit_node == nullptr) return config;
+    const toml::table* audit = audit_node->as_table();
+    if (audit == nullptr) return failure_at(path, audit_node->source(), "`audit` must be a table ([audit])");
     for (const auto& [key, node] : *audit) {
         if (key.str() == "phase") {
             const auto* number = node.as_integer();

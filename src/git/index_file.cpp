@@ -19,6 +19,7 @@ constexpr std::size_t chunk_size = 256 * 1024;
 constexpr std::size_t max_path_length = 64 * 1024;
 constexpr std::uint16_t flag_extended = 0x4000;
 constexpr std::uint16_t stage_mask = 0x3000;
+constexpr std::uint16_t extended_intent_to_add = 0x2000;
 
 // Sequential reads through a sliding buffer.
 class ByteStream {
@@ -201,7 +202,7 @@ Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath&
     std::string previous_path;  // v4 compresses each path against the previous one
     constexpr std::size_t fixed_size = 62;  // stat data (40) + id (20) + flags (2)
     for (std::uint32_t i = 0; i < snapshot.total_entries; ++i) {
-        auto ready = stream.ensure(fixed_size + 2);
+        auto ready = stream.ensure(fixed_size + 2);  // + the extended flags, if any
         if (!ready) return ready.failure();
         if (!*ready) return truncated();
         const unsigned char* entry = stream.data();
@@ -212,7 +213,9 @@ Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath&
         IndexEntry kept;
         kept.mode = mode;
         std::memcpy(kept.id.data(), entry + 40, kept.id.size());
-        const bool stage_zero = (flags & stage_mask) == 0;
+        // `git add -N` entries are placeholders git leaves out of the commit.
+        const bool intent_to_add = extended && (be16(entry + fixed_size) & extended_intent_to_add) != 0;
+        const bool stage_zero = (flags & stage_mask) == 0 && !intent_to_add;
 
         std::string_view entry_path;
         std::size_t consumed = 0;

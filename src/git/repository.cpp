@@ -27,22 +27,32 @@ Repository::Repository(Repository&&) noexcept = default;
 Repository& Repository::operator=(Repository&&) noexcept = default;
 Repository::~Repository() = default;
 
-Expected<Repository> Repository::open_from_environment(const std::string& start_dir) {
+Expected<Repository> Repository::open_from_environment() {
     ensure_initialized();
     auto state = std::make_shared<State>();
-    // libgit2 loads the whole index at open when GIT_INDEX_FILE is set (git sets it for
-    // hooks); the audit reads the index itself, so hide the variable while opening.
-    if (const char* index_file = std::getenv("GIT_INDEX_FILE"); index_file != nullptr && *index_file != '\0') {
-        state->index_file = index_file;
-        ::unsetenv("GIT_INDEX_FILE");
-    }
+    // Two variables git sets that libgit2 1.5 mishandles at open: GIT_INDEX_FILE makes it load
+    // the whole index (the audit reads the index itself) and GIT_WORK_TREE is "unimplemented".
+    // Both are hidden while opening and applied by hand.
+    const auto take = [](const char* name) {
+        const char* value = std::getenv(name);
+        std::string taken = value != nullptr ? value : "";
+        if (!taken.empty()) ::unsetenv(name);
+        return taken;
+    };
+    state->index_file = take("GIT_INDEX_FILE");
+    const std::string work_tree = take("GIT_WORK_TREE");
     git_repository* raw = nullptr;
-    const int status = git_repository_open_ext(&raw, start_dir.c_str(), GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
+    // A null start path lets libgit2 honour GIT_DIR (`-C` has already changed folder).
+    const int status = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
     if (!state->index_file.empty()) ::setenv("GIT_INDEX_FILE", state->index_file.c_str(), 1);
+    if (!work_tree.empty()) ::setenv("GIT_WORK_TREE", work_tree.c_str(), 1);
     if (status < 0)
         return Failure{fmt::format("not a git repository (or any parent up to the root): {}",
                                    last_error("open").message)};
-    state->repository.reset(raw);
+    RepositoryPtr repository(raw);
+    if (!work_tree.empty() && git_repository_set_workdir(repository.get(), work_tree.c_str(), 0) < 0)
+        return last_error(fmt::format("cannot use GIT_WORK_TREE={}", work_tree));
+    state->repository = std::move(repository);
     return Repository(std::move(state));
 }
 

@@ -19,9 +19,9 @@ struct ChangedPath {
 
 class Repository {
 public:
-    // Opens the repository containing `start_dir`, honouring GIT_DIR, GIT_INDEX_FILE,
+    // Opens the repository of the current folder, honouring GIT_DIR, GIT_INDEX_FILE,
     // GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES and GIT_CEILING_DIRECTORIES.
-    static Expected<Repository> open_from_environment(const std::string& start_dir);
+    static Expected<Repository> open_from_environment();
 
     Repository(Repository&&) noexcept;
     Repository& operator=(Repository&&) noexcept;

@@ -5,6 +5,7 @@
 
 #include "manifest/model.h"
 #include "rules/context.h"
+#include "support/text.h"
 #include "rules/suggest.h"
 
 namespace ksa::rules {
@@ -32,7 +33,7 @@ void check_category(RuleContext& context) {
     if (std::find(manifest::categories.begin(), manifest::categories.end(), category) ==
         manifest::categories.end()) {
         context.report(RuleCode::category_invalid, manifest::span_of(*node),
-                       fmt::format("`category = \"{}\"` is not a known category", category),
+                       fmt::format("`category = \"{}\"` is not a known category", text::abbreviate(category)),
                        did_you_mean(category, manifest::categories));
     }
 }

@@ -5,6 +5,7 @@
 
 #include "manifest/model.h"
 #include "rules/context.h"
+#include "support/text.h"
 
 namespace ksa::rules {
 namespace {
@@ -16,6 +17,7 @@ GateIndex index_list(RuleContext& context, const std::vector<manifest::LocatedGa
                      std::string_view list_name) {
     GateIndex seen;
     for (const manifest::LocatedGate& gate : gates) {
+        if (text::trim(gate.raw).empty()) continue;  // KSA004 reports empty entries
         if (!gate.well_formed) {
             const manifest::GateParse parsed = manifest::parse_gate(gate.raw);
             std::string hint = parsed.suggestion.empty()
@@ -24,14 +26,14 @@ GateIndex index_list(RuleContext& context, const std::vector<manifest::LocatedGa
                                                  "followed by :CASE and ` = REF`")
                                    : fmt::format("did you mean `{}`?", parsed.suggestion);
             context.report(RuleCode::gate_unknown, gate.span,
-                           fmt::format("unknown gate \"{}\" in `{}`: {}", gate.raw, list_name, parsed.problem),
+                           fmt::format("unknown gate \"{}\" in `{}`: {}", text::abbreviate(gate.raw), list_name, parsed.problem),
                            std::move(hint));
             continue;
         }
         const std::string key = gate.entry.key();
         if (auto earlier = seen.find(key); earlier != seen.end()) {
             context.report(RuleCode::gate_duplicate, gate.span,
-                           fmt::format("gate `{}` is listed twice in `{}` (first at {}:{})", key, list_name,
+                           fmt::format("gate `{}` is listed twice in `{}` (first at {}:{})", text::abbreviate(key), list_name,
                                        earlier->second->span.line, earlier->second->span.column),
                            "remove the repeated entry");
             continue;
@@ -52,7 +54,7 @@ void check_gates(RuleContext& context) {
         const auto in_passed = passed.find(key);
         if (in_passed == passed.end()) continue;
         context.report(RuleCode::gate_in_both_lists, gate->span,
-                       fmt::format("gate `{}` is both pending and passed (passed at line {})", key,
+                       fmt::format("gate `{}` is both pending and passed (passed at line {})", text::abbreviate(key),
                                    in_passed->second->span.line),
                        "a gate is either passed or pending: remove it from one of the two lists");
     }

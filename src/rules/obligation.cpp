@@ -20,6 +20,7 @@ bool is_obligated_category(const manifest::Document& document) {
 
 void check_obligation(RuleContext& context) {
     const manifest::Document& document = context.document();
+    if (document.kind == manifest::ManifestKind::fragment) return;  // KSA016 covers module-level keys there
     const toml::node* declaration = document.root.get(manifest::no_alternative_key);
     const bool has_block = document.root.contains(manifest::self_hosted_key);
 

@@ -120,7 +120,7 @@ public:
         for (const auto& [key, node] : table_) {
             if (std::find(known_keys.begin(), known_keys.end(), key.str()) != known_keys.end()) continue;
             context_.report(RuleCode::unknown_key, manifest::span_of(key),
-                            fmt::format("unknown key `{}` in [self_hosted]", key.str()),
+                            fmt::format("unknown key `{}` in [self_hosted]", text::abbreviate(key.str())),
                             did_you_mean(key.str(), known_keys));
         }
     }

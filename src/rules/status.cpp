@@ -5,6 +5,7 @@
 
 #include "manifest/model.h"
 #include "rules/context.h"
+#include "support/text.h"
 #include "rules/suggest.h"
 
 namespace ksa::rules {
@@ -18,7 +19,7 @@ void check_status(RuleContext& context) {
     if (std::find(manifest::statuses.begin(), manifest::statuses.end(), status) != manifest::statuses.end())
         return;
     context.report(RuleCode::status_invalid, manifest::span_of(*node),
-                   fmt::format("`status = \"{}\"` is not a known status", status),
+                   fmt::format("`status = \"{}\"` is not a known status", text::abbreviate(status)),
                    did_you_mean(status, manifest::statuses));
 }
 

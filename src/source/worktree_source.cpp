@@ -55,18 +55,20 @@ Expected<std::vector<Candidate>> WorktreeSource::list_manifests(const std::strin
     // Directory symlinks are not followed, so the walk never leaves the root.
     fs::recursive_directory_iterator it(start, fs::directory_options::none, error);
     if (error) return Failure{fmt::format("cannot read {}: {}", start.string(), error.message())};
-    for (; it != fs::recursive_directory_iterator(); it.increment(error)) {
-        if (error) return Failure{fmt::format("cannot read {}: {}", it->path().string(), error.message())};
-        const fs::path& entry = it->path();
+    // A failed increment turns the iterator into the end: check the error after each step, or
+    // an unreadable folder would silently shorten the list of manifests to audit.
+    for (; it != fs::recursive_directory_iterator();) {
+        const fs::path entry = it->path();
         if (entry.filename() == ".git") {
             it.disable_recursion_pending();
-            continue;
+        } else if (std::string relative = entry.lexically_relative(root_).generic_string();
+                   manifest::classify_path(relative)) {
+            const EntryKind kind = kind_of(it->symlink_status(error));
+            if (kind == EntryKind::directory) it.disable_recursion_pending();
+            found.push_back({std::move(relative), kind});
         }
-        std::string relative = entry.lexically_relative(root_).generic_string();
-        if (!manifest::classify_path(relative)) continue;
-        const EntryKind kind = kind_of(it->symlink_status(error));
-        if (kind == EntryKind::directory) it.disable_recursion_pending();
-        found.push_back({std::move(relative), kind});
+        it.increment(error);
+        if (error) return Failure{fmt::format("cannot read below {}: {}", entry.string(), error.message())};
     }
     std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
     return found;

@@ -52,10 +52,29 @@ std::string escape_for_terminal(std::string_view raw) {
             i += 2;
             continue;
         }
+        // Bidirectional controls reorder what the reader sees ("Trojan Source").
+        if (length == 3 && c == 0xE2) {
+            const auto b1 = static_cast<unsigned char>(raw[i + 1]);
+            const auto b2 = static_cast<unsigned char>(raw[i + 2]);
+            const unsigned code = ((c & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+            if ((code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) ||
+                code == 0x200E || code == 0x200F) {
+                out += fmt::format("\\u{{{:04x}}}", code);
+                i += 3;
+                continue;
+            }
+        }
         out.append(raw.substr(i, length));
         i += length;
     }
     return out;
+}
+
+std::string abbreviate(std::string_view raw, std::size_t limit) {
+    if (raw.size() <= limit) return std::string(raw);
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(raw[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(raw.substr(0, cut)) + "…";
 }
 
 bool is_valid_utf8(std::string_view raw) {
@@ -115,9 +134,14 @@ std::optional<std::string> closest_match(std::string_view word,
     std::optional<std::string> best;
     std::size_t best_distance = 0;
     for (std::string_view candidate : candidates) {
-        const std::size_t distance = edit_distance(folded_word, fold(candidate));
         // Allow roughly one edit per three characters, at least one, at most four.
         const std::size_t allowed = std::clamp<std::size_t>(candidate.size() / 3, 1, 4);
+        // Lengths further apart than the allowed edits cannot match: skip the O(n*m) table.
+        const std::size_t folded_size = fold(candidate).size();
+        const std::size_t gap = folded_word.size() > folded_size ? folded_word.size() - folded_size
+                                                                 : folded_size - folded_word.size();
+        if (gap > allowed) continue;
+        const std::size_t distance = edit_distance(folded_word, fold(candidate));
         if (distance <= allowed && (!best || distance < best_distance)) {
             best = std::string(candidate);
             best_distance = distance;

@@ -14,6 +14,10 @@ std::string escape_for_terminal(std::string_view raw);
 
 bool is_valid_utf8(std::string_view raw);
 
+// `raw` cut to at most `limit` bytes (on a UTF-8 boundary) with "…" appended when cut, so a
+// 1 MiB value does not become a 1 MiB message.
+std::string abbreviate(std::string_view raw, std::size_t limit = 120);
+
 // Replaces invalid UTF-8 bytes with "\xNN" so the result is valid UTF-8 (for JSON/SARIF).
 std::string to_valid_utf8(std::string_view raw);
 
