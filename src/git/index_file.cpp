@@ -180,13 +180,79 @@ std::optional<std::uint32_t> IndexSnapshot::cache_tree_child(std::uint32_t node,
     return std::nullopt;
 }
 
-Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath& keep) {
-    IndexSnapshot snapshot;
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) return snapshot;
-        return Failure{fmt::format("cannot open the index {}: {}", path, std::strerror(errno))};
+namespace {
+
+// One entry as stored in an index file, valid only during the callback.
+struct RawEntry {
+    std::uint32_t position = 0;
+    std::string_view path;  // empty for an entry a split index replaces in its base
+    ObjectId id{};
+    std::uint32_t mode = 0;
+    bool counts = false;  // stage 0 and not an intent-to-add placeholder
+};
+
+using EntryVisitor = std::function<void(const RawEntry&)>;
+
+// What the extensions of one index file held that the reader uses.
+struct Extensions {
+    bool split = false;
+    ObjectId base_id{};
+    std::vector<std::uint32_t> deleted;   // base positions, ascending
+    std::vector<std::uint32_t> replaced;  // base positions, ascending
+};
+
+std::uint64_t be64(const unsigned char* p) { return (std::uint64_t{be32(p)} << 32) | be32(p + 4); }
+
+// Decodes one EWAH bitmap (git's ewah/ewah_io.c) into its set positions; returns bytes used.
+Expected<std::size_t> read_ewah(std::string_view data, std::vector<std::uint32_t>& positions) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
+    if (data.size() < 8) return Failure{"corrupt index: truncated bitmap"};
+    const std::uint32_t word_count = be32(bytes + 4);
+    const std::size_t size = 8 + std::size_t{word_count} * 8 + 4;
+    if (data.size() < size) return Failure{"corrupt index: truncated bitmap"};
+    std::uint64_t position = 0;
+    for (std::uint32_t pointer = 0; pointer < word_count;) {
+        const std::uint64_t marker = be64(bytes + 8 + std::size_t{pointer} * 8);
+        const std::uint64_t run = (marker >> 1) & 0xFFFFFFFFu;
+        const std::uint64_t literals = marker >> 33;
+        if ((marker & 1) != 0) {
+            if (run * 64 > (1u << 26)) return Failure{"corrupt index: bitmap too large"};
+            for (std::uint64_t k = 0; k < run * 64; ++k) positions.push_back(static_cast<std::uint32_t>(position + k));
+        }
+        position += run * 64;
+        if (pointer + literals >= word_count + std::uint64_t{1}) return Failure{"corrupt index: bad bitmap"};
+        for (std::uint64_t j = 1; j <= literals; ++j) {
+            const std::uint64_t word = be64(bytes + 8 + (std::size_t{pointer} + j) * 8);
+            for (unsigned bit = 0; bit < 64; ++bit)
+                if ((word >> bit) & 1u) positions.push_back(static_cast<std::uint32_t>(position + bit));
+            position += 64;
+        }
+        pointer += static_cast<std::uint32_t>(literals) + 1;
+        if (position > (std::uint64_t{1} << 32)) return Failure{"corrupt index: bitmap too large"};
     }
+    return size;
+}
+
+std::optional<Failure> read_link_extension(std::string_view data, Extensions& extensions) {
+    if (data.size() < 20) return Failure{"corrupt index: short link extension"};
+    extensions.split = true;
+    std::memcpy(extensions.base_id.data(), data.data(), 20);
+    data.remove_prefix(20);
+    if (data.empty()) return std::nullopt;
+    auto used = read_ewah(data, extensions.deleted);
+    if (!used) return used.failure();
+    data.remove_prefix(*used);
+    auto replaced = read_ewah(data, extensions.replaced);
+    if (!replaced) return replaced.failure();
+    if (*replaced != data.size()) return Failure{"corrupt index: garbage after the link extension"};
+    return std::nullopt;
+}
+
+// Reads one index file: every entry goes to `visit`; the cache-tree lands in `snapshot`.
+Expected<Extensions> read_one_file(const std::string& path, const EntryVisitor& visit, IndexSnapshot* snapshot) {
+    Extensions extensions;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Failure{fmt::format("cannot open the index {}: {}", path, std::strerror(errno))};
     FileCloser closer(fd);
     ByteStream stream(fd);
 
@@ -195,29 +261,28 @@ Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath&
     if (!*header || std::memcmp(stream.data(), "DIRC", 4) != 0) return Failure{fmt::format("{} is not a git index", path)};
     const std::uint32_t version = be32(stream.data() + 4);
     if (version < 2 || version > 4) return Failure{fmt::format("unsupported index version {}", version)};
-    snapshot.total_entries = be32(stream.data() + 8);
+    const std::uint32_t count = be32(stream.data() + 8);
+    if (snapshot != nullptr) snapshot->total_entries = count;
     stream.consume(12);
 
-    std::set<std::string> folders;
     std::string previous_path;  // v4 compresses each path against the previous one
     constexpr std::size_t fixed_size = 62;  // stat data (40) + id (20) + flags (2)
-    for (std::uint32_t i = 0; i < snapshot.total_entries; ++i) {
+    for (std::uint32_t i = 0; i < count; ++i) {
         auto ready = stream.ensure(fixed_size + 2);  // + the extended flags, if any
         if (!ready) return ready.failure();
         if (!*ready) return truncated();
         const unsigned char* entry = stream.data();
-        const std::uint32_t mode = be32(entry + 24);
+        RawEntry raw;
+        raw.position = i;
+        raw.mode = be32(entry + 24);
+        std::memcpy(raw.id.data(), entry + 40, raw.id.size());
         const std::uint16_t flags = be16(entry + 60);
         const bool extended = (flags & flag_extended) != 0 && version >= 3;
-        std::size_t header_size = fixed_size + (extended ? 2 : 0);
-        IndexEntry kept;
-        kept.mode = mode;
-        std::memcpy(kept.id.data(), entry + 40, kept.id.size());
+        const std::size_t header_size = fixed_size + (extended ? 2 : 0);
         // `git add -N` entries are placeholders git leaves out of the commit.
         const bool intent_to_add = extended && (be16(entry + fixed_size) & extended_intent_to_add) != 0;
-        const bool stage_zero = (flags & stage_mask) == 0 && !intent_to_add;
+        raw.counts = (flags & stage_mask) == 0 && !intent_to_add;
 
-        std::string_view entry_path;
         std::size_t consumed = 0;
         if (version == 4) {
             // Varint: how many bytes to drop from the end of the previous path.
@@ -238,7 +303,7 @@ Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath&
             if (!nul) return nul.failure();
             previous_path.resize(previous_path.size() - strip);
             previous_path.append(reinterpret_cast<const char*>(stream.data()) + at, *nul - at);
-            entry_path = previous_path;
+            raw.path = previous_path;
             consumed = *nul + 1;
         } else {
             auto nul = stream.find_nul(header_size);
@@ -248,15 +313,9 @@ Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath&
             auto padding = stream.ensure(consumed);
             if (!padding) return padding.failure();
             if (!*padding) return truncated();
-            entry_path = std::string_view(reinterpret_cast<const char*>(stream.data()) + header_size, *nul - header_size);
+            raw.path = std::string_view(reinterpret_cast<const char*>(stream.data()) + header_size, *nul - header_size);
         }
-        if (stage_zero) {
-            note_manifest_folders(entry_path, folders);
-            if (keep(entry_path)) {
-                kept.path = std::string(entry_path);
-                snapshot.entries.push_back(std::move(kept));
-            }
-        }
+        visit(raw);
         stream.consume(consumed);
     }
 
@@ -269,25 +328,145 @@ Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath&
         const std::string signature(reinterpret_cast<const char*>(extension), 4);
         const std::uint32_t size = be32(extension + 4);
         stream.consume(8);
-        if (signature == "TREE") {
-            auto body = stream.ensure(size);
-            if (!body) return body.failure();
-            if (!*body) return truncated();
-            const auto* bytes = reinterpret_cast<const char*>(stream.data());
-            snapshot.cache_tree_names.assign(bytes, bytes + size);
-            stream.consume(size);
-            if (auto problem = parse_cache_tree(snapshot)) return *problem;
-        } else if (signature == "link") {
-            return Failure{"split index (core.splitIndex) is not supported; run `git update-index --no-split-index`"};
-        } else if (signature[0] >= 'A' && signature[0] <= 'Z') {
-            auto skipped = stream.skip(size);  // optional extension
+        const bool wanted = (signature == "TREE" && snapshot != nullptr) || signature == "link";
+        if (!wanted) {
+            // Optional (upper-case) extensions and the sparse-directory marker are skipped.
+            if (!(signature[0] >= 'A' && signature[0] <= 'Z') && signature != "sdir")
+                return Failure{fmt::format("index extension '{}' is not supported", signature)};
+            auto skipped = stream.skip(size);
             if (!skipped) return skipped.failure();
             if (!*skipped) return truncated();
-        } else {
-            return Failure{fmt::format("index extension '{}' is not supported", signature)};
+            continue;
+        }
+        auto body = stream.ensure(size);
+        if (!body) return body.failure();
+        if (!*body) return truncated();
+        const auto* bytes = reinterpret_cast<const char*>(stream.data());
+        if (signature == "TREE") {
+            snapshot->cache_tree_names.assign(bytes, bytes + size);
+            if (auto problem = parse_cache_tree(*snapshot)) return *problem;
+        } else if (auto problem = read_link_extension(std::string_view(bytes, size), extensions)) {
+            return *problem;
+        }
+        stream.consume(size);
+    }
+    return extensions;
+}
+
+struct OwnedEntry {
+    std::string path;
+    ObjectId id{};
+    std::uint32_t mode = 0;
+    bool counts = false;
+};
+
+constexpr std::uint32_t sparse_directory_mode = 040000;
+
+// Collects what the snapshot keeps from an entry (a path the caller wants, a folder named
+// like a manifest, a sparse directory).
+class Collector {
+public:
+    Collector(IndexSnapshot& snapshot, const KeepPath& keep) : snapshot_(snapshot), keep_(keep) {}
+
+    void add(std::string_view path, const ObjectId& id, std::uint32_t mode, bool counts) {
+        if (!counts) return;
+        if (mode == sparse_directory_mode) {
+            std::string_view folder = path;
+            if (folder.ends_with('/')) folder.remove_suffix(1);
+            snapshot_.sparse_directories.push_back({std::string(folder), id, mode});
+            return;
+        }
+        note_manifest_folders(path, folders_);
+        if (keep_(path)) snapshot_.entries.push_back({std::string(path), id, mode});
+    }
+
+    void finish() {
+        snapshot_.manifest_folders.assign(folders_.begin(), folders_.end());
+        const auto by_path = [](const IndexEntry& a, const IndexEntry& b) { return a.path < b.path; };
+        std::stable_sort(snapshot_.entries.begin(), snapshot_.entries.end(), by_path);
+        // A later entry (a split index's addition) wins over an earlier one with the same path.
+        auto& entries = snapshot_.entries;
+        std::vector<IndexEntry> unique;
+        for (std::size_t i = 0; i < entries.size(); ++i)
+            if (i + 1 == entries.size() || entries[i + 1].path != entries[i].path) unique.push_back(std::move(entries[i]));
+        entries = std::move(unique);
+    }
+
+private:
+    IndexSnapshot& snapshot_;
+    const KeepPath& keep_;
+    std::set<std::string> folders_;
+};
+
+} // namespace
+
+Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath& keep,
+                                        const std::vector<std::string>& shared_index_dirs) {
+    IndexSnapshot snapshot;
+    if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) return snapshot;  // a new repository
+    Collector collector(snapshot, keep);
+    auto extensions = read_one_file(
+        path, [&](const RawEntry& raw) { collector.add(raw.path, raw.id, raw.mode, raw.counts); }, &snapshot);
+    if (!extensions) return extensions.failure();
+    const bool has_base = std::any_of(extensions->base_id.begin(), extensions->base_id.end(),
+                                      [](unsigned char b) { return b != 0; });
+    if (!extensions->split || !has_base) {
+        collector.finish();
+        return snapshot;
+    }
+
+    // Split index (core.splitIndex): this file holds replacements of base entries (with empty
+    // names) followed by additions; the shared index holds the base. Re-read this (small) file
+    // keeping every entry, then merge it with the base the way git's split-index.c does.
+    snapshot.entries.clear();
+    snapshot.sparse_directories.clear();
+    Collector merged(snapshot, keep);
+    std::vector<OwnedEntry> split_entries;
+    auto reread = read_one_file(
+        path,
+        [&](const RawEntry& raw) { split_entries.push_back({std::string(raw.path), raw.id, raw.mode, raw.counts}); },
+        nullptr);
+    if (!reread) return reread.failure();
+    if (extensions->replaced.size() > split_entries.size())
+        return Failure{"corrupt index: more replacements than entries in the split index"};
+
+    std::string base_path;
+    char hex[41] = {};
+    for (std::size_t i = 0; i < 20; ++i) std::snprintf(hex + 2 * i, 3, "%02x", extensions->base_id[i]);
+    for (const std::string& dir : shared_index_dirs) {
+        std::string candidate = dir + (dir.ends_with('/') ? "" : "/") + "sharedindex." + hex;
+        if (::access(candidate.c_str(), R_OK) == 0) {
+            base_path = std::move(candidate);
+            break;
         }
     }
-    snapshot.manifest_folders.assign(folders.begin(), folders.end());
+    if (base_path.empty()) return Failure{fmt::format("the split index's shared index sharedindex.{} is missing", hex)};
+
+    std::size_t next_deleted = 0;
+    std::size_t next_replaced = 0;
+    auto base = read_one_file(
+        base_path,
+        [&](const RawEntry& raw) {
+            const auto& deleted = extensions->deleted;
+            const auto& replaced = extensions->replaced;
+            while (next_deleted < deleted.size() && deleted[next_deleted] < raw.position) ++next_deleted;
+            if (next_deleted < deleted.size() && deleted[next_deleted] == raw.position) return;
+            while (next_replaced < replaced.size() && replaced[next_replaced] < raw.position) ++next_replaced;
+            if (next_replaced < replaced.size() && replaced[next_replaced] == raw.position) {
+                const OwnedEntry& replacement = split_entries[next_replaced];
+                merged.add(raw.path, replacement.id, replacement.mode, replacement.counts);
+                return;
+            }
+            merged.add(raw.path, raw.id, raw.mode, raw.counts);
+        },
+        nullptr);
+    if (!base) return base.failure();
+    for (std::size_t i = extensions->replaced.size(); i < split_entries.size(); ++i) {
+        const OwnedEntry& addition = split_entries[i];
+        if (addition.path.empty()) return Failure{"corrupt index: an added split-index entry has no name"};
+        merged.add(addition.path, addition.id, addition.mode, addition.counts);
+    }
+    merged.finish();
     return snapshot;
 }
 

@@ -35,6 +35,7 @@ struct CacheTreeNode {
 struct IndexSnapshot {
     std::vector<IndexEntry> entries;          // kept entries, stage 0, in index (path) order
     std::vector<std::string> manifest_folders;  // folders named like a manifest, sorted
+    std::vector<IndexEntry> sparse_directories;  // sparse index: folders stored as one tree entry
     std::vector<CacheTreeNode> cache_tree;    // empty when the index has no cache-tree
     std::vector<char> cache_tree_names;       // storage for CacheTreeNode::name
     std::uint32_t total_entries = 0;
@@ -46,7 +47,9 @@ struct IndexSnapshot {
 // Which entry paths to keep (the rest are only counted).
 using KeepPath = std::function<bool(std::string_view path)>;
 
-// Reads the index file at `path`. A missing file is an empty index (a new repository).
-Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath& keep);
+// Reads the index file at `path`. A missing file is an empty index (a new repository). A split
+// index's shared part is looked up in `shared_index_dirs` (the git folder, then the common one).
+Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath& keep,
+                                        const std::vector<std::string>& shared_index_dirs = {});
 
 } // namespace ksa::git

@@ -83,6 +83,7 @@ public:
 
     // `node` is the folder's cache-tree node, when the index has one for it.
     std::optional<Failure> walk(const git_tree* tree, const std::string& folder, std::optional<std::uint32_t> node) {
+        if (!folder.empty() && unchanged_folders.count(folder) != 0) return std::nullopt;  // a sparse folder
         if (node && index_.cache_tree[*node].valid && same_id(index_.cache_tree[*node].id, *git_tree_id(tree))) {
             unchanged_folders.insert(folder);
             return std::nullopt;
@@ -126,6 +127,55 @@ private:
 
 } // namespace
 
+namespace {
+
+struct SparseWalk {
+    std::string prefix;
+    std::vector<IndexEntry>* entries;
+};
+
+int collect_sparse(const char* root, const git_tree_entry* entry, void* payload) {
+    auto& walk = *static_cast<SparseWalk*>(payload);
+    if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) return 0;
+    std::string path = walk.prefix + root + git_tree_entry_name(entry);
+    if (!audit_relevant(path)) return 0;
+    IndexEntry kept;
+    kept.path = std::move(path);
+    std::memcpy(kept.id.data(), git_tree_entry_id(entry)->id, kept.id.size());
+    kept.mode = static_cast<std::uint32_t>(git_tree_entry_filemode(entry));
+    walk.entries->push_back(std::move(kept));
+    return 0;
+}
+
+// A sparse index stores a folder outside the sparse cone as one tree entry: list the
+// manifests inside it from the tree, as if the index had them.
+std::optional<Failure> expand_sparse_directory(git_repository* repository, const IndexEntry& folder,
+                                               std::vector<IndexEntry>& entries) {
+    git_oid id;
+    git_oid_fromraw(&id, folder.id.data());
+    git_tree* raw = nullptr;
+    if (git_tree_lookup(&raw, repository, &id) < 0)
+        return last_error(fmt::format("cannot read the sparse folder {}", folder.path));
+    TreePtr tree(raw);
+    SparseWalk walk{folder.path + "/", &entries};
+    if (git_tree_walk(tree.get(), GIT_TREEWALK_PRE, collect_sparse, &walk) < 0)
+        return last_error(fmt::format("cannot walk the sparse folder {}", folder.path));
+    return std::nullopt;
+}
+
+void sort_entries(std::vector<IndexEntry>& entries) {
+    std::sort(entries.begin(), entries.end(), [](const IndexEntry& a, const IndexEntry& b) { return a.path < b.path; });
+}
+
+} // namespace
+
+Expected<IndexSnapshot> Repository::read_index() const {
+    git_repository* repository = state_->repository.get();
+    std::vector<std::string> shared_dirs{git_repository_path(repository)};
+    if (const char* common = git_repository_commondir(repository)) shared_dirs.emplace_back(common);
+    return read_index_file(index_path(), audit_relevant, shared_dirs);
+}
+
 std::string Repository::index_path() const {
     // Hooks run with GIT_INDEX_FILE set when git commits from a temporary index.
     if (!state_->index_file.empty()) return state_->index_file;
@@ -133,8 +183,11 @@ std::string Repository::index_path() const {
 }
 
 Expected<std::unique_ptr<TreeSource>> Repository::index_source() {
-    auto snapshot = read_index_file(index_path(), audit_relevant);
+    auto snapshot = read_index();
     if (!snapshot) return snapshot.failure();
+    for (const IndexEntry& folder : snapshot->sparse_directories)
+        if (auto problem = expand_sparse_directory(state_->repository.get(), folder, snapshot->entries)) return *problem;
+    if (!snapshot->sparse_directories.empty()) sort_entries(snapshot->entries);
     std::shared_ptr<git_repository> repository(state_, state_->repository.get());
     return std::unique_ptr<TreeSource>(std::make_unique<IndexSource>(std::move(repository), std::move(*snapshot)));
 }
@@ -157,7 +210,7 @@ Expected<std::unique_ptr<TreeSource>> Repository::revision_source(const std::str
 
 Expected<Repository::StagedChanges> Repository::staged_manifest_changes() {
     git_repository* repository = state_->repository.get();
-    auto snapshot = read_index_file(index_path(), audit_relevant);
+    auto snapshot = read_index();
     if (!snapshot) return snapshot.failure();
 
     // An unborn HEAD (first commit) compares with nothing: every staged file is added.
@@ -171,6 +224,18 @@ Expected<Repository::StagedChanges> Repository::staged_manifest_changes() {
     }
 
     HeadWalker walker(repository, *snapshot);
+    // Sparse folders equal to HEAD's hold no change; the others are expanded from their trees.
+    for (const IndexEntry& folder : snapshot->sparse_directories) {
+        git_tree_entry* raw = nullptr;
+        TreeEntryPtr in_head;
+        if (head_tree && git_tree_entry_bypath(&raw, head_tree.get(), folder.path.c_str()) == 0) in_head.reset(raw);
+        if (in_head && same_id(folder.id, *git_tree_entry_id(in_head.get()))) {
+            walker.unchanged_folders.insert(folder.path);
+        } else if (auto problem = expand_sparse_directory(repository, folder, snapshot->entries)) {
+            return *problem;
+        }
+    }
+    if (!snapshot->sparse_directories.empty()) sort_entries(snapshot->entries);
     if (head_tree)
         if (auto problem = walker.walk(head_tree.get(), "", snapshot->cache_tree.empty()
                                                                 ? std::nullopt

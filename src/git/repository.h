@@ -10,6 +10,8 @@
 
 namespace ksa::git {
 
+struct IndexSnapshot;
+
 enum class ChangeStatus { added, modified, deleted };
 
 struct ChangedPath {
@@ -43,6 +45,7 @@ public:
 
 private:
     [[nodiscard]] std::string index_path() const;
+    [[nodiscard]] Expected<IndexSnapshot> read_index() const;
 
     struct State;
     explicit Repository(std::shared_ptr<State> state);
