@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Where hooks/pre-commit looks for the tool: an installed prefix's bin/, and never a stray
+# bin/ folder that happens to sit next to a repository holding a copy of the hook.
+. "$(dirname "$0")/lib.sh"
+
+MANIFEST=engines/web/koder.toml
+
+begin_case "the installed hook (<prefix>/share/koder-spec-audit/hooks) uses <prefix>/bin"
+prefix="$CASE_DIR/prefix"
+mkdir -p "$prefix/bin" "$prefix/share/koder-spec-audit/hooks"
+cp "$KSA_SOURCE_DIR/hooks/pre-commit" "$prefix/share/koder-spec-audit/hooks/pre-commit"
+ln -s "$KSA_BIN" "$prefix/bin/koder-spec-audit"
+new_repo repo
+cd repo
+mkdir -p .git/hooks
+ln -s "$prefix/share/koder-spec-audit/hooks/pre-commit" .git/hooks/pre-commit
+write_file "$MANIFEST" "$(manifest_bad_status koder-web)"
+git add "$MANIFEST"
+before=$(commit_count)
+expect_exit nonzero env PATH="$(path_without_tool)" git commit -q -m typo
+expect_commits "$before"
+expect_contains "$ERR" "error[KSA005]"
+write_file "$MANIFEST" "$(manifest_ok koder-web)"
+git add "$MANIFEST"
+expect_exit 0 env PATH="$(path_without_tool)" git commit -q -m ok
+expect_commits $((before + 1))
+end_case
+
+begin_case "a copied hook ignores a stray ../../../bin next to the repository"
+mkdir -p bin
+# A decoy that would wave every commit through.
+printf '#!/bin/sh\nexit 0\n' > bin/koder-spec-audit
+chmod +x bin/koder-spec-audit
+new_repo repo
+cd repo
+mkdir -p .git/hooks
+cp "$KSA_SOURCE_DIR/hooks/pre-commit" .git/hooks/pre-commit
+write_file "$MANIFEST" "$(manifest_bad_status koder-web)"
+git add "$MANIFEST"
+expect_exit nonzero env PATH="$(path_without_tool)" git commit -q -m typo
+expect_commits 0
+expect_contains "$ERR" "the koder-spec-audit tool was not found"
+end_case
+
+finish
