@@ -1,5 +1,7 @@
 #include "audit/engine.h"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "manifest/document.h"
@@ -102,6 +104,24 @@ AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& cand
     for (const Candidate& candidate : candidates) audit_one(source, candidate, config, run);
     sort_diagnostics(run.diagnostics);
     return run;
+}
+
+Expected<std::vector<Candidate>> candidates_for_changes(TreeSource& source, const std::vector<ChangedPath>& changes) {
+    std::set<std::string> paths;
+    for (const ChangedPath& change : changes) {
+        if (change.status != ChangeStatus::deleted) {
+            paths.insert(change.path);
+        } else if (const auto kind = manifest::classify_path(change.path); kind == manifest::ManifestKind::fragment) {
+            paths.insert(manifest::module_manifest_path(manifest::module_dir(change.path, *kind)));
+        }
+    }
+    std::vector<Candidate> candidates;
+    for (const std::string& path : paths) {
+        auto entry = source.stat(path);
+        if (!entry) return entry.failure();
+        if (entry->kind != EntryKind::missing) candidates.push_back({path, entry->kind});
+    }
+    return candidates;
 }
 
 Expected<std::vector<Candidate>> module_candidates(TreeSource& source, const std::string& module_dir) {

@@ -23,6 +23,10 @@ Expected<AuditConfig> load_config(TreeSource& source, const ConfigOverrides& ove
 // hook fails closed instead of passing what it could not see.
 AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config);
 
+// What a change calls for checking: every added or modified manifest, and for each deleted
+// fragment its module's koder.toml (the module may now lack the [self_hosted] it needs).
+Expected<std::vector<Candidate>> candidates_for_changes(TreeSource& source, const std::vector<ChangedPath>& changes);
+
 // The candidates of a module folder: its koder.toml and its self-hosted/koder_*.toml fragments.
 Expected<std::vector<Candidate>> module_candidates(TreeSource& source, const std::string& module_dir);
 

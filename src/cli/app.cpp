@@ -73,6 +73,11 @@ int dispatch(int argc, char** argv) {
     add_config_options(*pre_commit, options);
     add_output_options(*pre_commit, options);
 
+    CLI::App* pre_receive =
+        hook->add_subcommand("pre-receive", "Check every commit a push makes new (reads <old> <new> <ref> on stdin)");
+    add_config_options(*pre_receive, options);
+    add_output_options(*pre_receive, options);
+
     CLI::App* rules = app.add_subcommand("rules", "List the rule codes and their severity per phase");
 
     try {
@@ -91,6 +96,7 @@ int dispatch(int argc, char** argv) {
     if (self_hosted->parsed()) return validate_command(options, Selection::modules, modules);
     if (koder_toml->parsed()) return validate_command(options, Selection::paths, paths);
     if (pre_commit->parsed()) return pre_commit_command(options);
+    if (pre_receive->parsed()) return pre_receive_command(options, pre_receive->count("--format") > 0);
     if (rules->parsed()) return rules_command(options);
     return exit_cannot_run;
 }

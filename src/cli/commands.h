@@ -17,6 +17,10 @@ int validate_command(const CommonOptions& options, Selection selection, const st
 // `hook pre-commit`: the staged manifests that differ from HEAD, read from the index.
 int pre_commit_command(const CommonOptions& options);
 
+// `hook pre-receive`: every commit a push makes new, read from git's quarantine. Server
+// configuration only; `format_given` is true when --format was on the command line.
+int pre_receive_command(const CommonOptions& options, bool format_given);
+
 // `rules`: the catalogue of rule codes.
 int rules_command(const CommonOptions& options);
 

@@ -1,12 +1,9 @@
-#include <set>
-
 #include <fmt/format.h>
 
 #include "audit/engine.h"
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "git/repository.h"
-#include "manifest/paths.h"
 #include "support/text.h"
 
 namespace ksa::cli {
@@ -30,24 +27,9 @@ int pre_commit_command(const CommonOptions& options) {
     auto config = audit::load_config(source, overrides_from(options));
     if (!config) return cannot_run(config.failure().message);
 
-    std::set<std::string> paths;
-    for (const git::ChangedPath& change : staged->changes) {
-        if (change.status != git::ChangeStatus::deleted) {
-            paths.insert(change.path);
-            continue;
-        }
-        // A deleted fragment may leave its module without the [self_hosted] block it needs.
-        const auto kind = manifest::classify_path(change.path);
-        if (kind == manifest::ManifestKind::fragment)
-            paths.insert(manifest::module_manifest_path(manifest::module_dir(change.path, *kind)));
-    }
-    std::vector<Candidate> candidates;
-    for (const std::string& path : paths) {
-        auto entry = source.stat(path);
-        if (!entry) return cannot_run(entry.failure().message);
-        if (entry->kind != EntryKind::missing) candidates.push_back({path, entry->kind});
-    }
-    const audit::AuditRun run = audit::audit_candidates(source, candidates, *config);
+    auto candidates = audit::candidates_for_changes(source, staged->changes);
+    if (!candidates) return cannot_run(candidates.failure().message);
+    const audit::AuditRun run = audit::audit_candidates(source, *candidates, *config);
     const report::ReportInput input{"staged changes", config->phase, run.files_checked, run.diagnostics};
     const int code = emit_report(options.output, input, stderr);
     if (code == exit_violations && options.output.format == report::Format::text)

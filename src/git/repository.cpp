@@ -1,4 +1,5 @@
 #include "git/repository.h"
+#include "git/repository_state.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -17,10 +18,6 @@
 
 namespace ksa::git {
 
-struct Repository::State {
-    RepositoryPtr repository;
-    std::string index_file;  // GIT_INDEX_FILE at open time, "" when unset
-};
 
 Repository::Repository(std::shared_ptr<State> state) : state_(std::move(state)) {}
 Repository::Repository(Repository&&) noexcept = default;

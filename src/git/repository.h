@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/server_config.h"
 #include "source/tree_source.h"
 #include "support/expected.h"
 
@@ -12,11 +13,13 @@ namespace ksa::git {
 
 struct IndexSnapshot;
 
-enum class ChangeStatus { added, modified, deleted };
+// What a pushed id names once tags are peeled.
+enum class ObjectKind { commit, tree, blob, missing };
 
-struct ChangedPath {
-    std::string path;
-    ChangeStatus status = ChangeStatus::modified;
+struct CommitSummary {
+    std::string id;
+    std::string short_id;
+    std::string subject;  // raw bytes: escape before printing
 };
 
 class Repository {
@@ -42,6 +45,26 @@ public:
         std::unique_ptr<TreeSource> index;
     };
     Expected<StagedChanges> staged_manifest_changes();
+
+    // --- for the pre-receive hook ---
+
+    // The repository's configuration values under `section` (lower-cased keys), and those of a
+    // git-config-format file.
+    Expected<ConfigValues> config_values(std::string_view section);
+    static Expected<ConfigValues> config_file_values(const std::string& path, std::string_view section);
+
+    // What `id` names after peeling tags, and the peeled id.
+    Expected<std::pair<ObjectKind, std::string>> peel(const std::string& id);
+
+    // Commits reachable from `tips` but from no existing reference, parents before children;
+    // stops after `limit` + 1 commits so the caller can tell an overrun.
+    Expected<std::vector<std::string>> new_commits(const std::vector<std::string>& tips, std::size_t limit);
+
+    Expected<CommitSummary> commit_summary(const std::string& id);
+
+    // Manifest paths the commit changes: against its parent (nothing for a root commit); for a
+    // merge, only paths whose content differs from every parent's.
+    Expected<std::vector<ChangedPath>> commit_manifest_changes(const std::string& id);
 
 private:
     [[nodiscard]] std::string index_path() const;

@@ -17,6 +17,8 @@ std::string render_json(const ReportInput& input) {
         .field("files_checked", static_cast<std::int64_t>(input.files_checked))
         .field("errors", errors)
         .field("warnings", warnings);
+    if (!input.decision.empty())
+        json.field("decision", input.decision).field("commits_checked", static_cast<std::int64_t>(input.commits_checked));
     json.key("diagnostics").begin_array();
     for (const Diagnostic& d : input.diagnostics) {
         json.begin_object()

@@ -15,6 +15,9 @@ struct ReportInput {
     Phase phase = Phase::advisory;
     std::size_t files_checked = 0;
     const Diagnostics& diagnostics;
+    // Set by the pre-receive hook: the push's verdict and how many commits were examined.
+    std::string decision{};
+    std::size_t commits_checked = 0;
 };
 
 // path:line:col: severity[CODE]: message, the source line with a marker, a help: line,

@@ -54,9 +54,12 @@ std::string render_text(const ReportInput& input, bool color) {
     std::string out;
     std::size_t errors = 0;
     std::size_t warnings = 0;
+    const std::string* context = nullptr;  // diagnostics of one commit share one heading
     for (const Diagnostic& d : input.diagnostics) {
         (d.severity == Severity::error ? errors : warnings) += 1;
-        if (!d.context.empty()) out += fmt::format("{}{}{}\n", p.bold, text::escape_for_terminal(d.context), p.reset);
+        if (!d.context.empty() && (context == nullptr || *context != d.context))
+            out += fmt::format("{}{}:{}\n", p.bold, text::escape_for_terminal(d.context), p.reset);
+        context = &d.context;
         std::string location = text::escape_for_terminal(d.path);
         if (d.span.line > 0) location += fmt::format(":{}:{}", d.span.line, d.span.column);
         out += fmt::format("{}{}:{} {}{}[{}]{}: {}{}{}\n", p.bold, location, p.reset,

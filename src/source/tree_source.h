@@ -25,6 +25,14 @@ struct Candidate {
     EntryKind kind = EntryKind::file;
 };
 
+enum class ChangeStatus { added, modified, deleted };
+
+// A manifest path a change (a staged diff, a pushed commit) touches.
+struct ChangedPath {
+    std::string path;
+    ChangeStatus status = ChangeStatus::modified;
+};
+
 class TreeSource {
 public:
     virtual ~TreeSource() = default;

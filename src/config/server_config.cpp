@@ -1,0 +1,79 @@
+#include "config/server_config.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "support/text.h"
+
+namespace ksa {
+namespace {
+
+Failure bad_value(const std::string& origin, std::string_view key, std::string_view value, std::string_view expected) {
+    return Failure{fmt::format("{}: {} = \"{}\": expected {}", origin, key, text::abbreviate(value, 80), expected)};
+}
+
+std::optional<std::uint64_t> parse_unsigned(std::string_view text) {
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+} // namespace
+
+Expected<ServerConfig> parse_server_config(const ConfigValues& values, const std::string& origin) {
+    ServerConfig config;
+    for (const auto& [key, list] : values) {
+        if (list.empty()) continue;
+        const std::string& value = list.back();  // the last one wins, as in git
+        const std::string_view name = std::string_view(key).substr(server_config_section.size() + 1);
+        if (name == "phase") {
+            const auto number = parse_unsigned(value);
+            const auto phase = number ? parse_phase(static_cast<std::int64_t>(*number)) : std::nullopt;
+            if (!phase) return bad_value(origin, key, value, "4 or 5");
+            config.audit.phase = *phase;
+        } else if (name == "maxmanifestbytes") {
+            const auto number = parse_unsigned(value);
+            if (!number || *number == 0) return bad_value(origin, key, value, "a positive number of bytes");
+            config.audit.max_manifest_bytes = *number;
+        } else if (name == "maxcommits") {
+            const auto number = parse_unsigned(value);
+            if (!number || *number == 0) return bad_value(origin, key, value, "a positive number of commits");
+            config.max_commits = *number;
+        } else if (name == "timebudget") {
+            const auto number = parse_unsigned(value);
+            if (!number) return bad_value(origin, key, value, "a number of seconds (0 for none)");
+            config.time_budget_seconds = static_cast<double>(*number);
+        } else if (name == "onoverrun") {
+            if (value != "reject" && value != "accept") return bad_value(origin, key, value, "reject or accept");
+            config.accept_on_overrun = value == "accept";
+        } else if (name == "overrideuser") {
+            for (const std::string& item : list) {
+                std::string_view rest = item;
+                while (!rest.empty()) {
+                    const auto comma = rest.find(',');
+                    const std::string_view user = text::trim(rest.substr(0, comma));
+                    if (!user.empty()) config.override_users.emplace_back(user);
+                    if (comma == std::string_view::npos) break;
+                    rest.remove_prefix(comma + 1);
+                }
+            }
+        } else if (name == "pushervariable") {
+            if (value.empty()) return bad_value(origin, key, value, "an environment variable name");
+            config.pusher_variable = value;
+        } else if (name == "overridelog") {
+            config.override_log = value;
+        } else if (name == "format") {
+            if (value != "text" && value != "json") return bad_value(origin, key, value, "text or json");
+            config.format = value;
+        } else if (name == "configfile") {
+            // Handled by the caller, which loads that file first.
+        } else {
+            return Failure{fmt::format("{}: unknown key {} (see docs/pre-receive.md)", origin, key)};
+        }
+    }
+    return config;
+}
+
+} // namespace ksa

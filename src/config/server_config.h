@@ -1,0 +1,35 @@
+// The pre-receive hook's configuration: set by the server (the bare repository's git config
+// and an optional file it names), never read from the pushed tree, so a push cannot weaken
+// its own audit.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/audit_config.h"
+#include "support/expected.h"
+
+namespace ksa {
+
+struct ServerConfig {
+    AuditConfig audit;                    // koder-audit.phase, koder-audit.maxManifestBytes
+    std::uint64_t max_commits = 100000;   // koder-audit.maxCommits: new commits examined per push
+    double time_budget_seconds = 0;       // koder-audit.timeBudget: 0 = no budget
+    bool accept_on_overrun = false;       // koder-audit.onOverrun = reject (default) | accept
+    std::vector<std::string> override_users;  // koder-audit.overrideUser (repeatable, or comma-separated)
+    std::string pusher_variable = "GITEA_PUSHER_NAME";  // koder-audit.pusherVariable
+    std::string override_log;             // koder-audit.overrideLog: file the overrides are appended to
+    std::string format = "text";          // koder-audit.format = text | json
+};
+
+// Configuration values by lower-cased key ("koder-audit.phase"), each key's values in order.
+using ConfigValues = std::map<std::string, std::vector<std::string>>;
+
+// Builds the configuration from `values`; `origin` names where they came from, for errors.
+Expected<ServerConfig> parse_server_config(const ConfigValues& values, const std::string& origin);
+
+inline constexpr std::string_view server_config_section = "koder-audit";
+
+} // namespace ksa

@@ -1,0 +1,118 @@
+#include "receive/push_audit.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "audit/engine.h"
+
+namespace ksa::receive {
+namespace {
+
+class PushAuditor {
+public:
+    PushAuditor(git::Repository& repository, const ServerConfig& config, Clock::time_point started)
+        : repository_(repository), config_(config), started_(started) {}
+
+    std::optional<Failure> audit_update(const RefUpdate& update) {
+        if (update.is_deletion()) {
+            result.notes.push_back(fmt::format("{}: deleted, nothing to check", update.ref));
+            return std::nullopt;
+        }
+        ++result.refs_updated;
+        auto peeled = repository_.peel(update.new_id);
+        if (!peeled) return peeled.failure();
+        const auto& [kind, id] = *peeled;
+        switch (kind) {
+            case git::ObjectKind::missing:
+                return Failure{fmt::format("{}: pushed object {} cannot be read", update.ref, update.new_id)};
+            case git::ObjectKind::blob:
+                result.notes.push_back(fmt::format("{}: points at a blob, no manifest to check", update.ref));
+                return std::nullopt;
+            case git::ObjectKind::tree:
+                return audit_tree(update.ref, id);
+            case git::ObjectKind::commit:
+                return audit_commits(update.ref, id);
+        }
+        return std::nullopt;
+    }
+
+    PushAudit result;
+
+private:
+    bool over_budget() {
+        if (config_.time_budget_seconds <= 0) return false;
+        const std::chrono::duration<double> elapsed = Clock::now() - started_;
+        if (elapsed.count() <= config_.time_budget_seconds) return false;
+        result.overrun = fmt::format("the audit ran out of its time budget of {} s (koder-audit.timeBudget) after {} "
+                                     "commits",
+                                     config_.time_budget_seconds, result.commits_checked);
+        return true;
+    }
+
+    // A tag may name a tree: every manifest in it is checked.
+    std::optional<Failure> audit_tree(const std::string& ref, const std::string& tree_id) {
+        auto source = repository_.revision_source(tree_id);
+        if (!source) return source.failure();
+        auto candidates = (*source)->list_manifests("");
+        if (!candidates) return candidates.failure();
+        audit_source(**source, *candidates, fmt::format("{} (tree {})", ref, tree_id.substr(0, 10)));
+        return std::nullopt;
+    }
+
+    std::optional<Failure> audit_commits(const std::string& ref, const std::string& tip) {
+        const std::size_t remaining = config_.max_commits > checked_.size() ? config_.max_commits - checked_.size() : 0;
+        auto commits = repository_.new_commits({tip}, remaining);
+        if (!commits) return commits.failure();
+        if (commits->size() > remaining) {
+            result.overrun = fmt::format("the push brings more than {} new commits (koder-audit.maxCommits)",
+                                         config_.max_commits);
+            return std::nullopt;
+        }
+        for (const std::string& id : *commits) {
+            if (!checked_.insert(id).second) continue;  // already checked for another ref
+            if (over_budget()) return std::nullopt;
+            ++result.commits_checked;
+            auto changes = repository_.commit_manifest_changes(id);
+            if (!changes) return changes.failure();
+            if (changes->empty()) continue;  // no manifest touched: nothing read
+            auto source = repository_.revision_source(id);
+            if (!source) return source.failure();
+            auto candidates = audit::candidates_for_changes(**source, *changes);
+            if (!candidates) return candidates.failure();
+            auto summary = repository_.commit_summary(id);
+            if (!summary) return summary.failure();
+            audit_source(**source, *candidates,
+                         fmt::format("{}, commit {} \"{}\"", ref, summary->short_id, summary->subject));
+        }
+        return std::nullopt;
+    }
+
+    void audit_source(TreeSource& source, const std::vector<Candidate>& candidates, const std::string& context) {
+        audit::AuditRun run = audit::audit_candidates(source, candidates, config_.audit);
+        result.manifests_checked += run.files_checked;
+        for (Diagnostic& diagnostic : run.diagnostics) {
+            diagnostic.context = context;
+            result.diagnostics.push_back(std::move(diagnostic));
+        }
+    }
+
+    git::Repository& repository_;
+    const ServerConfig& config_;
+    Clock::time_point started_;
+    std::set<std::string> checked_;
+};
+
+} // namespace
+
+Expected<PushAudit> audit_push(git::Repository& repository, const std::vector<RefUpdate>& updates,
+                               const ServerConfig& config, Clock::time_point started) {
+    PushAuditor auditor(repository, config, started);
+    for (const RefUpdate& update : updates) {
+        if (auto problem = auditor.audit_update(update)) return *problem;
+        if (!auditor.result.overrun.empty()) break;
+    }
+    return std::move(auditor.result);
+}
+
+} // namespace ksa::receive

@@ -1,0 +1,31 @@
+// The audit of a push: every commit it makes new to the repository, each through its diff
+// against its parents, with the same engine and rules as the pre-commit hook.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "config/server_config.h"
+#include "diag/diagnostic.h"
+#include "git/repository.h"
+#include "receive/ref_update.h"
+
+namespace ksa::receive {
+
+struct PushAudit {
+    Diagnostics diagnostics;         // in commit order, each with its ref/commit context
+    std::size_t commits_checked = 0;
+    std::size_t manifests_checked = 0;
+    std::size_t refs_updated = 0;
+    std::vector<std::string> notes;  // informational lines (deletions, tags to blobs)
+    std::string overrun;             // why the audit stopped early, "" when it did not
+};
+
+using Clock = std::chrono::steady_clock;
+
+// Runs the audit. A Failure means something could not be read: the caller rejects the push.
+Expected<PushAudit> audit_push(git::Repository& repository, const std::vector<RefUpdate>& updates,
+                               const ServerConfig& config, Clock::time_point started);
+
+} // namespace ksa::receive

@@ -1,0 +1,27 @@
+// The "<old> <new> <ref>" lines git feeds a pre-receive hook.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "support/expected.h"
+
+namespace ksa::receive {
+
+struct RefUpdate {
+    std::string old_id;  // all zeros for a new ref
+    std::string new_id;  // all zeros for a deletion
+    std::string ref;     // raw bytes: escape before printing
+
+    [[nodiscard]] bool is_deletion() const;
+    [[nodiscard]] bool is_creation() const;
+};
+
+bool is_zero_id(std::string_view id);
+
+// Parses every line; any malformed line fails the whole input (the push is rejected with the
+// line number), since guessing at a ref update could skip a check.
+Expected<std::vector<RefUpdate>> parse_ref_updates(std::string_view input);
+
+} // namespace ksa::receive
