@@ -110,7 +110,12 @@ int pre_receive_command(const CommonOptions& options, bool format_given) {
     if (!config) return reject(fmt::format("bad server configuration: {}", config.failure().message));
 
     auto audit = receive::audit_push(*repository, *updates, *config, started);
-    if (!audit) return reject(fmt::format("could not read the push: {}", audit.failure().message));
+    if (!audit) {
+        const std::string why = fmt::format("could not read the push: {}", audit.failure().message);
+        if (!config->warn_only) return reject(why);
+        say(fmt::format("WARN-ONLY MODE (koder-audit.mode = warn): {}; accepted", text::escape_for_terminal(why)));
+        return exit_clean;
+    }
 
     const bool errors = has_errors(audit->diagnostics);
     std::vector<std::string> verdict;  // the lines that explain the decision
@@ -149,6 +154,12 @@ int pre_receive_command(const CommonOptions& options, bool format_given) {
                                               text::escape_for_terminal(pusher), text::escape_for_terminal(*reason)));
             }
         }
+    }
+
+    // Warn-only rollout: everything above is reported, nothing is refused.
+    if (config->warn_only && !accept) {
+        accept = true;
+        verdict.push_back("WARN-ONLY MODE (koder-audit.mode = warn): this push would have been rejected; accepted");
     }
 
     CommonOptions output = options;

@@ -67,6 +67,9 @@ Expected<ServerConfig> parse_server_config(const ConfigValues& values, const std
         } else if (name == "format") {
             if (value != "text" && value != "json") return bad_value(origin, key, value, "text or json");
             config.format = value;
+        } else if (name == "mode") {
+            if (value != "enforce" && value != "warn") return bad_value(origin, key, value, "enforce or warn");
+            config.warn_only = value == "warn";
         } else if (name == "configfile") {
             // Handled by the caller, which loads that file first.
         } else {

@@ -22,6 +22,7 @@ struct ServerConfig {
     std::string pusher_variable = "GITEA_PUSHER_NAME";  // koder-audit.pusherVariable
     std::string override_log;             // koder-audit.overrideLog: file the overrides are appended to
     std::string format = "text";          // koder-audit.format = text | json
+    bool warn_only = false;               // koder-audit.mode = enforce (default) | warn: report, never reject
 };
 
 // Configuration values by lower-cased key ("koder-audit.phase"), each key's values in order.
