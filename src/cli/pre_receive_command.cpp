@@ -168,7 +168,8 @@ int pre_receive_command(const CommonOptions& options, bool format_given) {
                                            audit->commits_checked == 1 ? "" : "s", audit->refs_updated,
                                            audit->refs_updated == 1 ? "" : "s");
     report::ReportInput report{source, config->audit.phase, audit->manifests_checked, audit->diagnostics,
-                               accept ? "accepted" : "rejected", audit->commits_checked};
+                               accept ? "accepted" : "rejected", audit->commits_checked, audit->notes};
+    report.notes.insert(report.notes.end(), verdict.begin(), verdict.end());
     const bool quiet = audit->diagnostics.empty() && audit->manifests_checked == 0 && verdict.empty();
     if (output.output.format != report::Format::text || !quiet) emit_report(output.output, report, stderr);
     if (output.output.format == report::Format::text) {

@@ -18,16 +18,17 @@ using ConfigPtr = std::unique_ptr<git_config, Deleter<&git_config_free>>;
 
 Expected<ConfigValues> collect(git_config* config, std::string_view section) {
     ConfigValues values;
-    // The section names used here hold letters and '-' only, literal in a regular expression.
-    const std::string pattern = "^" + std::string(section) + "\\.";
+    const std::string prefix = std::string(section) + ".";
+    // A plain iterator filtered here: libgit2's glob iterator leaks its regex match data.
     git_config_iterator* raw = nullptr;
-    if (git_config_iterator_glob_new(&raw, config, pattern.c_str()) < 0) return last_error("cannot read the configuration");
+    if (git_config_iterator_new(&raw, config) < 0) return last_error("cannot read the configuration");
     std::unique_ptr<git_config_iterator, Deleter<&git_config_iterator_free>> iterator(raw);
     git_config_entry* entry = nullptr;
     int status = 0;
     while ((status = git_config_next(&entry, iterator.get())) == 0) {
         std::string key = entry->name;
         std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (!key.starts_with(prefix)) continue;
         values[key].emplace_back(entry->value != nullptr ? entry->value : "");
     }
     if (status != GIT_ITEROVER) return last_error("cannot read the configuration");
@@ -183,7 +184,8 @@ Expected<std::pair<ObjectKind, std::string>> Repository::peel(const std::string&
     }
 }
 
-Expected<std::vector<std::string>> Repository::new_commits(const std::vector<std::string>& tips, std::size_t limit) {
+Expected<std::vector<std::string>> Repository::new_commits(const std::vector<std::string>& tips, std::size_t limit,
+                                                       const std::vector<std::string>& seen_tips) {
     git_repository* repository = state_->repository.get();
     git_revwalk* raw = nullptr;
     if (git_revwalk_new(&raw, repository) < 0) return last_error("cannot walk the history");
@@ -206,6 +208,12 @@ Expected<std::vector<std::string>> Repository::new_commits(const std::vector<std
         if (git_reference_peel(&target, held.get(), GIT_OBJECT_COMMIT) < 0) continue;
         ObjectPtr commit(target);
         git_revwalk_hide(walk.get(), git_object_id(commit.get()));
+    }
+    // Tips of this push already walked: their commits were counted and checked.
+    for (const std::string& tip : seen_tips) {
+        auto oid = parse_id(tip);
+        if (!oid) return oid.failure();
+        if (git_revwalk_hide(walk.get(), &*oid) < 0) return last_error(fmt::format("cannot walk from {}", tip));
     }
     std::vector<std::string> commits;
     git_oid oid;

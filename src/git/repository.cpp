@@ -43,9 +43,12 @@ Expected<Repository> Repository::open_from_environment() {
     const int status = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
     if (!state->index_file.empty()) ::setenv("GIT_INDEX_FILE", state->index_file.c_str(), 1);
     if (!work_tree.empty()) ::setenv("GIT_WORK_TREE", work_tree.c_str(), 1);
-    if (status < 0)
-        return Failure{fmt::format("not a git repository (or any parent up to the root): {}",
-                                   last_error("open").message)};
+    if (status < 0) {
+        const std::string reason = last_error("open").message;
+        if (reason.find("objectformat") != std::string::npos)
+            return Failure{"SHA-256 repositories are not supported (libgit2 1.5 reads SHA-1 repositories only)"};
+        return Failure{fmt::format("not a git repository (or any parent up to the root): {}", reason)};
+    }
     RepositoryPtr repository(raw);
     if (!work_tree.empty() && git_repository_set_workdir(repository.get(), work_tree.c_str(), 0) < 0)
         return last_error(fmt::format("cannot use GIT_WORK_TREE={}", work_tree));

@@ -56,9 +56,10 @@ public:
     // What `id` names after peeling tags, and the peeled id.
     Expected<std::pair<ObjectKind, std::string>> peel(const std::string& id);
 
-    // Commits reachable from `tips` but from no existing reference, parents before children;
-    // stops after `limit` + 1 commits so the caller can tell an overrun.
-    Expected<std::vector<std::string>> new_commits(const std::vector<std::string>& tips, std::size_t limit);
+    // Commits reachable from `tips` but from no existing reference and none of `seen_tips`,
+    // parents before children; stops after `limit` + 1 commits so the caller can tell an overrun.
+    Expected<std::vector<std::string>> new_commits(const std::vector<std::string>& tips, std::size_t limit,
+                                                   const std::vector<std::string>& seen_tips = {});
 
     Expected<CommitSummary> commit_summary(const std::string& id);
 

@@ -62,7 +62,8 @@ private:
 
     std::optional<Failure> audit_commits(const std::string& ref, const std::string& tip) {
         const std::size_t remaining = config_.max_commits > checked_.size() ? config_.max_commits - checked_.size() : 0;
-        auto commits = repository_.new_commits({tip}, remaining);
+        auto commits = repository_.new_commits({tip}, remaining, walked_tips_);
+        walked_tips_.push_back(tip);
         if (!commits) return commits.failure();
         if (commits->size() > remaining) {
             result.overrun = fmt::format("the push brings more than {} new commits (koder-audit.maxCommits)",
@@ -101,6 +102,7 @@ private:
     const ServerConfig& config_;
     Clock::time_point started_;
     std::set<std::string> checked_;
+    std::vector<std::string> walked_tips_;
 };
 
 } // namespace

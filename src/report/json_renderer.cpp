@@ -19,6 +19,11 @@ std::string render_json(const ReportInput& input) {
         .field("warnings", warnings);
     if (!input.decision.empty())
         json.field("decision", input.decision).field("commits_checked", static_cast<std::int64_t>(input.commits_checked));
+    if (!input.notes.empty()) {
+        json.key("notes").begin_array();
+        for (const std::string& note : input.notes) json.value(note);
+        json.end_array();
+    }
     json.key("diagnostics").begin_array();
     for (const Diagnostic& d : input.diagnostics) {
         json.begin_object()

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "diag/diagnostic.h"
 
@@ -18,6 +19,7 @@ struct ReportInput {
     // Set by the pre-receive hook: the push's verdict and how many commits were examined.
     std::string decision{};
     std::size_t commits_checked = 0;
+    std::vector<std::string> notes{};  // lines explaining the decision (overrides, overruns)
 };
 
 // path:line:col: severity[CODE]: message, the source line with a marker, a help: line,
