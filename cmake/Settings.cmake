@@ -10,7 +10,7 @@ target_compile_options(ksa_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow 
 option(KSA_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 add_library(ksa_sanitizers INTERFACE)
 if(KSA_SANITIZE)
-  target_compile_options(ksa_sanitizers INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+  target_compile_options(ksa_sanitizers INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -O1
     -fno-sanitize-recover=all)
   target_link_options(ksa_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()

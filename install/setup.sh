@@ -4,7 +4,8 @@
 #
 #   install/setup.sh             dependencies, build, install into --prefix
 #   install/setup.sh --demo      the above, then the demo on examples/monorepo
-#   install/setup.sh --test      dependencies (with test tools), build with -Werror, all tests
+#   install/setup.sh --test      dependencies (with test tools), build with -Werror, all tests,
+#                                then the same tests again under AddressSanitizer + UBSan
 #
 # Options: --prefix DIR (default /usr/local as root, else ~/.local), --build-dir DIR
 # (default build/), --no-deps (skip apt).
@@ -83,6 +84,16 @@ case "$mode" in
     test)
         step "Running every test"
         (cd "$build_dir" && ctest --output-on-failure --parallel "$(nproc)")
+        # The same suite under the sanitizers: any report fails the run (UBSan is fatal,
+        # LeakSanitizer makes the process exit non-zero).
+        sanitize_dir="$build_dir-sanitize"
+        step "Building with AddressSanitizer + UndefinedBehaviorSanitizer in $sanitize_dir"
+        cmake -S "$root" -B "$sanitize_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Debug -DKSA_SANITIZE=ON \
+            -DKSA_WERROR=ON >/dev/null
+        cmake --build "$sanitize_dir" --parallel "$(nproc)"
+        step "Running every test under the sanitizers"
+        (cd "$sanitize_dir" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+            UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure --parallel "$(nproc)")
         ;;
     install|demo)
         step "Installing into $prefix"

@@ -174,7 +174,8 @@ int pre_receive_command(const CommonOptions& options, bool format_given) {
     if (output.output.format != report::Format::text || !quiet) emit_report(output.output, report, stderr);
     if (output.output.format == report::Format::text) {
         for (const std::string& line : verdict) say(line);
-        if (!accept) say("push rejected: fix the manifests named above in new commits and push again");
+        if (!accept && errors) say("push rejected: fix the manifests named above in new commits and push again");
+        else if (!accept) say("push rejected: the audit could not finish (see above); split the push or ask an admin");
     }
     return accept ? exit_clean : exit_violations;
 }

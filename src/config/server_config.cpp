@@ -1,6 +1,7 @@
 #include "config/server_config.h"
 
 #include <charconv>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -27,7 +28,11 @@ Expected<ServerConfig> parse_server_config(const ConfigValues& values, const std
     for (const auto& [key, list] : values) {
         if (list.empty()) continue;
         const std::string& value = list.back();  // the last one wins, as in git
-        const std::string_view name = std::string_view(key).substr(server_config_section.size() + 1);
+        const std::string_view full = key;
+        if (!full.starts_with(server_config_section) || full.size() <= server_config_section.size() ||
+            full[server_config_section.size()] != '.')
+            return Failure{fmt::format("{}: unknown key {} (see docs/pre-receive.md)", origin, key)};
+        const std::string_view name = full.substr(server_config_section.size() + 1);
         if (name == "phase") {
             const auto number = parse_unsigned(value);
             const auto phase = number ? parse_phase(static_cast<std::int64_t>(*number)) : std::nullopt;
@@ -42,9 +47,11 @@ Expected<ServerConfig> parse_server_config(const ConfigValues& values, const std
             if (!number || *number == 0) return bad_value(origin, key, value, "a positive number of commits");
             config.max_commits = *number;
         } else if (name == "timebudget") {
-            const auto number = parse_unsigned(value);
-            if (!number) return bad_value(origin, key, value, "a number of seconds (0 for none)");
-            config.time_budget_seconds = static_cast<double>(*number);
+            char* end = nullptr;
+            const double seconds = std::strtod(value.c_str(), &end);
+            if (value.empty() || end != value.c_str() + value.size() || !(seconds >= 0) || seconds > 1e9)
+                return bad_value(origin, key, value, "a number of seconds, e.g. 30 or 2.5 (0 for none)");
+            config.time_budget_seconds = seconds;
         } else if (name == "onoverrun") {
             if (value != "reject" && value != "accept") return bad_value(origin, key, value, "reject or accept");
             config.accept_on_overrun = value == "accept";

@@ -35,7 +35,7 @@ public:
         }
         while (buffer_.size() < count) {
             const std::size_t old_size = buffer_.size();
-            buffer_.resize(old_size + std::max(chunk_size, count - old_size));
+            buffer_.resize(old_size + chunk_size);
             ssize_t got = 0;
             do {
                 got = ::read(fd_, buffer_.data() + old_size, buffer_.size() - old_size);
@@ -205,6 +205,7 @@ std::uint64_t be64(const unsigned char* p) { return (std::uint64_t{be32(p)} << 3
 
 // Decodes one EWAH bitmap (git's ewah/ewah_io.c) into its set positions; returns bytes used.
 Expected<std::size_t> read_ewah(std::string_view data, std::vector<std::uint32_t>& positions) {
+    constexpr std::size_t max_positions = std::size_t{1} << 24;
     const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
     if (data.size() < 8) return Failure{"corrupt index: truncated bitmap"};
     const std::uint32_t word_count = be32(bytes + 4);
@@ -217,6 +218,7 @@ Expected<std::size_t> read_ewah(std::string_view data, std::vector<std::uint32_t
         const std::uint64_t literals = marker >> 33;
         if ((marker & 1) != 0) {
             if (run * 64 > (1u << 26)) return Failure{"corrupt index: bitmap too large"};
+            if (positions.size() + run * 64 > max_positions) return Failure{"corrupt index: bitmap too large"};
             for (std::uint64_t k = 0; k < run * 64; ++k) positions.push_back(static_cast<std::uint32_t>(position + k));
         }
         position += run * 64;
@@ -323,7 +325,10 @@ Expected<Extensions> read_one_file(const std::string& path, const EntryVisitor& 
     for (;;) {
         auto ready = stream.ensure(8 + 20);
         if (!ready) return ready.failure();
-        if (!*ready) break;  // only the checksum is left
+        if (!*ready) {
+            if (stream.available() != 20) return truncated();
+            break;  // only the checksum is left
+        }
         const unsigned char* extension = stream.data();
         const std::string signature(reinterpret_cast<const char*>(extension), 4);
         const std::uint32_t size = be32(extension + 4);

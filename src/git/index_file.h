@@ -33,6 +33,13 @@ struct CacheTreeNode {
 };
 
 struct IndexSnapshot {
+    // Move-only: the cache-tree names point into cache_tree_names, which a copy would not own.
+    IndexSnapshot() = default;
+    IndexSnapshot(IndexSnapshot&&) = default;
+    IndexSnapshot& operator=(IndexSnapshot&&) = default;
+    IndexSnapshot(const IndexSnapshot&) = delete;
+    IndexSnapshot& operator=(const IndexSnapshot&) = delete;
+
     std::vector<IndexEntry> entries;          // kept entries, stage 0, in index (path) order
     std::vector<std::string> manifest_folders;  // folders named like a manifest, sorted
     std::vector<IndexEntry> sparse_directories;  // sparse index: folders stored as one tree entry
