@@ -23,62 +23,70 @@ Diagnostic file_diagnostic(RuleCode rule, const AuditConfig& config, const std::
 }
 
 void audit_one(TreeSource& source, const Candidate& candidate, const AuditConfig& config, AuditRun& run) {
+    auto document = read_and_parse(source, candidate, config, run.diagnostics);
+    if (!document) return;
+    ++run.files_checked;
+    rules::ModuleFacts facts;
+    if ((*document)->kind == manifest::ManifestKind::module) {
+        auto fragments = source.has_fragments((*document)->module_dir);
+        facts.has_fragments = fragments.ok() && *fragments;
+    }
+    rules::RuleContext context(**document, config, facts, run.diagnostics);
+    rules::run_manifest_rules(context);
+}
+
+} // namespace
+
+std::optional<std::unique_ptr<manifest::Document>> read_and_parse(TreeSource& source, const Candidate& candidate,
+                                                                  const AuditConfig& config, Diagnostics& out) {
     const auto unreadable = [&](std::string message, std::string hint) {
-        run.diagnostics.push_back(
+        out.push_back(
             file_diagnostic(RuleCode::manifest_unreadable, config, candidate.path, std::move(message), std::move(hint)));
     };
     if (candidate.kind != EntryKind::file) {
         unreadable(fmt::format("manifest path is {}, expected a regular file", describe(candidate.kind)),
                    "a koder.toml or self-hosted/koder_*.toml must be a plain file committed in the repository");
-        return;
+        return std::nullopt;
     }
     auto entry = source.stat(candidate.path);
     if (!entry) {
         unreadable(fmt::format("could not be read: {}", entry.failure().message), "");
-        return;
+        return std::nullopt;
     }
     if (entry->kind != EntryKind::file) {
         unreadable(fmt::format("manifest path is {}, expected a regular file", describe(entry->kind)), "");
-        return;
+        return std::nullopt;
     }
     if (entry->size > config.max_manifest_bytes) {
         unreadable(fmt::format("manifest is {} bytes, over the limit of {} bytes; it was not read", entry->size,
                                config.max_manifest_bytes),
                    "shrink the file, or raise `audit.max_manifest_bytes` in .koder-spec-audit.toml");
-        return;
+        return std::nullopt;
     }
     auto content = source.read(candidate.path);
     if (!content) {
         unreadable(fmt::format("could not be read: {}", content.failure().message), "");
-        return;
+        return std::nullopt;
     }
     if (const auto nul = content->find('\0'); nul != std::string::npos) {
         unreadable(fmt::format("manifest is binary (NUL byte at offset {})", nul),
                    "a manifest must be UTF-8 text");
-        return;
+        return std::nullopt;
     }
     const auto kind = manifest::classify_path(candidate.path).value_or(manifest::ManifestKind::module);
     manifest::ParseOutcome parsed = manifest::parse_document(candidate.path, kind, std::move(*content));
-    ++run.files_checked;
     if (!parsed.document) {
         Diagnostic diagnostic =
             file_diagnostic(RuleCode::toml_syntax, config, candidate.path,
                             fmt::format("invalid TOML: {}", parsed.error.message), "");
         diagnostic.span = parsed.error.span;
         diagnostic.source_line = std::move(parsed.error.source_line);
-        run.diagnostics.push_back(std::move(diagnostic));
-        return;
+        out.push_back(std::move(diagnostic));
+        return std::nullopt;
     }
-    rules::ModuleFacts facts;
-    if (kind == manifest::ManifestKind::module) {
-        auto fragments = source.has_fragments(parsed.document->module_dir);
-        facts.has_fragments = fragments.ok() && *fragments;
-    }
-    rules::RuleContext context(*parsed.document, config, facts, run.diagnostics);
-    rules::run_manifest_rules(context);
+    return std::move(parsed.document);
 }
 
-} // namespace
 
 Expected<AuditConfig> load_config(TreeSource& source, const ConfigOverrides& overrides) {
     AuditConfig config;

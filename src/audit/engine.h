@@ -1,11 +1,14 @@
 // The audit of manifests from one source: read each candidate safely, parse, run the rules.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/audit_config.h"
 #include "diag/diagnostic.h"
+#include "manifest/document.h"
 #include "source/tree_source.h"
 
 namespace ksa::audit {
@@ -18,6 +21,11 @@ struct AuditRun {
 // Reads the configuration committed at the root of `source` (defaults when absent), then
 // applies the command line's overrides.
 Expected<AuditConfig> load_config(TreeSource& source, const ConfigOverrides& overrides);
+
+// Reads one candidate the safe way (entry kind, size limit, binary check) and parses it; a
+// problem becomes a diagnostic (KSA015, KSA001) in `out` and the result is empty.
+std::optional<std::unique_ptr<manifest::Document>> read_and_parse(TreeSource& source, const Candidate& candidate,
+                                                                  const AuditConfig& config, Diagnostics& out);
 
 // Validates every candidate. Anything that cannot be read becomes a diagnostic (KSA015), so a
 // hook fails closed instead of passing what it could not see.

@@ -49,9 +49,19 @@ int dispatch(int argc, char** argv) {
 
     CLI::App* self_hosted = app.add_subcommand("self-hosted", "The [self_hosted] blocks of modules");
     bool self_hosted_validate = false;
+    bool self_hosted_report = false;
+    bool report_check = false;
+    std::string report_output;
     std::vector<std::string> modules;
-    self_hosted->add_flag("--validate", self_hosted_validate, "Validate the modules' manifests and fragments")
-        ->required();
+    auto* validate_flag =
+        self_hosted->add_flag("--validate", self_hosted_validate, "Validate the modules' manifests and fragments");
+    auto* report_flag = self_hosted->add_flag("--report", self_hosted_report,
+                                              "Generate the registry of self-hosted pairs from every manifest");
+    report_flag->excludes(validate_flag);
+    self_hosted->add_flag("--check", report_check, "With --report: exit 1 when the committed registry differs")
+        ->needs(report_flag);
+    self_hosted->add_option("--output", report_output, "With --report: where to write it (- for stdout)")
+        ->needs(report_flag);
     self_hosted->add_option("MODULE", modules, "Module folders (default: every module)");
     add_source_options(*self_hosted, options);
     add_config_options(*self_hosted, options);
@@ -93,7 +103,20 @@ int dispatch(int argc, char** argv) {
         fmt::print(stderr, "koder-spec-audit: error: cannot enter {}: {}\n", options.directory, error.message());
         return exit_cannot_run;
     }
-    if (self_hosted->parsed()) return validate_command(options, Selection::modules, modules);
+    if (self_hosted->parsed()) {
+        if (self_hosted_report) {
+            if (!modules.empty()) {
+                fmt::print(stderr, "koder-spec-audit: error: --report covers the whole tree and takes no MODULE\n");
+                return exit_cannot_run;
+            }
+            return report_command(options, report_output, report_check);
+        }
+        if (!self_hosted_validate) {
+            fmt::print(stderr, "koder-spec-audit: error: self-hosted needs --validate or --report (see --help)\n");
+            return exit_cannot_run;
+        }
+        return validate_command(options, Selection::modules, modules);
+    }
     if (koder_toml->parsed()) return validate_command(options, Selection::paths, paths);
     if (pre_commit->parsed()) return pre_commit_command(options);
     if (pre_receive->parsed()) return pre_receive_command(options, pre_receive->count("--format") > 0);

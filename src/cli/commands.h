@@ -14,6 +14,9 @@ enum class Selection { modules, paths };
 // `koder-toml --validate [PATH...]` (Selection::paths).
 int validate_command(const CommonOptions& options, Selection selection, const std::vector<std::string>& targets);
 
+// `self-hosted --report [--output PATH|-] [--check]`: generate (or check) the registry.
+int report_command(const CommonOptions& options, const std::string& output, bool check);
+
 // `hook pre-commit`: the staged manifests that differ from HEAD, read from the index.
 int pre_commit_command(const CommonOptions& options);
 

@@ -34,6 +34,7 @@ Expected<OpenedSource> open_source(const CommonOptions& options) {
         if (needs_git) return repository.failure();
         // Outside any repository the working tree is simply the current folder.
         opened.source = std::make_unique<WorktreeSource>(fs::current_path());
+        opened.worktree_root = fs::current_path().string();
         return opened;
     }
     const std::string workdir = repository->workdir();
@@ -47,7 +48,10 @@ Expected<OpenedSource> open_source(const CommonOptions& options) {
         opened.source = std::move(*source);
     } else {
         if (workdir.empty()) return Failure{"a bare repository has no working tree: use --rev REV"};
-        opened.source = std::make_unique<WorktreeSource>(fs::path(workdir));
+        auto shared = std::make_shared<git::Repository>(std::move(*repository));
+        opened.source = std::make_unique<WorktreeSource>(
+            fs::path(workdir), [shared](const std::string& path, bool is_folder) { return shared->is_ignored(path, is_folder); });
+        opened.worktree_root = workdir;
     }
     if (!workdir.empty()) opened.prefix = relative_prefix(workdir);
     return opened;

@@ -37,7 +37,8 @@ struct CommonOptions {
 // A source to read from plus how to turn user-given paths into repository paths.
 struct OpenedSource {
     std::unique_ptr<TreeSource> source;
-    std::string prefix;  // the current folder relative to the root ("" at the root)
+    std::string prefix;         // the current folder relative to the root ("" at the root)
+    std::string worktree_root;  // set when the source is the working tree
 };
 
 Expected<OpenedSource> open_source(const CommonOptions& options);

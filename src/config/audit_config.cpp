@@ -27,8 +27,24 @@ Expected<AuditConfig> parse_config(std::string_view text, std::string_view path)
         return failure_at(path, error.source(), fmt::format("invalid TOML: {}", error.description()));
     }
     for (const auto& [key, node] : root) {
-        if (key.str() != "audit")
-            return failure_at(path, key.source(), fmt::format("unknown table or key `{}` (expected [audit])", key.str()));
+        if (key.str() != "audit" && key.str() != "registry")
+            return failure_at(path, key.source(),
+                              fmt::format("unknown table or key `{}` (expected [audit] or [registry])", key.str()));
+    }
+    if (const toml::node* registry_node = root.get("registry")) {
+        const toml::table* registry = registry_node->as_table();
+        if (registry == nullptr) return failure_at(path, registry_node->source(), "`registry` must be a table ([registry])");
+        for (const auto& [key, node] : *registry) {
+            if (key.str() != "path")
+                return failure_at(path, key.source(), fmt::format("unknown key `registry.{}` (known: path)", key.str()));
+            const auto* value = node.as_string();
+            const std::string_view given = value != nullptr ? std::string_view(value->get()) : std::string_view();
+            if (given.empty() || given.front() == '/' || given.find("..") != std::string_view::npos || given.back() == '/')
+                return failure_at(path, node.source(),
+                                  "`registry.path` must be a file path inside the repository, e.g. "
+                                  "\"meta/docs/stack/registries/self-hosted-pairs.md\"");
+            config.registry_path = std::string(given);
+        }
     }
     const toml::node* audit_node = root.get("audit");
     if (audit_node == nullptr) return config;

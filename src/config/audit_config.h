@@ -13,9 +13,12 @@ namespace ksa {
 
 inline constexpr std::string_view config_file_name = ".koder-spec-audit.toml";
 
+inline constexpr std::string_view default_registry_path = "meta/docs/stack/registries/self-hosted-pairs.md";
+
 struct AuditConfig {
     Phase phase = Phase::advisory;
     std::uint64_t max_manifest_bytes = 1024 * 1024;
+    std::string registry_path{default_registry_path};  // [registry] path
 };
 
 // Settings given on the command line; they win over the file.

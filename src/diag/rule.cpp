@@ -43,6 +43,8 @@ constexpr std::array rules{
              E, E},
     RuleInfo{RuleCode::unknown_key, "unknown-key", "A key of [self_hosted] is not part of the schema.",
              W, E},
+    RuleInfo{RuleCode::component_name_duplicate, "component-name-duplicate",
+             "Two self-hosted components of the registry share a name.", E, E},
 };
 
 } // namespace

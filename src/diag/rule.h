@@ -24,6 +24,7 @@ enum class RuleCode {
     manifest_unreadable = 15,
     fragment_shape = 16,
     unknown_key = 17,
+    component_name_duplicate = 18,
 };
 
 enum class Phase { advisory = 4, strict = 5 };

@@ -182,6 +182,14 @@ std::string Repository::index_path() const {
     return std::string(git_repository_path(state_->repository.get())) + "index";
 }
 
+bool Repository::is_ignored(const std::string& path, bool is_folder) const {
+    int ignored = 0;
+    // libgit2 treats a trailing slash as "this is a folder" for folder-only patterns (build/).
+    const std::string query = is_folder ? path + "/" : path;
+    if (git_ignore_path_is_ignored(&ignored, state_->repository.get(), query.c_str()) < 0) return false;
+    return ignored == 1;
+}
+
 Expected<std::unique_ptr<TreeSource>> Repository::index_source() {
     auto snapshot = read_index();
     if (!snapshot) return snapshot.failure();

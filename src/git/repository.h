@@ -35,6 +35,9 @@ public:
     // The work tree's root ("" for a bare repository).
     [[nodiscard]] std::string workdir() const;
 
+    // True when git ignores `path` (a folder when `is_folder`) in this work tree.
+    [[nodiscard]] bool is_ignored(const std::string& path, bool is_folder) const;
+
     Expected<std::unique_ptr<TreeSource>> index_source();
     Expected<std::unique_ptr<TreeSource>> revision_source(const std::string& revision);
 

@@ -59,10 +59,12 @@ Expected<std::vector<Candidate>> WorktreeSource::list_manifests(const std::strin
     // an unreadable folder would silently shorten the list of manifests to audit.
     for (; it != fs::recursive_directory_iterator();) {
         const fs::path entry = it->path();
-        if (entry.filename() == ".git") {
-            it.disable_recursion_pending();
-        } else if (std::string relative = entry.lexically_relative(root_).generic_string();
-                   manifest::classify_path(relative)) {
+        std::string relative = entry.lexically_relative(root_).generic_string();
+        const bool is_folder = it->is_directory(error) && !it->is_symlink(error);
+        if (entry.filename() == ".git" || (ignored_ && ignored_(relative, is_folder))) {
+            // Ignored files (build output, caches) are not part of the tree being audited.
+            if (is_folder) it.disable_recursion_pending();
+        } else if (manifest::classify_path(relative)) {
             const EntryKind kind = kind_of(it->symlink_status(error));
             if (kind == EntryKind::directory) it.disable_recursion_pending();
             found.push_back({std::move(relative), kind});

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 
 #include "source/tree_source.h"
 
@@ -9,7 +10,11 @@ namespace ksa {
 
 class WorktreeSource final : public TreeSource {
 public:
-    explicit WorktreeSource(std::filesystem::path root) : root_(std::move(root)) {}
+    // Says whether a repository path (a folder when `is_folder`) is ignored, e.g. by .gitignore.
+    using IgnoreCheck = std::function<bool(const std::string& path, bool is_folder)>;
+
+    explicit WorktreeSource(std::filesystem::path root, IgnoreCheck ignored = {})
+        : root_(std::move(root)), ignored_(std::move(ignored)) {}
 
     [[nodiscard]] std::string description() const override { return "working tree"; }
     Expected<std::vector<Candidate>> list_manifests(const std::string& prefix) override;
@@ -23,6 +28,7 @@ private:
     [[nodiscard]] bool crosses_symlink(const std::string& path) const;
 
     std::filesystem::path root_;
+    IgnoreCheck ignored_;
 };
 
 } // namespace ksa

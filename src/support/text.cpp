@@ -77,6 +77,18 @@ std::string abbreviate(std::string_view raw, std::size_t limit) {
     return std::string(raw.substr(0, cut)) + "…";
 }
 
+std::string escape_lines_for_terminal(std::string_view raw) {
+    std::string out;
+    while (!raw.empty()) {
+        const auto newline = raw.find('\n');
+        out += escape_for_terminal(raw.substr(0, newline));
+        if (newline == std::string_view::npos) break;
+        out += '\n';
+        raw.remove_prefix(newline + 1);
+    }
+    return out;
+}
+
 bool is_valid_utf8(std::string_view raw) {
     for (std::size_t i = 0; i < raw.size();) {
         const std::size_t length = utf8_sequence_length(raw, i);

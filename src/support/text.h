@@ -12,6 +12,9 @@ namespace ksa::text {
 // printed to a terminal without side effects ("\x1b", "\n", "\xff").
 std::string escape_for_terminal(std::string_view raw);
 
+// escape_for_terminal applied to each line, keeping the line breaks.
+std::string escape_lines_for_terminal(std::string_view raw);
+
 bool is_valid_utf8(std::string_view raw);
 
 // `raw` cut to at most `limit` bytes (on a UTF-8 boundary) with "…" appended when cut, so a

@@ -1,0 +1,84 @@
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "audit/engine.h"
+#include "manifest/document.h"
+#include "manifest/model.h"
+#include "registry/registry.h"
+
+namespace ksa::registry {
+namespace {
+
+std::vector<std::string> values_of(const std::vector<manifest::LocatedString>& items) {
+    std::vector<std::string> values;
+    for (const auto& item : items) values.push_back(item.value);
+    return values;
+}
+
+std::vector<std::string> raw_gates(const std::vector<manifest::LocatedGate>& gates) {
+    std::vector<std::string> values;
+    for (const auto& gate : gates) values.push_back(gate.raw);
+    return values;
+}
+
+} // namespace
+
+Expected<BuildResult> build_registry(TreeSource& source, const AuditConfig& config) {
+    BuildResult result;
+    auto candidates = source.list_manifests("");
+    if (!candidates) return candidates.failure();
+    // Component name -> first manifest claiming it, for the duplicate check.
+    std::map<std::string, std::string> claimed;
+    for (const Candidate& candidate : *candidates) {
+        // The manifest must pass the same reading checks as the audit (kind, size, binary, TOML).
+        std::string text;
+        auto parsed = audit::read_and_parse(source, candidate, config, result.problems);
+        if (!parsed) continue;
+        ++result.manifests_read;
+        const manifest::Document& document = **parsed;
+        const manifest::Identity identity = manifest::extract_identity(document);
+        if (const toml::table* declaration = document.root[manifest::no_alternative_key].as_table()) {
+            const toml::node* reason = declaration->get("reason");
+            result.registry.no_alternative.push_back(
+                {identity.display_name.empty() ? document.module_dir : identity.display_name, document.path,
+                 reason != nullptr && reason->is_string() ? reason->as_string()->get() : std::string()});
+        }
+        const auto block = manifest::extract_self_hosted(document);
+        if (!block) continue;
+        PairRow row;
+        row.display_name = identity.display_name.empty() ? document.module_dir : identity.display_name;
+        row.name = identity.name;
+        row.manifest_path = document.path;
+        row.module_dir = document.module_dir;
+        row.replaces = values_of(block->replaces);
+        row.status = block->status ? block->status->value : std::string();
+        if (block->cases) row.cases = values_of(*block->cases);
+        row.gates_passed = raw_gates(block->gates_passed);
+        row.gates_pending = raw_gates(block->gates_pending);
+        row.benchmark_ref = block->benchmark_ref ? block->benchmark_ref->value : std::string();
+        row.production_ref = values_of(block->production_ref);
+        for (const manifest::SkippedPair& skipped : block->skipped)
+            result.registry.skipped.push_back(
+                {skipped.external, document.module_dir, document.path, skipped.rationale, skipped.ticket});
+        if (!row.name.empty()) {
+            const auto [first, inserted] = claimed.emplace(row.name, row.manifest_path);
+            if (!inserted) {
+                Diagnostic diagnostic;
+                diagnostic.rule = RuleCode::component_name_duplicate;
+                diagnostic.severity = severity_in(RuleCode::component_name_duplicate, config.phase);
+                diagnostic.path = row.manifest_path;
+                diagnostic.message = fmt::format("component name \"{}\" is already declared by {}", row.name,
+                                                 first->second);
+                diagnostic.hint = "give each self-hosted component its own [package].name (or [app].slug)";
+                result.problems.push_back(std::move(diagnostic));
+            }
+        }
+        result.registry.pairs.push_back(std::move(row));
+    }
+    sort_diagnostics(result.problems);
+    return result;
+}
+
+} // namespace ksa::registry
