@@ -23,22 +23,24 @@ Diagnostic file_diagnostic(RuleCode rule, const AuditConfig& config, const std::
 }
 
 void audit_one(TreeSource& source, const Candidate& candidate, const AuditConfig& config, AuditRun& run) {
-    auto document = read_and_parse(source, candidate, config, run.diagnostics);
-    if (!document) return;
-    ++run.files_checked;
+    ParsedCandidate parsed = read_and_parse(source, candidate, config, run.diagnostics);
+    if (parsed.was_read) ++run.files_checked;
+    if (!parsed.document) return;
+    const manifest::Document& document = *parsed.document;
     rules::ModuleFacts facts;
-    if ((*document)->kind == manifest::ManifestKind::module) {
-        auto fragments = source.has_fragments((*document)->module_dir);
+    if (document.kind == manifest::ManifestKind::module) {
+        auto fragments = source.has_fragments(document.module_dir);
         facts.has_fragments = fragments.ok() && *fragments;
     }
-    rules::RuleContext context(**document, config, facts, run.diagnostics);
+    rules::RuleContext context(document, config, facts, run.diagnostics);
     rules::run_manifest_rules(context);
 }
 
 } // namespace
 
-std::optional<std::unique_ptr<manifest::Document>> read_and_parse(TreeSource& source, const Candidate& candidate,
-                                                                  const AuditConfig& config, Diagnostics& out) {
+ParsedCandidate read_and_parse(TreeSource& source, const Candidate& candidate, const AuditConfig& config,
+                               Diagnostics& out) {
+    ParsedCandidate result;
     const auto unreadable = [&](std::string message, std::string hint) {
         out.push_back(
             file_diagnostic(RuleCode::manifest_unreadable, config, candidate.path, std::move(message), std::move(hint)));
@@ -46,33 +48,34 @@ std::optional<std::unique_ptr<manifest::Document>> read_and_parse(TreeSource& so
     if (candidate.kind != EntryKind::file) {
         unreadable(fmt::format("manifest path is {}, expected a regular file", describe(candidate.kind)),
                    "a koder.toml or self-hosted/koder_*.toml must be a plain file committed in the repository");
-        return std::nullopt;
+        return result;
     }
     auto entry = source.stat(candidate.path);
     if (!entry) {
         unreadable(fmt::format("could not be read: {}", entry.failure().message), "");
-        return std::nullopt;
+        return result;
     }
     if (entry->kind != EntryKind::file) {
         unreadable(fmt::format("manifest path is {}, expected a regular file", describe(entry->kind)), "");
-        return std::nullopt;
+        return result;
     }
     if (entry->size > config.max_manifest_bytes) {
         unreadable(fmt::format("manifest is {} bytes, over the limit of {} bytes; it was not read", entry->size,
                                config.max_manifest_bytes),
                    "shrink the file, or raise `audit.max_manifest_bytes` in .koder-spec-audit.toml");
-        return std::nullopt;
+        return result;
     }
     auto content = source.read(candidate.path);
     if (!content) {
         unreadable(fmt::format("could not be read: {}", content.failure().message), "");
-        return std::nullopt;
+        return result;
     }
     if (const auto nul = content->find('\0'); nul != std::string::npos) {
         unreadable(fmt::format("manifest is binary (NUL byte at offset {})", nul),
                    "a manifest must be UTF-8 text");
-        return std::nullopt;
+        return result;
     }
+    result.was_read = true;
     const auto kind = manifest::classify_path(candidate.path).value_or(manifest::ManifestKind::module);
     manifest::ParseOutcome parsed = manifest::parse_document(candidate.path, kind, std::move(*content));
     if (!parsed.document) {
@@ -82,9 +85,10 @@ std::optional<std::unique_ptr<manifest::Document>> read_and_parse(TreeSource& so
         diagnostic.span = parsed.error.span;
         diagnostic.source_line = std::move(parsed.error.source_line);
         out.push_back(std::move(diagnostic));
-        return std::nullopt;
+        return result;
     }
-    return std::move(parsed.document);
+    result.document = std::move(parsed.document);
+    return result;
 }
 
 

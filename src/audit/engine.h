@@ -22,10 +22,15 @@ struct AuditRun {
 // applies the command line's overrides.
 Expected<AuditConfig> load_config(TreeSource& source, const ConfigOverrides& overrides);
 
+struct ParsedCandidate {
+    bool was_read = false;                        // the bytes were read (they may not parse)
+    std::unique_ptr<manifest::Document> document;  // null when unreadable or invalid TOML
+};
+
 // Reads one candidate the safe way (entry kind, size limit, binary check) and parses it; a
-// problem becomes a diagnostic (KSA015, KSA001) in `out` and the result is empty.
-std::optional<std::unique_ptr<manifest::Document>> read_and_parse(TreeSource& source, const Candidate& candidate,
-                                                                  const AuditConfig& config, Diagnostics& out);
+// problem becomes a diagnostic (KSA015, KSA001) in `out`.
+ParsedCandidate read_and_parse(TreeSource& source, const Candidate& candidate, const AuditConfig& config,
+                               Diagnostics& out);
 
 // Validates every candidate. Anything that cannot be read becomes a diagnostic (KSA015), so a
 // hook fails closed instead of passing what it could not see.

@@ -33,11 +33,10 @@ Expected<BuildResult> build_registry(TreeSource& source, const AuditConfig& conf
     std::map<std::string, std::string> claimed;
     for (const Candidate& candidate : *candidates) {
         // The manifest must pass the same reading checks as the audit (kind, size, binary, TOML).
-        std::string text;
-        auto parsed = audit::read_and_parse(source, candidate, config, result.problems);
-        if (!parsed) continue;
-        ++result.manifests_read;
-        const manifest::Document& document = **parsed;
+        audit::ParsedCandidate parsed = audit::read_and_parse(source, candidate, config, result.problems);
+        if (parsed.was_read) ++result.manifests_read;
+        if (!parsed.document) continue;
+        const manifest::Document& document = *parsed.document;
         const manifest::Identity identity = manifest::extract_identity(document);
         if (const toml::table* declaration = document.root[manifest::no_alternative_key].as_table()) {
             const toml::node* reason = declaration->get("reason");

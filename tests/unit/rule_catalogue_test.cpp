@@ -29,6 +29,7 @@ constexpr RuleCode every_code[] = {
     RuleCode::manifest_unreadable,
     RuleCode::fragment_shape,
     RuleCode::unknown_key,
+    RuleCode::component_name_duplicate,
 };
 
 } // namespace
