@@ -88,8 +88,10 @@ case "$mode" in
         # LeakSanitizer makes the process exit non-zero).
         sanitize_dir="$build_dir-sanitize"
         step "Building with AddressSanitizer + UndefinedBehaviorSanitizer in $sanitize_dir"
+        # Warnings are enforced by the build above; with the sanitizers GCC 12 reports false
+        # maybe-uninitialized warnings inside libstdc++'s <regex> (pulled in by Catch2).
         cmake -S "$root" -B "$sanitize_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Debug -DKSA_SANITIZE=ON \
-            -DKSA_WERROR=ON >/dev/null
+            -DKSA_WERROR=OFF >/dev/null
         cmake --build "$sanitize_dir" --parallel "$(nproc)"
         step "Running every test under the sanitizers"
         (cd "$sanitize_dir" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
