@@ -80,6 +80,7 @@ int dispatch(int argc, char** argv) {
     CLI::App* hook = app.add_subcommand("hook", "Entry points for git hooks");
     hook->require_subcommand(1);
     CLI::App* pre_commit = hook->add_subcommand("pre-commit", "Check the staged manifests that differ from HEAD");
+    pre_commit->add_flag("--fix", options.fix, "Regenerate and stage the registry when it is stale or edited");
     add_config_options(*pre_commit, options);
     add_output_options(*pre_commit, options);
 

@@ -32,6 +32,7 @@ struct CommonOptions {
     SourceOptions source;
     std::optional<int> phase;
     std::optional<std::uint64_t> max_manifest_bytes;
+    bool fix = false;  // hook pre-commit --fix: regenerate and stage the registry
 };
 
 // A source to read from plus how to turn user-given paths into repository paths.

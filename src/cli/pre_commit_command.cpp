@@ -4,6 +4,8 @@
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "git/repository.h"
+#include "registry/check.h"
+#include "registry/registry.h"
 #include "support/text.h"
 
 namespace ksa::cli {
@@ -14,22 +16,60 @@ int cannot_run(const std::string& message) {
     return exit_cannot_run;
 }
 
+// --fix: write the registry the manifests generate and stage it, as `--report && git add` would.
+std::optional<Failure> regenerate_and_stage(git::Repository& repository, TreeSource& index, const AuditConfig& config) {
+    auto built = registry::build_registry(index, config);
+    if (!built) return built.failure();
+    if (has_errors(built->problems)) return Failure{"the manifests have errors: fix them before --fix can regenerate the registry"};
+    const std::string content = registry::render_markdown(built->registry);
+    if (auto problem = repository.write_and_stage(config.registry_path, content)) return problem;
+    fmt::print(stderr, "koder-spec-audit: regenerated and staged {}\n", text::escape_for_terminal(config.registry_path));
+    return std::nullopt;
+}
+
 } // namespace
 
 int pre_commit_command(const CommonOptions& options) {
     auto repository = git::Repository::open_from_environment();
     if (!repository) return cannot_run(repository.failure().message);
-    auto staged = repository->staged_manifest_changes();
+    const std::vector<std::string> default_watch{std::string(default_registry_path)};
+    auto staged = repository->staged_manifest_changes(default_watch);
     if (!staged) return cannot_run(staged.failure().message);
     if (staged->changes.empty()) return exit_clean;  // nothing the audit governs is staged: no blob read
 
-    TreeSource& source = *staged->index;
-    auto config = audit::load_config(source, overrides_from(options));
+    auto config = audit::load_config(*staged->index, overrides_from(options));
     if (!config) return cannot_run(config.failure().message);
+    if (config->registry_path != default_registry_path) {  // a configured registry path: watch that one
+        staged = repository->staged_manifest_changes({config->registry_path});
+        if (!staged) return cannot_run(staged.failure().message);
+    }
+    TreeSource& source = *staged->index;
 
-    auto candidates = audit::candidates_for_changes(source, staged->changes);
+    registry::RegistryChange change{source, {}, false, std::nullopt};
+    for (const ChangedPath& changed : staged->changes) {
+        if (changed.path == config->registry_path) change.registry_changed = true;
+        else change.manifest_changes.push_back(changed);
+    }
+    auto candidates = audit::candidates_for_changes(source, change.manifest_changes);
     if (!candidates) return cannot_run(candidates.failure().message);
-    const audit::AuditRun run = audit::audit_candidates(source, *candidates, *config);
+    audit::AuditRun run = audit::audit_candidates(source, *candidates, *config);
+
+    if (auto head = repository->revision_source("HEAD")) {
+        auto entry = (*head)->stat(config->registry_path);
+        if (entry && entry->kind == EntryKind::file) {
+            auto text = (*head)->read(config->registry_path);
+            if (!text) return cannot_run(text.failure().message);
+            change.parent_registry = std::move(*text);
+        }
+    }
+    auto findings = registry::check_registry(change, *config);
+    if (!findings) return cannot_run(findings.failure().message);
+    if (options.fix && !findings->empty()) {
+        if (auto problem = regenerate_and_stage(*repository, source, *config)) return cannot_run(problem->message);
+        findings->clear();
+    }
+    for (Diagnostic& finding : *findings) run.diagnostics.push_back(std::move(finding));
+
     const report::ReportInput input{"staged changes", config->phase, run.files_checked, run.diagnostics};
     const int code = emit_report(options.output, input, stderr);
     if (code == exit_violations && options.output.format == report::Format::text)

@@ -35,13 +35,22 @@ Expected<AuditConfig> parse_config(std::string_view text, std::string_view path)
         const toml::table* registry = registry_node->as_table();
         if (registry == nullptr) return failure_at(path, registry_node->source(), "`registry` must be a table ([registry])");
         for (const auto& [key, node] : *registry) {
+            if (key.str() == "stale") {
+                const auto* value = node.as_string();
+                if (value == nullptr || (value->get() != "warning" && value->get() != "error"))
+                    return failure_at(path, node.source(), "`registry.stale` must be \"warning\" or \"error\"");
+                config.stale_registry_is_error = value->get() == "error";
+                continue;
+            }
             if (key.str() != "path")
-                return failure_at(path, key.source(), fmt::format("unknown key `registry.{}` (known: path)", key.str()));
+                return failure_at(path, key.source(),
+                                  fmt::format("unknown key `registry.{}` (known: path, stale)", key.str()));
             const auto* value = node.as_string();
             const std::string_view given = value != nullptr ? std::string_view(value->get()) : std::string_view();
-            if (given.empty() || given.front() == '/' || given.find("..") != std::string_view::npos || given.back() == '/')
+            if (given.empty() || given.front() == '/' || given.find("..") != std::string_view::npos ||
+                !given.ends_with(".md"))
                 return failure_at(path, node.source(),
-                                  "`registry.path` must be a file path inside the repository, e.g. "
+                                  "`registry.path` must be a Markdown file path inside the repository, e.g. "
                                   "\"meta/docs/stack/registries/self-hosted-pairs.md\"");
             config.registry_path = std::string(given);
         }
@@ -72,6 +81,8 @@ Expected<AuditConfig> parse_config(std::string_view text, std::string_view path)
 void apply_overrides(AuditConfig& config, const ConfigOverrides& overrides) {
     if (overrides.phase) config.phase = *overrides.phase;
     if (overrides.max_manifest_bytes) config.max_manifest_bytes = *overrides.max_manifest_bytes;
+    if (overrides.registry_path) config.registry_path = *overrides.registry_path;
+    if (overrides.stale_registry_is_error) config.stale_registry_is_error = *overrides.stale_registry_is_error;
 }
 
 } // namespace ksa

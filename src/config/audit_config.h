@@ -19,11 +19,14 @@ struct AuditConfig {
     Phase phase = Phase::advisory;
     std::uint64_t max_manifest_bytes = 1024 * 1024;
     std::string registry_path{default_registry_path};  // [registry] path
+    bool stale_registry_is_error = false;               // [registry] stale = "error"
 };
 
 // Settings given on the command line; they win over the file.
 struct ConfigOverrides {
     std::optional<Phase> phase;
+    std::optional<std::string> registry_path;
+    std::optional<bool> stale_registry_is_error;
     std::optional<std::uint64_t> max_manifest_bytes;
 };
 

@@ -74,6 +74,13 @@ Expected<ServerConfig> parse_server_config(const ConfigValues& values, const std
         } else if (name == "format") {
             if (value != "text" && value != "json") return bad_value(origin, key, value, "text or json");
             config.format = value;
+        } else if (name == "registrypath") {
+            if (value.empty() || value.front() == '/' || value.find("..") != std::string::npos || !value.ends_with(".md"))
+                return bad_value(origin, key, value, "a Markdown file path inside the repository");
+            config.audit.registry_path = value;
+        } else if (name == "staleregistry") {
+            if (value != "warning" && value != "error") return bad_value(origin, key, value, "warning or error");
+            config.audit.stale_registry_is_error = value == "error";
         } else if (name == "mode") {
             if (value != "enforce" && value != "warn") return bad_value(origin, key, value, "enforce or warn");
             config.warn_only = value == "warn";

@@ -32,6 +32,10 @@ constexpr std::array rules{
              "An engine or infra-tooling module declares neither a [self_hosted] block nor "
              "[no_external_alternative].",
              W, E},
+    RuleInfo{RuleCode::registry_hand_edited, "registry-hand-edited",
+             "The generated registry differs from what the manifests generate for the same tree.", E, E},
+    RuleInfo{RuleCode::registry_stale, "registry-stale",
+             "A change edits [self_hosted] blocks without regenerating the registry.", W, W},
     RuleInfo{RuleCode::no_alternative_declaration, "no-alternative-declaration",
              "The [no_external_alternative] declaration is malformed or contradicts a "
              "[self_hosted] block.",

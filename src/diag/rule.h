@@ -19,7 +19,9 @@ enum class RuleCode {
     gate_duplicate = 8,
     official_with_pending_gate = 9,
     self_hosted_missing = 10,
-    // 11 anti-drift, 12 registry hand-edited, 13 registry stale: reserved for later rules.
+    // 11 anti-drift: reserved.
+    registry_hand_edited = 12,
+    registry_stale = 13,
     no_alternative_declaration = 14,
     manifest_unreadable = 15,
     fragment_shape = 16,

@@ -57,7 +57,8 @@ struct Side {
 
 class TreeDiff {
 public:
-    explicit TreeDiff(git_repository* repository) : repository_(repository) {}
+    TreeDiff(git_repository* repository, const std::vector<std::string>& watched)
+        : repository_(repository), watched_(watched) {}
 
     // Records manifest paths that differ between `before` and `after` (either may be null),
     // descending only into subtrees whose ids differ.
@@ -99,7 +100,8 @@ private:
         if (old.entry != nullptr && now.entry != nullptr && git_oid_equal(git_tree_entry_id(old.entry), git_tree_entry_id(now.entry)) &&
             git_tree_entry_filemode(old.entry) == git_tree_entry_filemode(now.entry))
             return std::nullopt;
-        const bool manifest_named = manifest::classify_path(path).has_value();
+        const bool manifest_named = manifest::classify_path(path).has_value() ||
+                                    std::find(watched_.begin(), watched_.end(), path) != watched_.end();
         // A folder (or anything that is not a blob) named like a manifest is itself a finding.
         if (manifest_named) {
             if (now.entry == nullptr) changes.push_back({path, ChangeStatus::deleted});
@@ -115,6 +117,7 @@ private:
     }
 
     git_repository* repository_;
+    const std::vector<std::string>& watched_;
 };
 
 Expected<CommitPtr> lookup_commit(git_repository* repository, const std::string& id) {
@@ -233,7 +236,8 @@ Expected<CommitSummary> Repository::commit_summary(const std::string& id) {
     return CommitSummary{id, id.substr(0, 10), summary != nullptr ? summary : ""};
 }
 
-Expected<std::vector<ChangedPath>> Repository::commit_manifest_changes(const std::string& id) {
+Expected<Repository::CommitChanges> Repository::commit_manifest_changes(const std::string& id,
+                                                                      const std::vector<std::string>& watched) {
     git_repository* repository = state_->repository.get();
     auto commit = lookup_commit(repository, id);
     if (!commit) return commit.failure();
@@ -241,27 +245,31 @@ Expected<std::vector<ChangedPath>> Repository::commit_manifest_changes(const std
     if (!tree) return tree.failure();
     const unsigned parents = git_commit_parentcount(commit->get());
     std::vector<TreePtr> parent_trees;
+    CommitChanges result;
     for (unsigned i = 0; i < parents; ++i) {
         git_commit* raw = nullptr;
         if (git_commit_parent(&raw, commit->get(), i) < 0) return last_error(fmt::format("cannot read a parent of {}", id));
         CommitPtr parent(raw);
+        if (i == 0) result.first_parent = hex(*git_commit_id(parent.get()));
         auto parent_tree = commit_tree(parent.get());
         if (!parent_tree) return parent_tree.failure();
         parent_trees.push_back(std::move(*parent_tree));
     }
-    TreeDiff diff(repository);
+    TreeDiff diff(repository, watched);
     if (auto problem = diff.compare(parent_trees.empty() ? nullptr : parent_trees.front().get(), tree->get(), ""))
         return *problem;
-    if (parent_trees.size() <= 1) return diff.changes;
-    // A merge brings nothing new at a path that equals one of its other parents' versions.
-    std::vector<ChangedPath> changes;
+    result.from_first_parent = diff.changes;
+    // The audit reads manifests only; a merge brings nothing new at a path equal to one of its
+    // other parents' versions.
     for (ChangedPath& change : diff.changes) {
-        const bool from_a_parent = std::any_of(parent_trees.begin() + 1, parent_trees.end(), [&](const TreePtr& parent) {
-            return same_entry(tree->get(), parent.get(), change.path);
-        });
-        if (!from_a_parent) changes.push_back(std::move(change));
+        if (!manifest::classify_path(change.path)) continue;
+        const bool from_a_parent =
+            parent_trees.size() > 1 && std::any_of(parent_trees.begin() + 1, parent_trees.end(), [&](const TreePtr& parent) {
+                return same_entry(tree->get(), parent.get(), change.path);
+            });
+        if (!from_a_parent) result.new_content.push_back(std::move(change));
     }
-    return changes;
+    return result;
 }
 
 } // namespace ksa::git

@@ -2,7 +2,9 @@
 #include "git/repository_state.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <sys/stat.h>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -79,7 +81,8 @@ struct HeadEntry {
 // cache-tree proves unchanged; so the cost follows the staged change, not the repository.
 class HeadWalker {
 public:
-    HeadWalker(git_repository* repository, const IndexSnapshot& index) : repository_(repository), index_(index) {}
+    HeadWalker(git_repository* repository, const IndexSnapshot& index, const std::vector<std::string>& watched)
+        : repository_(repository), index_(index), watched_(watched) {}
 
     // `node` is the folder's cache-tree node, when the index has one for it.
     std::optional<Failure> walk(const git_tree* tree, const std::string& folder, std::optional<std::uint32_t> node) {
@@ -100,7 +103,7 @@ public:
                 TreePtr subtree(raw);
                 const auto child = node ? index_.cache_tree_child(*node, name) : std::nullopt;
                 if (auto problem = walk(subtree.get(), path, child)) return problem;
-            } else if (manifest::classify_path(path)) {
+            } else if (manifest::classify_path(path) || is_watched(path)) {
                 manifests.emplace(std::move(path), HeadEntry{*git_tree_entry_id(entry),
                                                              static_cast<std::uint32_t>(git_tree_entry_filemode(entry))});
             }
@@ -121,8 +124,13 @@ public:
     std::set<std::string> unchanged_folders;
 
 private:
+    [[nodiscard]] bool is_watched(const std::string& path) const {
+        return std::find(watched_.begin(), watched_.end(), path) != watched_.end();
+    }
+
     git_repository* repository_;
     const IndexSnapshot& index_;
+    const std::vector<std::string>& watched_;
 };
 
 } // namespace
@@ -169,11 +177,18 @@ void sort_entries(std::vector<IndexEntry>& entries) {
 
 } // namespace
 
-Expected<IndexSnapshot> Repository::read_index() const {
+Expected<IndexSnapshot> Repository::read_index(const std::vector<std::string>& watched) const {
+    const auto keep = [&watched](std::string_view path) {
+        return audit_relevant(path) || std::find(watched.begin(), watched.end(), path) != watched.end();
+    };
+    return read_index_file(index_path(), keep, shared_index_dirs());
+}
+
+std::vector<std::string> Repository::shared_index_dirs() const {
     git_repository* repository = state_->repository.get();
-    std::vector<std::string> shared_dirs{git_repository_path(repository)};
-    if (const char* common = git_repository_commondir(repository)) shared_dirs.emplace_back(common);
-    return read_index_file(index_path(), audit_relevant, shared_dirs);
+    std::vector<std::string> dirs{git_repository_path(repository)};
+    if (const char* common = git_repository_commondir(repository)) dirs.emplace_back(common);
+    return dirs;
 }
 
 std::string Repository::index_path() const {
@@ -190,8 +205,51 @@ bool Repository::is_ignored(const std::string& path, bool is_folder) const {
     return ignored == 1;
 }
 
+std::optional<Failure> Repository::write_and_stage(const std::string& path, const std::string& content) {
+    git_repository* repository = state_->repository.get();
+    const char* workdir = git_repository_workdir(repository);
+    if (workdir == nullptr) return Failure{"a bare repository has no work tree to write the registry to"};
+    const std::string full = std::string(workdir) + path;
+    // Same rule as --report: never write through a symlink or over a folder.
+    struct stat status{};
+    if (::lstat(full.c_str(), &status) == 0 && !S_ISREG(status.st_mode))
+        return Failure{fmt::format("{} is not a regular file: not written", path)};
+    {
+        std::string parent = full.substr(0, full.rfind('/'));
+        for (std::size_t i = 0; i <= parent.size(); ++i)
+            if (i == parent.size() || parent[i] == '/') ::mkdir(parent.substr(0, i).c_str(), 0755);
+    }
+    const std::string temporary = full + ".tmp-koder-spec-audit";
+    if (FILE* file = std::fopen(temporary.c_str(), "wb")) {
+        const bool written = std::fwrite(content.data(), 1, content.size(), file) == content.size();
+        if (std::fclose(file) != 0 || !written) return Failure{fmt::format("cannot write {}", path)};
+    } else {
+        return Failure{fmt::format("cannot write {}", path)};
+    }
+    if (std::rename(temporary.c_str(), full.c_str()) != 0) return Failure{fmt::format("cannot replace {}", path)};
+    // Stage through libgit2's index (loaded whole: --fix is the rare path), into the index file
+    // git is committing from.
+    git_index* raw = nullptr;
+    if (git_index_open(&raw, index_path().c_str()) < 0) return last_error("cannot open the index");
+    IndexPtr index(raw);
+    git_oid blob;
+    if (git_blob_create_from_buffer(&blob, repository, content.data(), content.size()) < 0)
+        return last_error("cannot store the registry");
+    git_index_entry entry{};
+    entry.mode = GIT_FILEMODE_BLOB;
+    entry.id = blob;
+    entry.path = path.c_str();
+    entry.file_size = static_cast<std::uint32_t>(content.size());
+    if (git_index_add(index.get(), &entry) < 0 || git_index_write(index.get()) < 0)
+        return last_error(fmt::format("cannot stage {}", path));
+    return std::nullopt;
+}
+
 Expected<std::unique_ptr<TreeSource>> Repository::index_source() {
-    auto snapshot = read_index();
+    // Markdown files too: the registry (whose configured path must end in .md) is read from it.
+    auto snapshot = read_index_file(index_path(), [](std::string_view path) {
+        return audit_relevant(path) || path.ends_with(".md");
+    }, shared_index_dirs());
     if (!snapshot) return snapshot.failure();
     for (const IndexEntry& folder : snapshot->sparse_directories)
         if (auto problem = expand_sparse_directory(state_->repository.get(), folder, snapshot->entries)) return *problem;
@@ -216,9 +274,9 @@ Expected<std::unique_ptr<TreeSource>> Repository::revision_source(const std::str
         std::move(repository), std::move(tree), fmt::format("revision {} ({})", revision, short_id)));
 }
 
-Expected<Repository::StagedChanges> Repository::staged_manifest_changes() {
+Expected<Repository::StagedChanges> Repository::staged_manifest_changes(const std::vector<std::string>& watched) {
     git_repository* repository = state_->repository.get();
-    auto snapshot = read_index();
+    auto snapshot = read_index(watched);
     if (!snapshot) return snapshot.failure();
 
     // An unborn HEAD (first commit) compares with nothing: every staged file is added.
@@ -231,7 +289,7 @@ Expected<Repository::StagedChanges> Repository::staged_manifest_changes() {
         return last_error("cannot read HEAD");
     }
 
-    HeadWalker walker(repository, *snapshot);
+    HeadWalker walker(repository, *snapshot, watched);
     // Sparse folders equal to HEAD's hold no change; the others are expanded from their trees.
     for (const IndexEntry& folder : snapshot->sparse_directories) {
         git_tree_entry* raw = nullptr;
@@ -253,7 +311,9 @@ Expected<Repository::StagedChanges> Repository::staged_manifest_changes() {
     StagedChanges staged;
     std::set<std::string> staged_manifests;
     for (const IndexEntry& entry : snapshot->entries) {
-        if (!manifest::classify_path(entry.path)) continue;
+        if (!manifest::classify_path(entry.path) &&
+            std::find(watched.begin(), watched.end(), entry.path) == watched.end())
+            continue;
         staged_manifests.insert(entry.path);
         if (walker.is_unchanged(entry.path)) continue;
         const auto in_head = walker.manifests.find(entry.path);

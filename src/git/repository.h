@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,11 @@ public:
         std::vector<ChangedPath> changes;
         std::unique_ptr<TreeSource> index;
     };
-    Expected<StagedChanges> staged_manifest_changes();
+    // `watched` paths (the registry) are compared and reported like manifests.
+    Expected<StagedChanges> staged_manifest_changes(const std::vector<std::string>& watched = {});
+
+    // Writes `content` to `path` in the work tree and stages it (the pre-commit hook's --fix).
+    std::optional<Failure> write_and_stage(const std::string& path, const std::string& content);
 
     // --- for the pre-receive hook ---
 
@@ -66,13 +71,19 @@ public:
 
     Expected<CommitSummary> commit_summary(const std::string& id);
 
-    // Manifest paths the commit changes: against its parent (nothing for a root commit); for a
-    // merge, only paths whose content differs from every parent's.
-    Expected<std::vector<ChangedPath>> commit_manifest_changes(const std::string& id);
+    struct CommitChanges {
+        std::vector<ChangedPath> new_content;         // manifests differing from every parent
+        std::vector<ChangedPath> from_first_parent;   // manifests and watched paths vs the first parent
+        std::string first_parent;                     // "" for a root commit
+    };
+    // What a commit changes: against its parent (everything for a root commit); for a merge,
+    // `new_content` keeps only paths whose content differs from every parent's.
+    Expected<CommitChanges> commit_manifest_changes(const std::string& id, const std::vector<std::string>& watched = {});
 
 private:
     [[nodiscard]] std::string index_path() const;
-    [[nodiscard]] Expected<IndexSnapshot> read_index() const;
+    [[nodiscard]] Expected<IndexSnapshot> read_index(const std::vector<std::string>& watched = {}) const;
+    [[nodiscard]] std::vector<std::string> shared_index_dirs() const;
 
     struct State;
     explicit Repository(std::shared_ptr<State> state);

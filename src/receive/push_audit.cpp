@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "audit/engine.h"
+#include "registry/check.h"
 
 namespace ksa::receive {
 namespace {
@@ -74,17 +75,46 @@ private:
             if (!checked_.insert(id).second) continue;  // already checked for another ref
             if (over_budget()) return std::nullopt;
             ++result.commits_checked;
-            auto changes = repository_.commit_manifest_changes(id);
+            auto changes = repository_.commit_manifest_changes(id, {config_.audit.registry_path});
             if (!changes) return changes.failure();
-            if (changes->empty()) continue;  // no manifest touched: nothing read
+            if (changes->from_first_parent.empty()) continue;  // nothing the audit governs: nothing read
             auto source = repository_.revision_source(id);
             if (!source) return source.failure();
-            auto candidates = audit::candidates_for_changes(**source, *changes);
-            if (!candidates) return candidates.failure();
             auto summary = repository_.commit_summary(id);
             if (!summary) return summary.failure();
-            audit_source(**source, *candidates,
-                         fmt::format("{}, commit {} \"{}\"", ref, summary->short_id, summary->subject));
+            const std::string context = fmt::format("{}, commit {} \"{}\"", ref, summary->short_id, summary->subject);
+            auto candidates = audit::candidates_for_changes(**source, changes->new_content);
+            if (!candidates) return candidates.failure();
+            audit_source(**source, *candidates, context);
+            if (auto problem = check_registry(**source, *changes, context)) return problem;
+        }
+        return std::nullopt;
+    }
+
+    // KSA012/KSA013 against the first parent's registry (the whole tree for a root commit).
+    std::optional<Failure> check_registry(TreeSource& tree, const git::Repository::CommitChanges& changes,
+                                          const std::string& context) {
+        registry::RegistryChange change{tree, {}, false, std::nullopt};
+        for (const ChangedPath& changed : changes.from_first_parent) {
+            if (changed.path == config_.audit.registry_path) change.registry_changed = true;
+            else change.manifest_changes.push_back(changed);
+        }
+        if (!changes.first_parent.empty()) {
+            auto parent = repository_.revision_source(changes.first_parent);
+            if (!parent) return parent.failure();
+            auto entry = (*parent)->stat(config_.audit.registry_path);
+            if (!entry) return entry.failure();
+            if (entry->kind == EntryKind::file) {
+                auto text = (*parent)->read(config_.audit.registry_path);
+                if (!text) return text.failure();
+                change.parent_registry = std::move(*text);
+            }
+        }
+        auto findings = registry::check_registry(change, config_.audit);
+        if (!findings) return findings.failure();
+        for (Diagnostic& diagnostic : *findings) {
+            diagnostic.context = context;
+            result.diagnostics.push_back(std::move(diagnostic));
         }
         return std::nullopt;
     }

@@ -26,12 +26,16 @@ std::vector<std::string> raw_gates(const std::vector<manifest::LocatedGate>& gat
 } // namespace
 
 Expected<BuildResult> build_registry(TreeSource& source, const AuditConfig& config) {
-    BuildResult result;
     auto candidates = source.list_manifests("");
     if (!candidates) return candidates.failure();
+    return build_rows(source, *candidates, config);
+}
+
+BuildResult build_rows(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config) {
+    BuildResult result;
     // Component name -> first manifest claiming it, for the duplicate check.
     std::map<std::string, std::string> claimed;
-    for (const Candidate& candidate : *candidates) {
+    for (const Candidate& candidate : candidates) {
         // The manifest must pass the same reading checks as the audit (kind, size, binary, TOML).
         audit::ParsedCandidate parsed = audit::read_and_parse(source, candidate, config, result.problems);
         if (parsed.was_read) ++result.manifests_read;

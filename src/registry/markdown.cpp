@@ -40,9 +40,9 @@ std::string evidence_cell(const PairRow& row) {
 
 std::string or_dash(const std::string& cell) { return cell.empty() ? std::string("—") : cell; }
 
-void summary(std::string& out, const Registry& registry) {
+void summary(std::string& out, const RenderedRegistry& registry) {
     std::map<std::string, std::size_t> by_status;
-    for (const PairRow& row : registry.pairs) ++by_status[row.status];
+    for (const RenderedRow& row : registry.pairs) ++by_status[row.status];
     std::string counts;
     for (std::string_view status : {"official", "stable", "experimental", "legacy"}) {
         if (!counts.empty()) counts += ", ";
@@ -54,6 +54,10 @@ void summary(std::string& out, const Registry& registry) {
                        registry.skipped.size() == 1 ? "" : "s", registry.no_alternative.size(),
                        registry.no_alternative.size() == 1 ? "" : "s");
 }
+
+constexpr std::string_view pairs_heading = "## Active pairs\n\n";
+constexpr std::string_view skipped_heading = "\n## Skipped pairs (explicit out-of-scope decisions)\n\n";
+constexpr std::string_view no_alternative_heading = "\n## Modules with no external alternative\n\n";
 
 constexpr std::string_view status_enum = R"(## Status enum
 
@@ -126,7 +130,32 @@ std::string markdown_code(std::string_view value) {
     return span;
 }
 
-std::string render_markdown(const Registry& registry) {
+RenderedRegistry render_rows(const Registry& registry) {
+    RenderedRegistry rendered;
+    for (const PairRow& row : registry.pairs) {
+        std::string name = fmt::format("**{}**", markdown_cell(row.display_name));
+        if (!row.name.empty() && row.name != row.display_name) name += fmt::format(" ({})", markdown_cell(row.name));
+        rendered.pairs.push_back(
+            {row.manifest_path, row.status,
+             fmt::format(" {} | {} | {} | {} | {} | {} | {} |", name, markdown_code(row.manifest_path),
+                         or_dash(join_cells(row.replaces)), status_cell(row), counted(row.gates_passed),
+                         counted(row.gates_pending), evidence_cell(row))});
+    }
+    for (const SkippedRow& row : registry.skipped)
+        rendered.skipped.push_back(
+            {row.manifest_path, {},
+             fmt::format(" {} | {} | **skip** | {} | {} | {} |", or_dash(markdown_cell(row.external)),
+                         markdown_code(row.module_dir.empty() ? row.manifest_path : row.module_dir),
+                         or_dash(markdown_cell(row.rationale)), or_dash(markdown_cell(row.ticket)),
+                         markdown_code(row.manifest_path))});
+    for (const NoAlternativeRow& row : registry.no_alternative)
+        rendered.no_alternative.push_back({row.manifest_path, {},
+                                           fmt::format(" **{}** | {} | {} |", markdown_cell(row.display_name),
+                                                       markdown_code(row.manifest_path), or_dash(markdown_cell(row.reason)))});
+    return rendered;
+}
+
+std::string assemble(const RenderedRegistry& registry) {
     std::string out;
     out += generated_header;
     out += "\n\n# Registry: self-hosted ↔ external pairs\n\n";
@@ -136,43 +165,34 @@ std::string render_markdown(const Registry& registry) {
            "`policies/self-hosted-first.kmd` read this file, not the policy text.\n\n";
     summary(out, registry);
 
-    out += "## Active pairs\n\n";
+    out += std::string(pairs_heading);
     out += "| # | Self-hosted (Koder) | koder.toml location | Replaces | Status | Gates passed | Gates pending | Evidence |\n";
     out += "|---|---|---|---|---|---|---|---|\n";
     std::size_t number = 0;
-    for (const PairRow& row : registry.pairs) {
-        std::string name = fmt::format("**{}**", markdown_cell(row.display_name));
-        if (!row.name.empty() && row.name != row.display_name) name += fmt::format(" ({})", markdown_cell(row.name));
-        out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", ++number, name, markdown_code(row.manifest_path),
-                           or_dash(join_cells(row.replaces)), status_cell(row), counted(row.gates_passed),
-                           counted(row.gates_pending), evidence_cell(row));
-    }
+    for (const RenderedRow& row : registry.pairs) out += fmt::format("| {} |{}\n", ++number, row.cells);
     if (registry.pairs.empty()) out += "| — | no `[self_hosted]` block in this tree | — | — | — | — | — | — |\n";
 
-    out += "\n## Skipped pairs (explicit out-of-scope decisions)\n\n";
+    out += std::string(skipped_heading);
     out += "Pairs reviewed and explicitly declined (`[[self_hosted.skipped]]`), so later sweeps do not bootstrap "
            "them again. A skip is reversible: when demand surfaces, open a ticket and remove the entry.\n\n";
-    out += "| # | External | Bootstrapped against | Decision | Rationale | Source ticket |\n";
-    out += "|---|---|---|---|---|---|\n";
+    out += "| # | External | Bootstrapped against | Decision | Rationale | Source ticket | Declared in |\n";
+    out += "|---|---|---|---|---|---|---|\n";
     number = 0;
-    for (const SkippedRow& row : registry.skipped)
-        out += fmt::format("| S{} | {} | {} | **skip** | {} | {} |\n", ++number, or_dash(markdown_cell(row.external)),
-                           markdown_code(row.module_dir.empty() ? row.manifest_path : row.module_dir),
-                           or_dash(markdown_cell(row.rationale)), or_dash(markdown_cell(row.ticket)));
-    if (registry.skipped.empty()) out += "| — | none | — | — | — | — |\n";
+    for (const RenderedRow& row : registry.skipped) out += fmt::format("| S{} |{}\n", ++number, row.cells);
+    if (registry.skipped.empty()) out += "| — | none | — | — | — | — | — |\n";
 
-    out += "\n## Modules with no external alternative\n\n";
+    out += std::string(no_alternative_heading);
     out += "Engines and infra-tooling that declared `[no_external_alternative]`: nothing outside the Stack "
            "competes with them, so the obligation to declare `[self_hosted]` does not apply.\n\n";
     out += "| Module | koder.toml location | Reason |\n|---|---|---|\n";
-    for (const NoAlternativeRow& row : registry.no_alternative)
-        out += fmt::format("| **{}** | {} | {} |\n", markdown_cell(row.display_name), markdown_code(row.manifest_path),
-                           or_dash(markdown_cell(row.reason)));
+    for (const RenderedRow& row : registry.no_alternative) out += fmt::format("|{}\n", row.cells);
     if (registry.no_alternative.empty()) out += "| none | — | — |\n";
     out += "\n";
     out += status_enum;
     out += how_to_add;
     return out;
 }
+
+std::string render_markdown(const Registry& registry) { return assemble(render_rows(registry)); }
 
 } // namespace ksa::registry

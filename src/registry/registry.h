@@ -58,7 +58,34 @@ struct BuildResult {
 // Reads every manifest of `source` (module files and fragments) and collects the rows.
 Expected<BuildResult> build_registry(TreeSource& source, const AuditConfig& config);
 
-std::string render_markdown(const Registry& registry);
+// The same for the given manifests only (the rows a change touches).
+BuildResult build_rows(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config);
+
+// The registry rendered row by row. Each row belongs to one manifest (its key), so the rows of a
+// parent's registry can be patched with the rows of the manifests a commit changes instead of
+// reading every manifest again (see docs/ARCHITECTURE.md, "The registry check").
+struct RenderedRow {
+    std::string key;     // the manifest path the row comes from
+    std::string status;  // for pairs: the status, counted in the summary
+    std::string cells;   // the line after its number cell: " a | b | ... |"
+};
+
+struct RenderedRegistry {
+    std::vector<RenderedRow> pairs;
+    std::vector<RenderedRow> skipped;
+    std::vector<RenderedRow> no_alternative;
+};
+
+RenderedRegistry render_rows(const Registry& registry);
+std::string assemble(const RenderedRegistry& registry);
+std::string render_markdown(const Registry& registry);  // assemble(render_rows(registry))
+
+// Reads a generated registry back into rows; nullopt unless assemble() of the result gives
+// `text` back byte for byte (a hand-edited or foreign file is not trusted).
+std::optional<RenderedRegistry> parse_rendered(std::string_view text);
+
+// Drops every row whose key is in `keys` and adds `fresh`'s rows, keeping the generator's order.
+void replace_rows(RenderedRegistry& base, const std::vector<std::string>& keys, RenderedRegistry fresh);
 std::string render_json(const Registry& registry, std::string_view registry_path);
 
 // A Markdown table cell: the value with Markdown and HTML specials escaped and line breaks

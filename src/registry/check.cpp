@@ -1,0 +1,112 @@
+#include "registry/check.h"
+
+#include <fmt/format.h>
+
+#include "audit/engine.h"
+#include "registry/registry.h"
+
+namespace ksa::registry {
+namespace {
+
+// The 1-based number of the first line where `a` and `b` differ.
+int first_difference(std::string_view a, std::string_view b) {
+    int line = 1;
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+        if (a[i] != b[i]) return line;
+        if (a[i] == '\n') ++line;
+    }
+    return line;
+}
+
+std::string_view line_at(std::string_view text, int line) {
+    for (int current = 1; current < line; ++current) {
+        const auto newline = text.find('\n');
+        if (newline == std::string_view::npos) return {};
+        text.remove_prefix(newline + 1);
+    }
+    return text.substr(0, text.find('\n'));
+}
+
+Diagnostic finding(RuleCode rule, const AuditConfig& config, const std::string& path, int line,
+                   std::string_view source_line, std::string message) {
+    Diagnostic diagnostic;
+    diagnostic.rule = rule;
+    diagnostic.severity = rule == RuleCode::registry_stale && config.stale_registry_is_error
+                              ? Severity::error
+                              : severity_in(rule, config.phase);
+    diagnostic.path = path;
+    diagnostic.span = SourceSpan{line, line > 0 ? 1 : 0, 0};
+    diagnostic.source_line = std::string(source_line);
+    diagnostic.message = std::move(message);
+    diagnostic.hint = fmt::format("edit the manifests instead, then run `koder-spec-audit self-hosted --report` and "
+                                  "stage {}",
+                                  path);
+    return diagnostic;
+}
+
+// What the generator produces for the tree: incrementally from the parent's registry when
+// that is a generated file, from every manifest otherwise.
+Expected<std::string> expected_registry(const RegistryChange& change, const AuditConfig& config) {
+    if (change.parent_registry) {
+        if (auto base = parse_rendered(*change.parent_registry)) {
+            std::vector<std::string> keys;
+            std::vector<Candidate> present;
+            for (const ChangedPath& changed : change.manifest_changes) {
+                keys.push_back(changed.path);
+                if (changed.status == ChangeStatus::deleted) continue;
+                auto entry = change.tree.stat(changed.path);
+                if (!entry) return entry.failure();
+                if (entry->kind != EntryKind::missing) present.push_back({changed.path, entry->kind});
+            }
+            BuildResult fresh = build_rows(change.tree, present, config);
+            replace_rows(*base, keys, render_rows(fresh.registry));
+            return assemble(*base);
+        }
+    }
+    auto full = build_registry(change.tree, config);
+    if (!full) return full.failure();
+    return render_markdown(full->registry);
+}
+
+} // namespace
+
+Expected<Diagnostics> check_registry(const RegistryChange& change, const AuditConfig& config) {
+    Diagnostics findings;
+    if (!change.registry_changed && change.manifest_changes.empty()) return findings;
+    const std::string& path = config.registry_path;
+    auto entry = change.tree.stat(path);
+    if (!entry) return entry.failure();
+    // A repository without a registry has not adopted it: nothing is stale then.
+    if (entry->kind == EntryKind::missing && !change.registry_changed) return findings;
+    if (entry->kind != EntryKind::missing && entry->kind != EntryKind::file) {
+        findings.push_back(finding(RuleCode::registry_hand_edited, config, path, 0, {},
+                                   fmt::format("the generated registry's path is {}, expected a regular file",
+                                               describe(entry->kind))));
+        return findings;
+    }
+    auto expected = expected_registry(change, config);
+    if (!expected) return expected.failure();
+    if (entry->kind == EntryKind::missing) {
+        findings.push_back(finding(RuleCode::registry_hand_edited, config, path, 0, {},
+                                   "the generated registry was deleted by hand"));
+        return findings;
+    }
+    auto actual = change.tree.read(path);
+    if (!actual) return actual.failure();
+    if (*actual == *expected) return findings;
+    const int line = first_difference(*actual, *expected);
+    if (change.registry_changed) {
+        findings.push_back(finding(RuleCode::registry_hand_edited, config, path, line, line_at(*actual, line),
+                                   "generated file edited by hand: its content is not what the manifests generate"));
+    } else {
+        Diagnostic stale = finding(RuleCode::registry_stale, config, path, line, line_at(*actual, line),
+                                   "the registry is stale: this change edits [self_hosted] blocks without "
+                                   "regenerating it");
+        stale.hint = fmt::format("run `koder-spec-audit self-hosted --report` (or the hook with --fix) and stage {}",
+                                 path);
+        findings.push_back(std::move(stale));
+    }
+    return findings;
+}
+
+} // namespace ksa::registry

@@ -1,0 +1,28 @@
+// The hooks' registry rules: KSA012 (the generated registry edited by hand) and KSA013 (a
+// commit changes [self_hosted] blocks without regenerating the registry).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/audit_config.h"
+#include "diag/diagnostic.h"
+#include "source/tree_source.h"
+
+namespace ksa::registry {
+
+struct RegistryChange {
+    TreeSource& tree;                            // the tree being committed (index or commit)
+    std::vector<ChangedPath> manifest_changes;   // against the parent
+    bool registry_changed = false;               // the registry path differs from the parent's
+    std::optional<std::string> parent_registry;  // the parent's registry text, if it had one
+};
+
+// Checks the registry of `change.tree` against what the generator produces for that tree.
+// When the parent's registry is a generated file, the expected text is the parent's with the
+// rows of the changed manifests re-rendered (cost follows the change); otherwise every
+// manifest is read. Returns the findings; a failure means something could not be read.
+Expected<Diagnostics> check_registry(const RegistryChange& change, const AuditConfig& config);
+
+} // namespace ksa::registry
