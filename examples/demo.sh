@@ -59,5 +59,22 @@ sed -i 's/^version = "\(.*\)"/version = "\1-demo"/' engines/kodec/koder.toml
 show git commit -am "kodec: bump version"
 git commit -q -am "kodec: bump version"
 git log --oneline
+printf '\n6. The registry of self-hosted pairs is generated from the manifests; it is up to date:\n'
+registry=meta/docs/stack/registries/self-hosted-pairs.md
+show koder-spec-audit self-hosted --report --check
+"$tool" self-hosted --report --check
+sed -n '7p' "$registry"
+
+printf '\n7. Editing the generated registry by hand is refused:\n'
+sed -i 's/^| 1 | \*\*kodec\*\*/| 1 | **kodec (best codec)**/' "$registry"
+show git commit -am "registry: praise kodec"
+set +e
+git commit -q -am "registry: praise kodec"
+status=$?
+set -e
+[ "$status" -ne 0 ] || { echo "demo: the hook accepted a hand-edited registry" >&2; exit 1; }
+echo "(git commit exited $status: rejected)"
+git checkout -q -- "$registry"
+
 echo
-echo "Demo finished: one clean import, two rejected commits, one accepted change."
+echo "Demo finished: a clean import, three rejected commits, one accepted change, an up-to-date registry."

@@ -35,14 +35,30 @@ void render_excerpt(std::string& out, const Diagnostic& d, const Palette& p) {
     if (d.span.line <= 0 || d.source_line.empty()) return;
     const std::string number = std::to_string(d.span.line);
     const std::string gutter(number.size(), ' ');
-    const std::string_view line = d.source_line;
-    const std::size_t start = byte_offset(line, d.span.column);
-    const std::size_t end = d.span.end_column > d.span.column ? byte_offset(line, d.span.end_column) : start + 1;
+    std::string_view line = d.source_line;
+    std::size_t start = byte_offset(line, d.span.column);
+    std::size_t end = d.span.end_column > d.span.column ? byte_offset(line, d.span.end_column) : start + 1;
+    // A long line (a 1 MiB value) is shown as a window around the marker, cut with "…".
+    constexpr std::size_t window = 160;
+    std::string_view ellipsis_before;
+    std::string_view ellipsis_after;
+    if (line.size() > window) {
+        std::size_t from = start > 40 ? start - 40 : 0;
+        while (from > 0 && (static_cast<unsigned char>(line[from]) & 0xC0) == 0x80) --from;
+        std::size_t to = std::min(line.size(), from + window);
+        while (to < line.size() && (static_cast<unsigned char>(line[to]) & 0xC0) == 0x80) ++to;
+        if (from > 0) ellipsis_before = "…";
+        if (to < line.size()) ellipsis_after = "…";
+        line = line.substr(from, to - from);
+        start -= from;
+        end = std::min(end - from, line.size());
+    }
     // Escaping can widen characters, so the marker is measured on the escaped text.
-    const std::string before = text::escape_for_terminal(line.substr(0, start));
+    const std::string before = std::string(ellipsis_before) + text::escape_for_terminal(line.substr(0, start));
     const std::string marked = text::escape_for_terminal(line.substr(start, end > start ? end - start : 1));
     const std::size_t width = std::max<std::size_t>(1, code_points(marked));
-    out += fmt::format(" {}{} |{} {}\n", p.cyan, number, p.reset, text::escape_for_terminal(line));
+    out += fmt::format(" {}{} |{} {}{}{}\n", p.cyan, number, p.reset, ellipsis_before, text::escape_for_terminal(line),
+                       ellipsis_after);
     out += fmt::format(" {}{} |{} {}{}^{}{}\n", p.cyan, gutter, p.reset, std::string(code_points(before), ' '),
                        d.severity == Severity::error ? p.red : p.yellow, std::string(width - 1, '~'), p.reset);
 }

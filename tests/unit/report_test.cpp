@@ -218,3 +218,31 @@ TEST_CASE("sarif report: URIs are percent-encoded, file-level results have no re
     CHECK(sarif.find("\"region\"") == std::string::npos);
     CHECK_THAT(sarif, Catch::Contains(R"("ruleId": "KSA015")"));
 }
+
+TEST_CASE("text report: a very long source line is shown as a window around the marker", "[report]") {
+    Diagnostic d;
+    d.rule = RuleCode::status_invalid;
+    d.severity = Severity::error;
+    d.path = "engines/x/koder.toml";
+    const std::string value(100000, 'v');
+    d.source_line = "status = \"" + value + "\" # tail";
+    d.span = {3, 500, 600};
+    const Diagnostics list{d};
+    const std::string rendered = ksa::report::render_text(ReportInput{"working tree", Phase::advisory, 1, list}, false);
+    std::istringstream lines(rendered);
+    std::string line;
+    std::string excerpt;
+    std::string marker;
+    while (std::getline(lines, line)) {
+        if (line.rfind(" 3 |", 0) == 0) excerpt = line;
+        if (line.rfind("   |", 0) == 0) marker = line;
+    }
+    REQUIRE_FALSE(excerpt.empty());
+    CHECK(excerpt.size() < 400);
+    CHECK(excerpt.find("…") != std::string::npos);
+    // The marker still sits under the value: the caret's column points at a 'v'.
+    const auto caret = marker.find('^');
+    REQUIRE(caret != std::string::npos);
+    CHECK(excerpt.size() > caret);
+    CHECK(rendered.size() < 2000);
+}
