@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "registry/registry.h"
 #include "support/line_diff.h"
+#include "source/worktree_source.h"
 #include "support/text.h"
 
 namespace fs = std::filesystem;
@@ -39,8 +40,10 @@ std::optional<Failure> write_file(const fs::path& path, const std::string& conte
     const fs::file_status status = fs::symlink_status(path, error);
     if (status.type() == fs::file_type::symlink) return Failure{fmt::format("{} is a symbolic link: not written", path.string())};
     if (status.type() == fs::file_type::directory) return Failure{fmt::format("{} is a directory: not written", path.string())};
-    fs::create_directories(path.parent_path(), error);
-    if (error) return Failure{fmt::format("cannot create {}: {}", path.parent_path().string(), error.message())};
+    if (!path.parent_path().empty()) {
+        fs::create_directories(path.parent_path(), error);
+        if (error) return Failure{fmt::format("cannot create {}: {}", path.parent_path().string(), error.message())};
+    }
     const fs::path temporary = path.string() + fmt::format(".tmp-{}", ::getpid());
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
@@ -106,6 +109,9 @@ int report_command(const CommonOptions& options, const std::string& output, bool
         return exit_clean;
     }
     const fs::path target = destination.empty() ? fs::path(opened->worktree_root) / path : fs::path(destination);
+    // The default destination stays inside the repository: no folder on the way may be a symlink.
+    if (destination.empty() && path_crosses_symlink(fs::path(opened->worktree_root), path))
+        return cannot_run(fmt::format("a folder on the way to {} is a symbolic link: not written", path));
     if (auto problem = write_file(target, content)) return cannot_run(problem->message);
     fmt::print(stderr, "koder-spec-audit: wrote {} ({} pairs, {} skipped)\n", text::escape_for_terminal(target.string()),
                built->registry.pairs.size(), built->registry.skipped.size());

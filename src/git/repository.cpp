@@ -17,6 +17,7 @@
 #include "git/index_file.h"
 #include "git/sources.h"
 #include "manifest/paths.h"
+#include "source/worktree_source.h"
 
 namespace ksa::git {
 
@@ -211,6 +212,7 @@ std::optional<Failure> Repository::write_and_stage(const std::string& path, cons
     if (workdir == nullptr) return Failure{"a bare repository has no work tree to write the registry to"};
     const std::string full = std::string(workdir) + path;
     // Same rule as --report: never write through a symlink or over a folder.
+    if (path_crosses_symlink(workdir, path)) return Failure{fmt::format("a folder on the way to {} is a symbolic link", path)};
     struct stat status{};
     if (::lstat(full.c_str(), &status) == 0 && !S_ISREG(status.st_mode))
         return Failure{fmt::format("{} is not a regular file: not written", path)};

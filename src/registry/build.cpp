@@ -23,6 +23,13 @@ std::vector<std::string> raw_gates(const std::vector<manifest::LocatedGate>& gat
     return values;
 }
 
+// [app].name, else the module name, else the module folder, else (a nameless root manifest)
+// its path: never an empty cell.
+std::string display_name(const manifest::Identity& identity, const manifest::Document& document) {
+    if (!identity.display_name.empty()) return identity.display_name;
+    return document.module_dir.empty() ? document.path : document.module_dir;
+}
+
 } // namespace
 
 Expected<BuildResult> build_registry(TreeSource& source, const AuditConfig& config) {
@@ -45,13 +52,13 @@ BuildResult build_rows(TreeSource& source, const std::vector<Candidate>& candida
         if (const toml::table* declaration = document.root[manifest::no_alternative_key].as_table()) {
             const toml::node* reason = declaration->get("reason");
             result.registry.no_alternative.push_back(
-                {identity.display_name.empty() ? document.module_dir : identity.display_name, document.path,
+                {display_name(identity, document), document.path,
                  reason != nullptr && reason->is_string() ? reason->as_string()->get() : std::string()});
         }
         const auto block = manifest::extract_self_hosted(document);
         if (!block) continue;
         PairRow row;
-        row.display_name = identity.display_name.empty() ? document.module_dir : identity.display_name;
+        row.display_name = display_name(identity, document);
         row.name = identity.name;
         row.manifest_path = document.path;
         row.module_dir = document.module_dir;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "registry/registry.h"
+#include "support/text.h"
 
 namespace ksa::registry {
 namespace {
@@ -24,7 +25,7 @@ std::string counted(const std::vector<std::string>& gates) {
 
 std::string status_cell(const PairRow& row) {
     std::string cell = row.status.empty() ? std::string("—") : fmt::format("**{}**", markdown_cell(row.status));
-    if (row.cases) cell += fmt::format(" for {}", join_cells(*row.cases, markdown_code));
+    if (row.cases && !row.cases->empty()) cell += fmt::format(" for {}", join_cells(*row.cases, markdown_code));
     return cell;
 }
 
@@ -44,11 +45,16 @@ void summary(std::string& out, const RenderedRegistry& registry) {
     std::map<std::string, std::size_t> by_status;
     for (const RenderedRow& row : registry.pairs) ++by_status[row.status];
     std::string counts;
+    std::size_t known = 0;
     for (std::string_view status : {"official", "stable", "experimental", "legacy"}) {
         if (!counts.empty()) counts += ", ";
         const auto found = by_status.find(std::string(status));
-        counts += fmt::format("{} {}", found == by_status.end() ? 0 : found->second, status);
+        const std::size_t count = found == by_status.end() ? 0 : found->second;
+        known += count;
+        counts += fmt::format("{} {}", count, status);
     }
+    // Rows whose status is not in the enum (their manifests fail KSA005) are counted apart.
+    if (known < registry.pairs.size()) counts += fmt::format(", {} other", registry.pairs.size() - known);
     out += fmt::format("{} active pair{} ({}), {} skipped pair{}, {} module{} declaring no external alternative.\n\n",
                        registry.pairs.size(), registry.pairs.size() == 1 ? "" : "s", counts, registry.skipped.size(),
                        registry.skipped.size() == 1 ? "" : "s", registry.no_alternative.size(),
@@ -92,10 +98,14 @@ A module with category `engine` or `infra-tooling` that competes with nothing ou
 } // namespace
 
 std::string markdown_cell(std::string_view value) {
+    // Controls, C1 and bidi controls and invalid UTF-8 become visible escapes first (the same
+    // rule as for terminals), then Markdown and HTML specials are neutralised.
+    std::string spaced(value);
+    std::replace_if(spaced.begin(), spaced.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+    const std::string safe = text::escape_for_terminal(spaced);
     std::string cell;
-    cell.reserve(value.size());
-    for (char c : value) {
-        const auto byte = static_cast<unsigned char>(c);
+    cell.reserve(safe.size());
+    for (char c : safe) {
         switch (c) {
             case '|': case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '~': case '!':
                 cell += '\\';
@@ -104,22 +114,15 @@ std::string markdown_cell(std::string_view value) {
             case '<': cell += "&lt;"; break;
             case '>': cell += "&gt;"; break;
             case '&': cell += "&amp;"; break;
-            case '\n': case '\r': case '\t': cell += ' '; break;
-            default:
-                if (byte < 0x20 || byte == 0x7F) cell += fmt::format("\\\\x{:02x}", byte);
-                else cell += c;
+            default: cell += c;
         }
     }
-    // Markdown trims cells; an all-space value would vanish into an empty cell.
     return cell;
 }
 
 std::string markdown_code(std::string_view value) {
     const bool plain = !value.empty() && value.front() != ' ' && value.back() != ' ' &&
-                       std::none_of(value.begin(), value.end(), [](char c) {
-                           const auto byte = static_cast<unsigned char>(c);
-                           return c == '`' || byte < 0x20 || byte == 0x7F;
-                       });
+                       value.find('`') == std::string_view::npos && text::escape_for_terminal(value) == value;
     if (!plain) return markdown_cell(value);
     std::string span = "`";
     for (char c : value) {

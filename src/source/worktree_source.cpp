@@ -30,16 +30,18 @@ fs::path WorktreeSource::full_path(const std::string& path) const {
     return path.empty() ? root_ : root_ / fs::path(path);
 }
 
-bool WorktreeSource::crosses_symlink(const std::string& path) const {
-    fs::path current = root_;
-    const fs::path relative(path);
-    for (auto it = relative.begin(); it != relative.end() && std::next(it) != relative.end(); ++it) {
+bool path_crosses_symlink(const fs::path& root, const std::string& relative) {
+    fs::path current = root;
+    const fs::path steps(relative);
+    for (auto it = steps.begin(); it != steps.end() && std::next(it) != steps.end(); ++it) {
         current /= *it;
         std::error_code error;
         if (fs::symlink_status(current, error).type() == fs::file_type::symlink) return true;
     }
     return false;
 }
+
+bool WorktreeSource::crosses_symlink(const std::string& path) const { return path_crosses_symlink(root_, path); }
 
 Expected<std::vector<Candidate>> WorktreeSource::list_manifests(const std::string& prefix) {
     std::vector<Candidate> found;

@@ -8,6 +8,9 @@
 
 namespace ksa {
 
+// True when a folder between `root` and `relative` (the last component excluded) is a symlink.
+bool path_crosses_symlink(const std::filesystem::path& root, const std::string& relative);
+
 class WorktreeSource final : public TreeSource {
 public:
     // Says whether a repository path (a folder when `is_folder`) is ignored, e.g. by .gitignore.

@@ -52,10 +52,10 @@ std::optional<std::string> unified_diff(std::string_view before, std::string_vie
             script.emplace_back(Op::keep, a[head + i]);
             ++i;
             ++j;
-        } else if (j < m && (i == n || at(i, j + 1) >= at(i + 1, j))) {
-            script.emplace_back(Op::add, b[head + j++]);
+        } else if (i < n && (j == m || at(i + 1, j) >= at(i, j + 1))) {
+            script.emplace_back(Op::remove, a[head + i++]);  // removals first, as diff -u prints them
         } else {
-            script.emplace_back(Op::remove, a[head + i++]);
+            script.emplace_back(Op::add, b[head + j++]);
         }
     }
     for (std::size_t k = a.size() - tail; k < a.size(); ++k) script.emplace_back(Op::keep, a[k]);
