@@ -35,14 +35,19 @@ int pre_commit_command(const CommonOptions& options) {
     const std::vector<std::string> default_watch{std::string(default_registry_path)};
     auto staged = repository->staged_manifest_changes(default_watch);
     if (!staged) return cannot_run(staged.failure().message);
-    if (staged->changes.empty()) return exit_clean;  // nothing the audit governs is staged: no blob read
-
+    if (staged->changes.empty()) {
+        // Nothing governed is staged, unless a configured registry path changed: look only
+        // when the index holds a configuration file (otherwise no blob is read at all).
+        auto config_entry = staged->index->stat(std::string(config_file_name));
+        if (!config_entry || config_entry->kind != EntryKind::file) return exit_clean;
+    }
     auto config = audit::load_config(*staged->index, overrides_from(options));
     if (!config) return cannot_run(config.failure().message);
     if (config->registry_path != default_registry_path) {  // a configured registry path: watch that one
         staged = repository->staged_manifest_changes({config->registry_path});
         if (!staged) return cannot_run(staged.failure().message);
     }
+    if (staged->changes.empty()) return exit_clean;
     TreeSource& source = *staged->index;
 
     registry::RegistryChange change{source, {}, false, std::nullopt};
@@ -64,7 +69,8 @@ int pre_commit_command(const CommonOptions& options) {
     }
     auto findings = registry::check_registry(change, *config);
     if (!findings) return cannot_run(findings.failure().message);
-    if (options.fix && !findings->empty()) {
+    // --fix regenerates only a commit that is otherwise acceptable: errors are reported as usual.
+    if (options.fix && !findings->empty() && !has_errors(run.diagnostics)) {
         if (auto problem = regenerate_and_stage(*repository, source, *config)) return cannot_run(problem->message);
         findings->clear();
     }
