@@ -34,12 +34,22 @@ Expected<std::string> committed_registry(TreeSource& source, const std::string& 
     return source.read(path);
 }
 
-// Writes `content` to `path` atomically; refuses to write through a symlink or over a folder.
-std::optional<Failure> write_file(const fs::path& path, const std::string& content) {
+// Writes `content` to `path`. A regular file (or a new one) is replaced atomically; the
+// registry's default place must not be reached through a symlink. An explicit --output that
+// names a device, a FIFO or a symlink (/dev/null, /dev/stdout) is written into, never replaced.
+std::optional<Failure> write_file(const fs::path& path, const std::string& content, bool explicit_output) {
     std::error_code error;
-    const fs::file_status status = fs::symlink_status(path, error);
-    if (status.type() == fs::file_type::symlink) return Failure{fmt::format("{} is a symbolic link: not written", path.string())};
+    const fs::file_status link_status = fs::symlink_status(path, error);
+    const fs::file_status status = fs::status(path, error);
     if (status.type() == fs::file_type::directory) return Failure{fmt::format("{} is a directory: not written", path.string())};
+    const bool exists = link_status.type() != fs::file_type::not_found;
+    if (exists && (link_status.type() != fs::file_type::regular)) {
+        if (!explicit_output) return Failure{fmt::format("{} is not a regular file: not written", path.string())};
+        std::ofstream out(path, std::ios::binary);
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        if (!out.good()) return Failure{fmt::format("cannot write {}", path.string())};
+        return std::nullopt;
+    }
     if (!path.parent_path().empty()) {
         fs::create_directories(path.parent_path(), error);
         if (error) return Failure{fmt::format("cannot create {}: {}", path.parent_path().string(), error.message())};
@@ -112,7 +122,7 @@ int report_command(const CommonOptions& options, const std::string& output, bool
     // The default destination stays inside the repository: no folder on the way may be a symlink.
     if (destination.empty() && path_crosses_symlink(fs::path(opened->worktree_root), path))
         return cannot_run(fmt::format("a folder on the way to {} is a symbolic link: not written", path));
-    if (auto problem = write_file(target, content)) return cannot_run(problem->message);
+    if (auto problem = write_file(target, content, !destination.empty())) return cannot_run(problem->message);
     fmt::print(stderr, "koder-spec-audit: wrote {} ({} pairs, {} skipped)\n", text::escape_for_terminal(target.string()),
                built->registry.pairs.size(), built->registry.skipped.size());
     return exit_clean;

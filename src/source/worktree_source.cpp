@@ -63,7 +63,10 @@ Expected<std::vector<Candidate>> WorktreeSource::list_manifests(const std::strin
         const fs::path entry = it->path();
         std::string relative = entry.lexically_relative(root_).generic_string();
         const bool is_folder = it->is_directory(error) && !it->is_symlink(error);
-        if (entry.filename() == ".git" || (ignored_ && ignored_(relative, is_folder))) {
+        // The ignore check costs a lookup per path: ask only for folders (to prune them) and
+        // for manifest-named entries, not for every file of the tree.
+        const bool ask = is_folder || manifest::classify_path(relative).has_value();
+        if (entry.filename() == ".git" || (ignored_ && ask && ignored_(relative, is_folder))) {
             // Ignored files (build output, caches) are not part of the tree being audited.
             if (is_folder) it.disable_recursion_pending();
         } else if (manifest::classify_path(relative)) {
