@@ -8,7 +8,7 @@ Python 3 standard library only.
 Layout (every path is deterministic for a given --seed):
 
     <top>/<group>/[<subgroup>/]<module>/koder.toml
-    <top>/<group>/[<subgroup>/]<module>/self-hosted/koder_<name>.toml   (every K-th module)
+    <top>/<group>/[<subgroup>/]<module>/self-hosted/koder_<module>-axisN.toml   (every K-th module)
     <top>/<group>/[<subgroup>/]<module>/{src,include,tests,docs,config}/.../file_<k>.<ext>
 
 with <top> one of engines/, infra/, products/, services/. Every manifest is valid
@@ -31,6 +31,7 @@ import zlib
 
 EPOCH_2026 = 1767225600  # 2026-01-01T00:00:00Z
 COMMIT_STEP = 3600       # one hour between synthetic commits
+LAYOUT_VERSION = 2       # recorded in .git/ksa-bench.json; bump when the generated tree changes
 AUTHOR = b"Koder Bench <bench@koder.invalid>"
 
 TOPS = {
@@ -164,7 +165,9 @@ def build_layout(args, rng):
         m.fragments = []
         if args.fragments_every and i % args.fragments_every == 0:
             for j in range(1 + (rng.random() < 0.3)):
-                m.fragments.append("axis%d" % j)
+                # The stem is the component's name, which must be unique in the
+                # repository (KSA018), so it carries the module's name.
+                m.fragments.append("%s-axis%d" % (m.name, j))
         modules.append(m)
 
     top_files = {
@@ -353,6 +356,9 @@ def main():
 
     meta = {
         "generator": "bench/gen-monorepo.py",
+        # Layout version. 2: fragment stems carry the module name
+        # (self-hosted/koder_mod-NNNN-axisN.toml), so the registry generates (no KSA018).
+        "layout": LAYOUT_VERSION,
         "params": {"modules": args.modules, "files": args.files,
                    "fragments_every": args.fragments_every, "commits": args.commits,
                    "seed": args.seed, "no_alt_table": args.no_alt_table,
