@@ -34,17 +34,22 @@ Expected<std::string> committed_registry(TreeSource& source, const std::string& 
     return source.read(path);
 }
 
-// Writes `content` to `path`. A regular file (or a new one) is replaced atomically; the
-// registry's default place must not be reached through a symlink. An explicit --output that
-// names a device, a FIFO or a symlink (/dev/null, /dev/stdout) is written into, never replaced.
+// Writes `content` to `path`. A regular file (or a new one) is replaced atomically; a symlink
+// is never written through. An explicit --output naming a device or a FIFO (/dev/null) is
+// written into, never replaced (use `--output -` for stdout).
 std::optional<Failure> write_file(const fs::path& path, const std::string& content, bool explicit_output) {
     std::error_code error;
     const fs::file_status link_status = fs::symlink_status(path, error);
     const fs::file_status status = fs::status(path, error);
     if (status.type() == fs::file_type::directory) return Failure{fmt::format("{} is a directory: not written", path.string())};
     const bool exists = link_status.type() != fs::file_type::not_found;
+    if (link_status.type() == fs::file_type::symlink)
+        return Failure{fmt::format("{} is a symbolic link: not written", path.string())};
     if (exists && (link_status.type() != fs::file_type::regular)) {
-        if (!explicit_output) return Failure{fmt::format("{} is not a regular file: not written", path.string())};
+        if (!explicit_output)
+            return Failure{fmt::format("{} is {}: not written", path.string(),
+                                       link_status.type() == fs::file_type::symlink ? "a symbolic link"
+                                                                                    : "not a regular file")};
         std::ofstream out(path, std::ios::binary);
         out.write(content.data(), static_cast<std::streamsize>(content.size()));
         if (!out.good()) return Failure{fmt::format("cannot write {}", path.string())};
