@@ -1,6 +1,8 @@
 #include "git/sources.h"
 
 #include <algorithm>
+#include <cstring>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -106,34 +108,65 @@ Expected<bool> IndexSource::has_fragments(const std::string& module_dir) {
 
 namespace {
 
-struct WalkState {
-    std::vector<Candidate> found;
-};
+using OdbObjectPtr = std::unique_ptr<git_odb_object, Deleter<&git_odb_object_free>>;
 
-int collect_manifests(const char* root, const git_tree_entry* entry, void* payload) {
-    auto& state = *static_cast<WalkState*>(payload);
-    std::string path = std::string(root) + git_tree_entry_name(entry);
-    if (!manifest::classify_path(path)) return 0;
-    const EntryKind kind = kind_of_mode(git_tree_entry_filemode(entry));
-    state.found.push_back({std::move(path), kind});
-    return kind == EntryKind::directory ? 1 : 0;  // do not descend into a folder named koder.toml
+// Walks a tree object's raw bytes ("<octal mode> <name>\0<20-byte id>" per entry), recording
+// manifest-named entries; `folder` is the path prefix ("" or ending in '/').
+std::optional<Failure> walk_raw_tree(git_odb* odb, const git_oid& id, std::string& folder, std::vector<Candidate>& found,
+                                     std::map<std::string, CommitTreeSource::KnownEntry>& listed) {
+    git_odb_object* raw = nullptr;
+    if (git_odb_read(&raw, odb, &id) < 0) return last_error(fmt::format("cannot read folder {}", folder));
+    OdbObjectPtr object(raw);
+    if (git_odb_object_type(object.get()) != GIT_OBJECT_TREE) return Failure{fmt::format("{} is not a tree", folder)};
+    const auto* data = static_cast<const char*>(git_odb_object_data(object.get()));
+    const std::size_t size = git_odb_object_size(object.get());
+    std::size_t at = 0;
+    while (at < size) {
+        std::uint32_t mode = 0;
+        while (at < size && data[at] != ' ') {
+            if (data[at] < '0' || data[at] > '7') return Failure{fmt::format("corrupt tree object in {}", folder)};
+            mode = mode * 8 + static_cast<std::uint32_t>(data[at++] - '0');
+        }
+        const std::size_t name_start = ++at;
+        const void* nul = std::memchr(data + name_start, 0, size > name_start ? size - name_start : 0);
+        if (nul == nullptr) return Failure{fmt::format("corrupt tree object in {}", folder)};
+        const std::size_t name_end = static_cast<std::size_t>(static_cast<const char*>(nul) - data);
+        if (name_end + 1 + GIT_OID_RAWSZ > size) return Failure{fmt::format("corrupt tree object in {}", folder)};
+        git_oid entry_id;
+        git_oid_fromraw(&entry_id, reinterpret_cast<const unsigned char*>(data + name_end + 1));
+        at = name_end + 1 + GIT_OID_RAWSZ;
+        const std::size_t folder_size = folder.size();
+        folder.append(data + name_start, name_end - name_start);
+        const EntryKind kind = kind_of_mode(mode);
+        const bool named = manifest::classify_path(folder).has_value();
+        if (named) {
+            found.push_back({folder, kind});
+            listed.emplace(folder, CommitTreeSource::KnownEntry{entry_id, mode});
+        }
+        if (kind == EntryKind::directory && !named) {
+            folder += '/';
+            if (auto problem = walk_raw_tree(odb, entry_id, folder, found, listed)) return problem;
+        }
+        folder.resize(folder_size);
+    }
+    return std::nullopt;
 }
 
 } // namespace
 
 Expected<std::vector<Candidate>> CommitTreeSource::list_manifests(const std::string& prefix) {
-    WalkState state;
+    std::vector<Candidate> found;
     const git_tree* start = tree_.get();
     TreePtr subtree;
     std::string root;
     if (!prefix.empty()) {
         git_tree_entry* raw = nullptr;
-        if (git_tree_entry_bypath(&raw, tree_.get(), prefix.c_str()) < 0) return state.found;
+        if (git_tree_entry_bypath(&raw, tree_.get(), prefix.c_str()) < 0) return found;
         TreeEntryPtr entry(raw);
         const EntryKind kind = kind_of_mode(git_tree_entry_filemode(entry.get()));
         if (kind != EntryKind::directory) {
-            if (manifest::classify_path(prefix)) state.found.push_back({prefix, kind});
-            return state.found;
+            if (manifest::classify_path(prefix)) found.push_back({prefix, kind});
+            return found;
         }
         if (manifest::classify_path(prefix)) return std::vector<Candidate>{{prefix, EntryKind::directory}};
         git_object* object = nullptr;
@@ -143,16 +176,29 @@ Expected<std::vector<Candidate>> CommitTreeSource::list_manifests(const std::str
         start = subtree.get();
         root = prefix + "/";
     }
-    if (git_tree_walk(start, GIT_TREEWALK_PRE, collect_manifests, &state) < 0)
-        return last_error("cannot walk the tree");
-    if (!root.empty())
-        for (Candidate& candidate : state.found) candidate.path = root + candidate.path;
-    std::sort(state.found.begin(), state.found.end(),
+    // Trees are read straight from the object database and parsed in place: no tree object,
+    // no entry array and no object cache per folder (the whole-tree walk of --report and of
+    // a tag to a tree is dominated by this).
+    git_odb* raw_odb = nullptr;
+    if (git_repository_odb(&raw_odb, repository_.get()) < 0) return last_error("cannot open the object database");
+    OdbPtr odb(raw_odb);
+    std::string folder = root;
+    if (auto problem = walk_raw_tree(odb.get(), *git_tree_id(start), folder, found, listed_)) return *problem;
+    std::sort(found.begin(), found.end(),
               [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
-    return state.found;
+    return found;
 }
 
 Expected<Entry> CommitTreeSource::stat(const std::string& path) {
+    if (const auto found = listed_.find(path); found != listed_.end()) {
+        Entry listed{kind_of_mode(found->second.mode), 0};
+        if (listed.kind == EntryKind::file) {
+            auto size = blob_size(repository_.get(), found->second.id, path);
+            if (!size) return size.failure();
+            listed.size = *size;
+        }
+        return listed;
+    }
     git_tree_entry* raw = nullptr;
     const int status = git_tree_entry_bypath(&raw, tree_.get(), path.c_str());
     if (status == GIT_ENOTFOUND) return Entry{EntryKind::missing, 0};
@@ -168,6 +214,7 @@ Expected<Entry> CommitTreeSource::stat(const std::string& path) {
 }
 
 Expected<std::string> CommitTreeSource::read(const std::string& path) {
+    if (const auto found = listed_.find(path); found != listed_.end()) return read_blob(repository_.get(), found->second.id, path);
     git_tree_entry* raw = nullptr;
     if (git_tree_entry_bypath(&raw, tree_.get(), path.c_str()) < 0)
         return last_error(fmt::format("cannot look up {}", path));

@@ -1,6 +1,7 @@
 // TreeSource implementations over the index and over a commit's tree (internal to git/).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -43,10 +44,17 @@ public:
     Expected<std::string> read(const std::string& path) override;
     Expected<bool> has_fragments(const std::string& module_dir) override;
 
+    // The id and mode of a path met while listing, so stat/read need no second lookup.
+    struct KnownEntry {
+        git_oid id;
+        std::uint32_t mode;
+    };
+
 private:
     std::shared_ptr<git_repository> repository_;
     TreePtr tree_;
     std::string description_;
+    std::map<std::string, KnownEntry> listed_;
 };
 
 EntryKind kind_of_mode(std::uint32_t mode);
