@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <cstddef>
 #include <string_view>
 
 #include <git2.h>
@@ -30,6 +31,18 @@ using CommitPtr = std::unique_ptr<git_commit, Deleter<&git_commit_free>>;
 using DiffPtr = std::unique_ptr<git_diff, Deleter<&git_diff_free>>;
 using OdbPtr = std::unique_ptr<git_odb, Deleter<&git_odb_free>>;
 using ReferencePtr = std::unique_ptr<git_reference, Deleter<&git_reference_free>>;
+
+// Folders nested deeper than this are refused instead of walked: the walks recurse, and a
+// hostile push must not exhaust the stack (git's own core.maxTreeDepth defaults to 2048).
+inline constexpr std::size_t max_tree_depth = 1024;
+
+// True when `folder` ("a/b/c" or "a/b/c/") lies deeper than max_tree_depth.
+inline bool too_deep(std::string_view folder) {
+    std::size_t depth = 0;
+    for (char c : folder)
+        if (c == '/' && ++depth > max_tree_depth) return true;
+    return false;
+}
 
 // Initialises libgit2 once per process (and shuts it down at exit).
 void ensure_initialized();

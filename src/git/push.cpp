@@ -63,6 +63,7 @@ public:
     // Records manifest paths that differ between `before` and `after` (either may be null),
     // descending only into subtrees whose ids differ.
     std::optional<Failure> compare(const git_tree* before, const git_tree* after, const std::string& folder) {
+        if (too_deep(folder)) return Failure{fmt::format("folders nested more than {} levels deep under {}…: refused", max_tree_depth, std::string_view(folder).substr(0, 80))};
         if (before != nullptr && after != nullptr && git_oid_equal(git_tree_id(before), git_tree_id(after)))
             return std::nullopt;
         if (after != nullptr) {

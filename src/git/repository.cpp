@@ -87,6 +87,7 @@ public:
 
     // `node` is the folder's cache-tree node, when the index has one for it.
     std::optional<Failure> walk(const git_tree* tree, const std::string& folder, std::optional<std::uint32_t> node) {
+        if (too_deep(folder)) return Failure{fmt::format("folders nested more than {} levels deep under {}…: refused", max_tree_depth, std::string_view(folder).substr(0, 80))};
         if (!folder.empty() && unchanged_folders.count(folder) != 0) return std::nullopt;  // a sparse folder
         if (node && index_.cache_tree[*node].valid && same_id(index_.cache_tree[*node].id, *git_tree_id(tree))) {
             unchanged_folders.insert(folder);

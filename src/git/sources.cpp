@@ -114,6 +114,7 @@ using OdbObjectPtr = std::unique_ptr<git_odb_object, Deleter<&git_odb_object_fre
 // manifest-named entries; `folder` is the path prefix ("" or ending in '/').
 std::optional<Failure> walk_raw_tree(git_odb* odb, const git_oid& id, std::string& folder, std::vector<Candidate>& found,
                                      std::map<std::string, CommitTreeSource::KnownEntry>& listed) {
+    if (too_deep(folder)) return Failure{fmt::format("folders nested more than {} levels deep under {}…: refused", max_tree_depth, std::string_view(folder).substr(0, 80))};
     git_odb_object* raw = nullptr;
     if (git_odb_read(&raw, odb, &id) < 0) return last_error(fmt::format("cannot read folder {}", folder));
     OdbObjectPtr object(raw);
