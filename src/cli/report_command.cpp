@@ -1,16 +1,14 @@
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include "audit/engine.h"
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "registry/registry.h"
 #include "support/line_diff.h"
-#include "source/worktree_source.h"
+#include "source/file_writer.h"
 #include "support/text.h"
 
 namespace fs = std::filesystem;
@@ -32,45 +30,6 @@ Expected<std::string> committed_registry(TreeSource& source, const std::string& 
     if (entry->kind != EntryKind::file)
         return Failure{fmt::format("the registry path {} is {}, expected a regular file", path, describe(entry->kind))};
     return source.read(path);
-}
-
-// Writes `content` to `path`. A regular file (or a new one) is replaced atomically; a symlink
-// is never written through. An explicit --output naming a device or a FIFO (/dev/null) is
-// written into, never replaced (use `--output -` for stdout).
-std::optional<Failure> write_file(const fs::path& path, const std::string& content, bool explicit_output) {
-    std::error_code error;
-    const fs::file_status link_status = fs::symlink_status(path, error);
-    const fs::file_status status = fs::status(path, error);
-    if (status.type() == fs::file_type::directory) return Failure{fmt::format("{} is a directory: not written", path.string())};
-    const bool exists = link_status.type() != fs::file_type::not_found;
-    if (link_status.type() == fs::file_type::symlink)
-        return Failure{fmt::format("{} is a symbolic link: not written", path.string())};
-    if (exists && (link_status.type() != fs::file_type::regular)) {
-        if (!explicit_output)
-            return Failure{fmt::format("{} is {}: not written", path.string(),
-                                       link_status.type() == fs::file_type::symlink ? "a symbolic link"
-                                                                                    : "not a regular file")};
-        std::ofstream out(path, std::ios::binary);
-        out.write(content.data(), static_cast<std::streamsize>(content.size()));
-        if (!out.good()) return Failure{fmt::format("cannot write {}", path.string())};
-        return std::nullopt;
-    }
-    if (!path.parent_path().empty()) {
-        fs::create_directories(path.parent_path(), error);
-        if (error) return Failure{fmt::format("cannot create {}: {}", path.parent_path().string(), error.message())};
-    }
-    const fs::path temporary = path.string() + fmt::format(".tmp-{}", ::getpid());
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out.write(content.data(), static_cast<std::streamsize>(content.size()));
-        if (!out.good()) return Failure{fmt::format("cannot write {}", temporary.string())};
-    }
-    fs::rename(temporary, path, error);
-    if (error) {
-        fs::remove(temporary, error);
-        return Failure{fmt::format("cannot replace {}", path.string())};
-    }
-    return std::nullopt;
 }
 
 } // namespace
@@ -116,18 +75,17 @@ int report_command(const CommonOptions& options, const std::string& output, bool
     const std::string content = options.output.format == report::Format::json
                                     ? registry::render_json(built->registry, path)
                                     : markdown;
-    // Default destination: the registry file of the working tree; stdout for other sources.
-    std::string destination = output;
-    if (destination.empty()) destination = opened->worktree_root.empty() ? "-" : "";
-    if (destination == "-" || (destination.empty() && options.output.format == report::Format::json)) {
+    // Default destination: the registry file of the working tree; stdout for other sources
+    // (and for JSON). An explicit --output may also name a device such as /dev/null.
+    const bool json = options.output.format == report::Format::json;
+    if (output == "-" || (output.empty() && (opened->worktree_root.empty() || json))) {
         std::fwrite(content.data(), 1, content.size(), stdout);
         return exit_clean;
     }
-    const fs::path target = destination.empty() ? fs::path(opened->worktree_root) / path : fs::path(destination);
-    // The default destination stays inside the repository: no folder on the way may be a symlink.
-    if (destination.empty() && path_crosses_symlink(fs::path(opened->worktree_root), path))
-        return cannot_run(fmt::format("a folder on the way to {} is a symbolic link: not written", path));
-    if (auto problem = write_file(target, content, !destination.empty())) return cannot_run(problem->message);
+    const fs::path target = output.empty() ? fs::path(opened->worktree_root) / path : fs::path(output);
+    auto problem = output.empty() ? write_file_in_tree(opened->worktree_root, path, content)
+                                  : write_file(target, content, true);
+    if (problem) return cannot_run(problem->message);
     fmt::print(stderr, "koder-spec-audit: wrote {} ({} pairs, {} skipped)\n", text::escape_for_terminal(target.string()),
                built->registry.pairs.size(), built->registry.skipped.size());
     return exit_clean;

@@ -2,9 +2,7 @@
 #include "git/repository_state.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
-#include <sys/stat.h>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -17,7 +15,7 @@
 #include "git/index_file.h"
 #include "git/sources.h"
 #include "manifest/paths.h"
-#include "source/worktree_source.h"
+#include "source/file_writer.h"
 
 namespace ksa::git {
 
@@ -211,25 +209,8 @@ std::optional<Failure> Repository::write_and_stage(const std::string& path, cons
     git_repository* repository = state_->repository.get();
     const char* workdir = git_repository_workdir(repository);
     if (workdir == nullptr) return Failure{"a bare repository has no work tree to write the registry to"};
-    const std::string full = std::string(workdir) + path;
-    // Same rule as --report: never write through a symlink or over a folder.
-    if (path_crosses_symlink(workdir, path)) return Failure{fmt::format("a folder on the way to {} is a symbolic link", path)};
-    struct stat status{};
-    if (::lstat(full.c_str(), &status) == 0 && !S_ISREG(status.st_mode))
-        return Failure{fmt::format("{} is not a regular file: not written", path)};
-    {
-        std::string parent = full.substr(0, full.rfind('/'));
-        for (std::size_t i = 0; i <= parent.size(); ++i)
-            if (i == parent.size() || parent[i] == '/') ::mkdir(parent.substr(0, i).c_str(), 0755);
-    }
-    const std::string temporary = full + ".tmp-koder-spec-audit";
-    if (FILE* file = std::fopen(temporary.c_str(), "wb")) {
-        const bool written = std::fwrite(content.data(), 1, content.size(), file) == content.size();
-        if (std::fclose(file) != 0 || !written) return Failure{fmt::format("cannot write {}", path)};
-    } else {
-        return Failure{fmt::format("cannot write {}", path)};
-    }
-    if (std::rename(temporary.c_str(), full.c_str()) != 0) return Failure{fmt::format("cannot replace {}", path)};
+    // Same rules as --report: inside the work tree, never through a symlink.
+    if (auto problem = write_file_in_tree(workdir, path, content)) return problem;
     // Stage through libgit2's index (loaded whole: --fix is the rare path), into the index file
     // git is committing from.
     git_index* raw = nullptr;
