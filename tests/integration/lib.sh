@@ -328,3 +328,36 @@ name = "$1"
 version = "1.0.0"
 EOF
 }
+
+# --- pushes to a bare repository ($SERVER) with the pre-receive hook ---------------------
+
+rev() { git rev-parse --verify "${1:-HEAD}^{commit}"; }
+short() { rev "${1:-HEAD}" | cut -c1-10; }
+
+# push_ok ARGS...: `git push ARGS` succeeds.
+push_ok() {
+    expect_exit 0 git push "$@"
+}
+
+# push_rejected ARGS...: `git push ARGS` fails because the hook declined, and says so.
+push_rejected() {
+    expect_exit nonzero git push "$@"
+    expect_contains "$ERR" "(pre-receive hook declined)"
+    expect_contains "$ERR" "remote: koder-spec-audit: push rejected: "
+}
+
+# The hook printed nothing at all: git's own lines only.
+expect_hook_silent() {
+    expect_not_contains "$ERR" "remote:"
+    expect_not_contains "$ERR" "koder-spec-audit"
+}
+
+# server_rev REF: the id REF has on the server ("" when it does not exist).
+server_rev() {
+    git -C "$SERVER" rev-parse -q --verify "$1" 2>/dev/null || true
+}
+
+expect_server_ref() {
+    got=$(server_rev "$1")
+    [ "$got" = "$2" ] || fail "expected $1 = '$2' on the server, found '$got'"
+}

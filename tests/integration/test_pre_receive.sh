@@ -35,9 +35,6 @@ commit_file() {
     git commit -q -m "$3"
 }
 
-# The current folder's HEAD (or REV) as a full id, and as the hook shortens it.
-rev() { git rev-parse --verify "${1:-HEAD}^{commit}"; }
-short() { rev "${1:-HEAD}" | cut -c1-10; }
 
 # A server and a client whose main (a README) is already on the server.
 server_and_client() {
@@ -45,34 +42,6 @@ server_and_client() {
     new_client client
     commit_file README.md "# test" "readme"
     push_ok origin main
-}
-
-# push_ok ARGS...: `git push ARGS` succeeds.
-push_ok() {
-    expect_exit 0 git push "$@"
-}
-
-# push_rejected ARGS...: `git push ARGS` fails because the hook declined, and says so.
-push_rejected() {
-    expect_exit nonzero git push "$@"
-    expect_contains "$ERR" "(pre-receive hook declined)"
-    expect_contains "$ERR" "remote: koder-spec-audit: push rejected: "
-}
-
-# The hook printed nothing at all: git's own lines only.
-expect_hook_silent() {
-    expect_not_contains "$ERR" "remote:"
-    expect_not_contains "$ERR" "koder-spec-audit"
-}
-
-# server_rev REF: the id REF has on the server ("" when it does not exist).
-server_rev() {
-    git -C "$SERVER" rev-parse -q --verify "$1" 2>/dev/null || true
-}
-
-expect_server_ref() {
-    got=$(server_rev "$1")
-    [ "$got" = "$2" ] || fail "expected $1 = '$2' on the server, found '$got'"
 }
 
 expect_server_lacks_object() {

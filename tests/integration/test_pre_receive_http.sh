@@ -217,27 +217,6 @@ commit_file() {
     git commit -q -m "$3"
 }
 
-rev() { git rev-parse --verify 'HEAD^{commit}'; }
-short() { rev | cut -c1-10; }
-
-server_rev() {
-    git -C "$SERVER" rev-parse -q --verify "$1" 2>/dev/null || true
-}
-
-expect_server_ref() {
-    got=$(server_rev "$1")
-    [ "$got" = "$2" ] || fail "expected $1 = '$2' on the server, found '$got'"
-}
-
-push_ok() {
-    expect_exit 0 git push "$@"
-}
-
-push_rejected() {
-    expect_exit nonzero git push "$@"
-    expect_contains "$ERR" "(pre-receive hook declined)"
-    expect_contains "$ERR" "remote: koder-spec-audit: push rejected: "
-}
 
 # --- cases -----------------------------------------------------------------------------
 

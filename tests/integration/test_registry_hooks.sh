@@ -43,32 +43,6 @@ new_server() {
     SERVER=$(cd -- "$1" && pwd -P)
 }
 
-push_ok() {
-    expect_exit 0 git push "$@"
-}
-
-push_rejected() {
-    expect_exit nonzero git push "$@"
-    expect_contains "$ERR" "(pre-receive hook declined)"
-    expect_contains "$ERR" "remote: koder-spec-audit: push rejected: "
-}
-
-expect_hook_silent() {
-    expect_not_contains "$ERR" "remote:"
-    expect_not_contains "$ERR" "koder-spec-audit"
-}
-
-rev() { git rev-parse --verify "${1:-HEAD}^{commit}"; }
-short() { rev HEAD | cut -c1-10; }
-
-server_rev() {
-    git -C "$SERVER" rev-parse -q --verify "$1" 2>/dev/null || true
-}
-
-expect_server_ref() {
-    got=$(server_rev "$1")
-    [ "$got" = "$2" ] || fail "expected $1 = '$2' on the server, found '$got'"
-}
 
 # start MODE [REGISTRY_PATH]: the monorepo in ./repo, set up for MODE ("commit": the
 # pre-commit hook installed; "push": no client hook, a server in ./server.git whose main
