@@ -58,6 +58,20 @@ int dispatch(int argc, char** argv) {
     auto* report_flag = self_hosted->add_flag("--report", self_hosted_report,
                                               "Generate the registry of self-hosted pairs from every manifest");
     report_flag->excludes(validate_flag);
+    HistoryOptions history_options;
+    bool self_hosted_history = false;
+    auto* history_flag = self_hosted->add_flag("--history", self_hosted_history,
+                                               "Mine git history for the stability gate (G3) of every component");
+    history_flag->excludes(validate_flag)->excludes(report_flag);
+    self_hosted->add_option("--since", history_options.since, "With --history: count from this date (YYYY-MM-DD)")
+        ->needs(history_flag);
+    self_hosted->add_option("--until", history_options.until, "With --history: judge as of this date (YYYY-MM-DD)")
+        ->needs(history_flag);
+    self_hosted->add_flag("--no-cache", history_options.no_cache, "With --history: neither read nor write the cache")
+        ->needs(history_flag);
+    self_hosted->add_option("--jobs", history_options.jobs, "With --history: threads comparing trees (default: one per core)")
+        ->check(CLI::Range(1U, 64U))
+        ->needs(history_flag);
     self_hosted->add_flag("--check", report_check, "With --report: exit 1 when the committed registry differs")
         ->needs(report_flag);
     self_hosted->add_option("--output", report_output, "With --report: where to write it (- for stdout)")
@@ -112,8 +126,9 @@ int dispatch(int argc, char** argv) {
             }
             return report_command(options, report_output, report_check);
         }
+        if (self_hosted_history) return history_command(options, history_options, modules);
         if (!self_hosted_validate) {
-            fmt::print(stderr, "koder-spec-audit: error: self-hosted needs --validate or --report (see --help)\n");
+            fmt::print(stderr, "koder-spec-audit: error: self-hosted needs --validate, --report or --history (see --help)\n");
             return exit_cannot_run;
         }
         return validate_command(options, Selection::modules, modules);

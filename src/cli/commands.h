@@ -17,6 +17,17 @@ int validate_command(const CommonOptions& options, Selection selection, const st
 // `self-hosted --report [--output PATH|-] [--check]`: generate (or check) the registry.
 int report_command(const CommonOptions& options, const std::string& output, bool check);
 
+struct HistoryOptions {
+    std::string since;  // --since DATE
+    std::string until;  // --until DATE
+    bool no_cache = false;
+    unsigned jobs = 0;  // --jobs N; 0: one per core (at most 8)
+};
+
+// `self-hosted --history [MODULE...]`: the G3 stability verdicts mined from git history.
+int history_command(const CommonOptions& options, const HistoryOptions& history_options,
+                    const std::vector<std::string>& modules);
+
 // `hook pre-commit`: the staged manifests that differ from HEAD, read from the index.
 int pre_commit_command(const CommonOptions& options);
 

@@ -81,6 +81,8 @@ public:
     Expected<CommitChanges> commit_manifest_changes(const std::string& id, const std::vector<std::string>& watched = {});
 
 private:
+    friend class HistoryReader;  // reads objects through the same libgit2 repository
+
     [[nodiscard]] std::string index_path() const;
     [[nodiscard]] Expected<IndexSnapshot> read_index(const std::vector<std::string>& watched = {}) const;
     [[nodiscard]] std::vector<std::string> shared_index_dirs() const;

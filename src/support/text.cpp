@@ -169,4 +169,11 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+std::size_t display_width(std::string_view s) {
+    // UTF-8 continuation bytes (10xxxxxx) do not start a code point.
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
 } // namespace ksa::text

@@ -33,4 +33,7 @@ std::optional<std::string> closest_match(std::string_view word,
 
 std::string_view trim(std::string_view s);
 
+// Columns `s` takes on a terminal, counting one per code point (for aligned tables).
+std::size_t display_width(std::string_view s);
+
 } // namespace ksa::text

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Benchmark: `koder-spec-audit self-hosted --history` (gate G3 mined from git history) against
+#   git log --format=%H --name-only -- '*/koder.toml' '*/self-hosted/koder_*.toml'
+# on a generated history (bench/gen-history.py: 50,000 commits, 2,000 modules, no
+# commit-graph), cold (no cache) and warm (a cache at `base`, 100 commits behind `main`).
+# See bench/README.md.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+prog=run-history.sh
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+
+bin="$root/build/src/koder-spec-audit"
+repo=""
+runs=5
+warmup=1
+write=0
+results="$here/RESULTS.md"
+modules=2000
+commits=50000
+regen=0
+
+usage() {
+  cat <<'EOF'
+usage: bench/run-history.sh [--bin PATH] [--repo DIR] [--runs N] [--write] [options]
+
+  --bin PATH      koder-spec-audit binary (default: <repo root>/build/src/koder-spec-audit)
+  --repo DIR      a repository made by bench/gen-history.py (branches base and main); default:
+                  generated into ${BENCH_DIR:-/tmp/ksa-bench}/history-m<M>-c<C>, reused if present
+  --runs N        timed rounds (default 5), after --warmup N rounds (default 1)
+  --modules N, --commits N   size of the generated history (default 2000, 50000)
+  --regen         regenerate the repository even if present
+  --write         also write/replace this benchmark's section in bench/RESULTS.md
+EOF
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bin) bin=$2; shift 2 ;;
+    --repo) repo=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --modules) modules=$2; shift 2 ;;
+    --commits) commits=$2; shift 2 ;;
+    --regen) regen=1; shift ;;
+    --write) write=1; shift ;;
+    --results) results=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "$prog: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+bin=$(abs_bin "$bin")
+export LC_ALL=C
+if [ -z "$repo" ]; then
+  repo="${BENCH_DIR:-/tmp/ksa-bench}/history-m${modules}-c${commits}"
+  if [ "$regen" = 1 ] || ! git -C "$repo" rev-parse --verify --quiet base >/dev/null 2>&1; then
+    log "generating $repo"
+    mkdir -p "$(dirname "$repo")"
+    python3 "$here/gen-history.py" --out "$repo" --modules "$modules" --commits "$commits" --force >&2
+  else
+    log "reusing $repo"
+  fi
+fi
+cd "$repo"
+git rev-parse --verify --quiet base >/dev/null || die "$repo has no branch 'base' (made by gen-history.py?)"
+[ -e .git/objects/info/commit-graph ] && die "$repo has a commit-graph; the comparison is without one"
+
+tmp=$(mktemp -d /tmp/ksa-history.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+cache=$(git rev-parse --git-common-dir)/koder-spec-audit
+cache=$(cd "$(dirname "$cache")" && pwd)/$(basename "$cache")
+
+# The warm run starts from the cache a cold run on `base` leaves.
+rm -rf "$cache"
+"$bin" self-hosted --history --rev base >"$tmp/cold.txt"
+cp -r "$cache" "$tmp/saved-cache"
+"$bin" self-hosted --history --rev main >"$tmp/warm.txt"
+rm -rf "$cache"
+"$bin" self-hosted --history --rev main --no-cache >"$tmp/nocache.txt"
+# The warm run must say exactly what a run without the cache says (apart from its first line).
+cmp -s <(tail -n +2 "$tmp/warm.txt") <(tail -n +2 "$tmp/nocache.txt") \
+  || die "the warm run's report differs from a run without the cache"
+n_base=$(git rev-list --count base)
+n_new=$(git rev-list --count base..main)
+n_rows=$(( $(wc -l <"$tmp/cold.txt") - 4 ))
+
+q() { printf '%q ' "$@"; }
+gitlog="git log base --format=%H --name-only -- '*/koder.toml' '*/self-hosted/koder_*.toml'"
+cold="rm -rf $(q "$cache"); exec $(q "$bin") self-hosted --history --rev base"
+cold1="rm -rf $(q "$cache"); exec $(q "$bin") self-hosted --history --rev base --jobs 1"
+warm="rm -rf $(q "$cache"); cp -r $(q "$tmp/saved-cache") $(q "$cache"); exec $(q "$bin") self-hosted --history --rev main"
+python3 - "$tmp/spec.json" "$repo" "$gitlog" "$cold" "$cold1" "$warm" <<'PY'
+import json, sys
+out, cwd, *cmds = sys.argv[1:]
+names = ["git", "cold", "cold1", "warm"]
+json.dump({"commands": [{"name": n, "argv": ["sh", "-c", c], "cwd": cwd} for n, c in zip(names, cmds)]},
+          open(out, "w"))
+PY
+log "timing: $warmup warm-up rounds, $runs timed rounds (all four commands interleaved)"
+python3 "$here/timer.py" --runs "$runs" --warmup "$warmup" --out "$tmp/times.json" "$tmp/spec.json"
+
+KSA_GITLOG=$gitlog KSA_BASE=$n_base KSA_NEW=$n_new KSA_ROWS=$n_rows KSA_MODULES=$modules \
+KSA_MACHINE="$(machine_desc)" KSA_BIN="$(bin_desc "$bin")" KSA_RUNS=$runs KSA_WARMUP=$warmup \
+KSA_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ) \
+python3 - "$tmp/times.json" <<'PY' >"$tmp/section.md"
+import json, os, sys
+e = os.environ
+res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+label = {"git": "`%s`" % e["KSA_GITLOG"],
+         "cold": "`self-hosted --history --rev base`, no cache (default: 2 threads here)",
+         "cold1": "the same with `--jobs 1`",
+         "warm": "`self-hosted --history --rev main`, cache at `base` (%s new commits)" % e["KSA_NEW"]}
+base = res["git"]
+print("### history mining, gate G3")
+print()
+print("| command | median ms | ratio to git | median CPU ms | CPU ratio | peak RSS MiB | min–max ms |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for k in ("git", "cold", "cold1", "warm"):
+    r = res[k]
+    print("| %s | %.0f | %.2f× | %.0f | %.2f× | %.0f | %.0f–%.0f |" % (
+        label[k], r["median"] * 1e3, r["median"] / base["median"], r["cpu_median"] * 1e3,
+        r["cpu_median"] / base["cpu_median"], r["maxrss_kib"] / 1024, r["min"] * 1e3, r["max"] * 1e3))
+print()
+ratio = res["cold"]["median"] / base["median"]
+warm = res["warm"]["median"] / res["cold"]["median"]
+warm_cpu = res["warm"]["cpu_median"] / res["cold1"]["cpu_median"]
+print("Targets: cold ≤ 1.0× git log (wall, medians) — **%s** (%.2f×; single-threaded %.2f×, CPU %.2f×); "
+      "warm re-run < 5%% of a cold run — **%s** (%.1f%% of the cold wall time, %.1f%% of the "
+      "single-threaded cold CPU time)." % (
+    "met" if ratio <= 1.0 else "missed", ratio, res["cold1"]["median"] / base["median"],
+    res["cold1"]["cpu_median"] / base["cpu_median"], "met" if warm < 0.05 else "missed", warm * 100,
+    warm_cpu * 100))
+print()
+print("- repository: bench/gen-history.py, %s modules, `base` = %s commits, `main` = `base` + %s; "
+      "one pack, no commit-graph; %s verdict rows" % (e["KSA_MODULES"], e["KSA_BASE"], e["KSA_NEW"], e["KSA_ROWS"]))
+print("- cold and warm runs include `rm -rf` of the cache (warm: and copying the saved cache back) "
+      "in the same `sh -c`, as does nothing for git: the ratios are pessimistic for the tool")
+print("- machine: %s" % e["KSA_MACHINE"])
+print("- binary: %s" % e["KSA_BIN"])
+print("- method: median of %s timed rounds after %s warm-up rounds, all commands interleaved "
+      "(bench/timer.py: posix_spawn + wait4); CPU = user + system" % (e["KSA_RUNS"], e["KSA_WARMUP"]))
+print("- date: %s" % e["KSA_DATE"])
+PY
+cat "$tmp/section.md"
+if [ "$write" = 1 ]; then
+  write_section "$results" history "$tmp/section.md"
+  log "wrote the section into $results"
+fi

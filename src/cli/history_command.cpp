@@ -1,0 +1,58 @@
+#include <algorithm>
+#include <cstdio>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli/app.h"
+#include "cli/commands.h"
+#include "git/history_reader.h"
+#include "git/repository.h"
+#include "history/render.h"
+#include "history/run.h"
+#include "support/text.h"
+
+namespace ksa::cli {
+namespace {
+
+int cannot_run(const std::string& message) {
+    fmt::print(stderr, "koder-spec-audit: error: {}\n", text::escape_for_terminal(message));
+    return exit_cannot_run;
+}
+
+} // namespace
+
+int history_command(const CommonOptions& options, const HistoryOptions& history_options,
+                    const std::vector<std::string>& modules) {
+    if (options.source.cached) return cannot_run("--history reads commits; --cached does not apply");
+    if (options.output.format == report::Format::sarif)
+        return cannot_run("--history writes text or json (SARIF is for diagnostics)");
+    history::HistoryRequest request;
+    if (!options.source.revision.empty()) request.revision = options.source.revision;
+    request.modules = modules;
+    request.use_cache = !history_options.no_cache;
+    request.threads = history_options.jobs != 0 ? history_options.jobs
+                                                : std::max(1U, std::min(8U, std::thread::hardware_concurrency()));
+    if (options.max_manifest_bytes) request.max_manifest_bytes = *options.max_manifest_bytes;
+    if (!history_options.since.empty()) {
+        request.since = history::parse_date(history_options.since, false);
+        if (!request.since) return cannot_run(fmt::format("--since '{}' is not a date (YYYY-MM-DD[THH:MM[:SS]][Z|±hh:mm])", history_options.since));
+    }
+    if (!history_options.until.empty()) {
+        request.until = history::parse_date(history_options.until, true);
+        if (!request.until) return cannot_run(fmt::format("--until '{}' is not a date (YYYY-MM-DD[THH:MM[:SS]][Z|±hh:mm])", history_options.until));
+    }
+    auto repository = git::Repository::open_from_environment();
+    if (!repository) return cannot_run(repository.failure().message);
+    git::HistoryReader reader(*repository);
+    auto result = history::run_history(reader, request);
+    if (!result) return cannot_run(result.failure().message);
+    if (!modules.empty() && result->components.empty() && !result->empty_window)
+        return cannot_run(fmt::format("no self-hosted component is named {} or lies under it", modules.size() == 1 ? modules.front() : "any of the MODULEs"));
+    const std::string out = options.output.format == report::Format::json ? history::render_json(*result)
+                                                                          : history::render_text(*result);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return exit_clean;
+}
+
+} // namespace ksa::cli

@@ -1,0 +1,162 @@
+#include "history/run.h"
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "history/cache.h"
+#include "history/miner.h"
+#include "manifest/paths.h"
+
+namespace ksa::history {
+namespace {
+
+// Release tags of known components, each placed at the first chain commit containing it.
+Expected<std::vector<TagRelease>> place_tags(git::HistoryReader& reader, const MinedHistory& history) {
+    auto tags = reader.tags([&](std::string_view name) {
+        const auto split = split_release_tag(name);
+        return split && history.components.contains(split->first);
+    });
+    if (!tags) return tags.failure();
+    std::unordered_map<std::string_view, std::uint32_t> position;
+    if (!tags->empty()) {
+        position.reserve(history.commits.size());
+        for (std::uint32_t i = 0; i < history.commits.size(); ++i) position.emplace(history.commits[i].id, i);
+    }
+    std::vector<TagRelease> placed;
+    for (const git::TagTarget& tag : *tags) {
+        const auto split = split_release_tag(tag.name);
+        auto found = position.find(std::string_view(tag.target));
+        std::string commit = tag.target;
+        if (found == position.end()) {
+            // An annotated tag, or a commit off the first-parent line.
+            auto peeled = reader.peel_to_commit(tag.target);
+            if (!peeled) return peeled.failure();
+            if (peeled->empty()) continue;
+            commit = *peeled;
+            found = position.find(std::string_view(commit));
+        }
+        if (found != position.end()) {
+            placed.push_back({split->first, split->second, tag.name, found->second});
+            continue;
+        }
+        // A tag of a commit the audited branch does not contain (a later or unmerged commit).
+        auto reachable = reader.is_ancestor(commit, history.commits.back().id);
+        if (!reachable) return reachable.failure();
+        if (!*reachable) continue;
+        // Off the first-parent line (a side branch): the first chain commit that contains it,
+        // found by bisection (containment only grows along the chain).
+        std::size_t low = 0;
+        std::size_t high = history.commits.size();
+        while (low < high) {
+            const std::size_t middle = low + (high - low) / 2;
+            auto contains = reader.is_ancestor(commit, history.commits[middle].id);
+            if (!contains) return contains.failure();
+            if (*contains) high = middle;
+            else low = middle + 1;
+        }
+        if (low < history.commits.size())
+            placed.push_back({split->first, split->second, tag.name, static_cast<std::uint32_t>(low)});
+    }
+    return placed;
+}
+
+bool selected(const ComponentVerdict& verdict, const std::vector<std::string>& modules) {
+    if (modules.empty()) return true;
+    const auto kind = manifest::classify_path(verdict.path);
+    const std::string folder = kind ? manifest::module_dir(verdict.path, *kind) : std::string();
+    return std::any_of(modules.begin(), modules.end(), [&](const std::string& wanted) {
+        std::string_view trimmed(wanted);
+        while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.remove_suffix(1);
+        return verdict.name == trimmed || manifest::is_under(folder, trimmed);
+    });
+}
+
+Window window_of(const MinedHistory& history, const HistoryRequest& request, bool& empty) {
+    Window window{0, static_cast<std::uint32_t>(history.commits.size() - 1)};
+    const auto& commits = history.commits;
+    if (request.since) {
+        const auto first = std::find_if(commits.begin(), commits.end(),
+                                        [&](const CommitInfo& c) { return c.time >= *request.since; });
+        window.first = static_cast<std::uint32_t>(first - commits.begin());
+    }
+    if (request.until) {
+        const auto last = std::find_if(commits.rbegin(), commits.rend(),
+                                       [&](const CommitInfo& c) { return c.time <= *request.until; });
+        if (last == commits.rend()) empty = true;
+        else window.last = static_cast<std::uint32_t>(commits.rend() - last - 1);
+    }
+    if (window.first >= commits.size() || window.first > window.last) empty = true;
+    return window;
+}
+
+} // namespace
+
+std::string cache_dir(const git::HistoryReader& reader) {
+    std::string dir = reader.common_dir();
+    if (!dir.empty() && dir.back() != '/') dir += '/';
+    return dir + "koder-spec-audit/history";
+}
+
+Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryRequest& request) {
+    HistoryResult result;
+    auto tip = reader.resolve_commit(request.revision);
+    if (!tip) return tip.failure();
+    result.tip = *tip;
+    const HistoryCache cache(cache_dir(reader), fmt::format("max_manifest_bytes={}", request.max_manifest_bytes));
+    const std::set<std::string> cached = request.use_cache ? cache.tips() : std::set<std::string>{};
+    auto chain = reader.first_parent_chain(*tip, [&](const std::string& id) { return cached.contains(id); });
+    if (!chain) return chain.failure();
+    std::optional<MinedHistory> loaded;
+    if (chain->stopped) {
+        // The walk stopped at a cached commit: resume from it, or start over if it is unusable.
+        const std::string stop = chain->stop_id;
+        loaded = cache.load(stop);
+        if (!loaded) {
+            result.notes.push_back(fmt::format("the history cache for {} is unusable; mining from the start", stop.substr(0, 10)));
+            chain = reader.first_parent_chain(*tip, [](const std::string&) { return false; });
+            if (!chain) return chain.failure();
+        }
+    }
+    if (loaded) {
+        result.history = std::move(*loaded);
+        result.from_cache = true;
+    }
+    if (chain->shallow_end) result.history.shallow = true;
+    std::vector<git::ChainCommit> commits(chain->commits.rbegin(), chain->commits.rend());
+    result.mined = commits.size();
+    if (auto problem = mine(reader, commits, request.max_manifest_bytes, request.threads, result.history)) return *problem;
+    if (request.use_cache && !commits.empty())
+        if (auto problem = cache.store(result.history))
+            result.notes.push_back(fmt::format("the history cache was not written: {}", problem->message));
+    if (result.history.shallow)
+        result.notes.push_back(fmt::format(
+            "shallow clone: history starts at {} — releases and regressions before it are not seen, so a "
+            "verdict may be incomplete (run `git fetch --unshallow` for a complete one)",
+            result.history.commits.front().id.substr(0, 10)));
+    auto tags = place_tags(reader, result.history);
+    if (!tags) return tags.failure();
+    result.window = window_of(result.history, request, result.empty_window);
+    if (result.empty_window) return result;
+    std::set<std::string> paths;
+    for (const auto& [name, component] : result.history.components) {
+        auto verdict = judge_component(component, *tags, result.window);
+        if (!verdict || !selected(*verdict, request.modules)) continue;
+        for (const Revision& revision : component.revisions) paths.insert(revision.snapshot.path);
+        result.components.push_back(std::move(*verdict));
+    }
+    std::sort(result.components.begin(), result.components.end(),
+              [](const ComponentVerdict& a, const ComponentVerdict& b) { return a.path < b.path || (a.path == b.path && a.name < b.name); });
+    for (const InvalidManifest& invalid : result.history.invalid) {
+        if (invalid.commit < result.window.first || invalid.commit > result.window.last) continue;
+        const bool wanted = request.modules.empty() || paths.contains(invalid.path) ||
+                            std::any_of(request.modules.begin(), request.modules.end(),
+                                        [&](const std::string& m) { return manifest::is_under(invalid.path, m); });
+        if (wanted) result.invalid.push_back(invalid);
+    }
+    return result;
+}
+
+} // namespace ksa::history
