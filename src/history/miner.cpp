@@ -93,13 +93,17 @@ std::optional<Failure> mine(git::HistoryReader& reader, const std::vector<git::C
         for (const git::ManifestBlobChange& change : (*all_changes)[at]) {
             auto state = history.paths.find(change.path);
             if (state != history.paths.end() && !state->second.component.empty()) touched.insert(state->second.component);
+            if (change.blob.empty() && change.kind != EntryKind::missing) {
+                // A symlink, submodule or folder at a manifest path: reported, and like an
+                // invalid version the path keeps its last usable one.
+                history.invalid.push_back({index, change.path, fmt::format("{}, not a regular file", describe(change.kind))});
+                continue;
+            }
             if (change.blob.empty()) {
                 if (state != history.paths.end()) {
                     if (!state->second.component.empty()) paths_of[state->second.component].erase(change.path);
                     history.paths.erase(state);
                 }
-                if (change.kind != EntryKind::missing)
-                    history.invalid.push_back({index, change.path, fmt::format("a {}, not a file", describe(change.kind))});
                 continue;
             }
             auto memo = parsed_blobs.find(change.blob);
