@@ -128,7 +128,8 @@ std::string render_text(const HistoryResult& result) {
     const auto& commits = result.history.commits;
     out += fmt::format("G3 stability from the first-parent history of {} ({} commit{}", short_id(result.tip),
                        commits.size(), commits.size() == 1 ? "" : "s");
-    if (result.from_cache) out += fmt::format("; {} read, the rest from the cache", result.mined);
+    if (result.from_cache && result.mined == 0) out += "; all from the cache";
+    else if (result.from_cache) out += fmt::format("; {} read, the rest from the cache", result.mined);
     out += ")\n";
     out += "G3: the component left experimental and held for at least 3 releases without a regression affecting the case\n";
     for (const std::string& note : result.notes) out += fmt::format("note: {}\n", safe(note));

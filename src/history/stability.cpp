@@ -177,7 +177,11 @@ CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Rele
         verdict.passes = count >= required_releases;
         verdict.needed = verdict.passes ? 0 : required_releases - count;
     }
-    if (last != nullptr) {
+    // A case outside the declared `cases` carries no claim: the status does not cover it, and
+    // a caseless `stability` gate speaks for the cases the status holds for.
+    const bool covered = last != nullptr && (!last->snapshot.cases ||
+                                             (!case_name.empty() && std::find(last->snapshot.cases->begin(), last->snapshot.cases->end(), case_name) != last->snapshot.cases->end()));
+    if (covered) {
         if (gates_for(last->snapshot.gates_passed, case_name).contains("stability")) verdict.claim = Claim::claimed;
         else if (gates_for(last->snapshot.gates_pending, case_name).contains("stability")) verdict.claim = Claim::pending;
     }
