@@ -28,6 +28,7 @@ using ksa::git::IndexSnapshot;
 using ksa::git::KeepPath;
 using ksa::git::ObjectId;
 using ksa::git::read_index_file;
+using ksa::test::GitRepo;
 using ksa::test::TempDir;
 namespace fs = std::filesystem;
 
@@ -49,69 +50,24 @@ std::string hex(const ObjectId& id) {
     return out;
 }
 
-// A repository in a temporary folder, with git isolated from the user's and the system's
-// configuration and from any GIT_* variables of the process running the tests.
-class GitRepo {
-  public:
-    GitRepo() { command("init -q repo", dir_.path()); }
+// A small tree: manifests at several depths, other files, a folder named like a manifest.
+void populate(const GitRepo& repo) {
+repo.write("koder.toml", "root\n");
+repo.write("x.koder.toml", "kept too\n");
+repo.write("README.md", "readme\n");
+repo.write("a/b/koder.toml", "ab\n");
+repo.write("a/b/notes.txt", "notes\n");
+repo.write("a/self-hosted/koder_asm.toml", "fragment\n");
+repo.write("c/koder.toml", "c\n");
+repo.write("c/deep/er/koder.toml", "deeper\n");
+repo.write("d/koder.toml", "d\n");
+repo.write("docs/guide.md", "guide\n");
+repo.write("weird/koder.toml/inner.txt", "a folder named like a manifest\n");
+    // Long names with a shared prefix exercise v4 path compression.
+    for (int i = 0; i < 5; ++i)
+    repo.write("engines/a-rather-long-engine-name-" + std::to_string(i) + "/koder.toml", std::to_string(i) + "\n");
+}
 
-    [[nodiscard]] fs::path work() const { return dir_.path() / "repo"; }
-    [[nodiscard]] fs::path git_dir() const { return work() / ".git"; }
-    [[nodiscard]] std::string index() const { return (git_dir() / "index").string(); }
-
-    // Runs `git <args>` in the work tree; returns its standard output. Fails the test on error.
-    std::string git(const std::string& args) const { return command(args, work()); }
-
-    void write(const std::string& relative, std::string_view content) const {
-        const fs::path full = work() / relative;
-        fs::create_directories(full.parent_path());
-        std::ofstream out(full, std::ios::binary | std::ios::trunc);
-        out.write(content.data(), static_cast<std::streamsize>(content.size()));
-        REQUIRE(out.good());
-    }
-
-    // A small tree: manifests at several depths, other files, a folder named like a manifest.
-    void populate() const {
-        write("koder.toml", "root\n");
-        write("x.koder.toml", "kept too\n");
-        write("README.md", "readme\n");
-        write("a/b/koder.toml", "ab\n");
-        write("a/b/notes.txt", "notes\n");
-        write("a/self-hosted/koder_asm.toml", "fragment\n");
-        write("c/koder.toml", "c\n");
-        write("c/deep/er/koder.toml", "deeper\n");
-        write("d/koder.toml", "d\n");
-        write("docs/guide.md", "guide\n");
-        write("weird/koder.toml/inner.txt", "a folder named like a manifest\n");
-        // Long names with a shared prefix exercise v4 path compression.
-        for (int i = 0; i < 5; ++i)
-            write("engines/a-rather-long-engine-name-" + std::to_string(i) + "/koder.toml", std::to_string(i) + "\n");
-    }
-
-  private:
-    std::string command(const std::string& args, const fs::path& where) const {
-        const std::string home = dir_.path().string();
-        const std::string line = "cd '" + where.string() +
-                                 "' && env -u GIT_DIR -u GIT_WORK_TREE -u GIT_INDEX_FILE -u GIT_OBJECT_DIRECTORY"
-                                 " -u GIT_COMMON_DIR -u GIT_CEILING_DIRECTORIES HOME='" +
-                                 home + "' XDG_CONFIG_HOME='" + home +
-                                 "' GIT_CONFIG_NOSYSTEM=1 git -c user.name=ksa -c user.email=ksa@example.invalid"
-                                 " -c init.defaultBranch=main -c core.autocrlf=false " +
-                                 args;
-        FILE* pipe = ::popen(line.c_str(), "r");
-        REQUIRE(pipe != nullptr);
-        std::string output;
-        char buffer[4096];
-        std::size_t got = 0;
-        while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, got);
-        const int status = ::pclose(pipe);
-        INFO("command: " << line << "\noutput: " << output);
-        REQUIRE(status == 0);
-        return output;
-    }
-
-    TempDir dir_;
-};
 
 struct Listed {
     std::string mode;  // octal, as git prints it
@@ -396,7 +352,7 @@ TEST_CASE("index file: a missing file is an empty index", "[git][index]") {
 
 TEST_CASE("index file: version 2 from git add, compared with git ls-files", "[git][index]") {
     GitRepo repo;
-    repo.populate();
+    populate(repo);
     repo.git("add .");
     REQUIRE(index_version(repo.index()) == 2);
 
@@ -423,7 +379,7 @@ TEST_CASE("index file: version 2 from git add, compared with git ls-files", "[gi
 
 TEST_CASE("index file: version 3 with intent-to-add entries, which are left out", "[git][index]") {
     GitRepo repo;
-    repo.populate();
+    populate(repo);
     repo.git("add .");
     repo.git("commit -q -m base");
     repo.write("n/koder.toml", "new\n");
@@ -447,7 +403,7 @@ TEST_CASE("index file: version 3 with intent-to-add entries, which are left out"
 
 TEST_CASE("index file: version 4 (path compression)", "[git][index]") {
     GitRepo repo;
-    repo.populate();
+    populate(repo);
     repo.git("add .");
     repo.git("commit -q -m base");
     repo.git("update-index --index-version 4");
@@ -470,7 +426,7 @@ TEST_CASE("index file: version 4 (path compression)", "[git][index]") {
 
 TEST_CASE("index file: the cache-tree extension", "[git][index]") {
     GitRepo repo;
-    repo.populate();
+    populate(repo);
     repo.git("add .");
     const std::string root_tree = trimmed(repo.git("write-tree"));
     REQUIRE(root_tree.size() == 40);
@@ -531,7 +487,7 @@ TEST_CASE("index file: the cache-tree extension", "[git][index]") {
 
 TEST_CASE("index file: a split index merged with its shared index", "[git][index]") {
     GitRepo repo;
-    repo.populate();
+    populate(repo);
     repo.write("d/gone.txt", "gone\n");
     repo.git("add .");
     repo.git("commit -q -m base");
@@ -603,7 +559,7 @@ TEST_CASE("index file: a split index merged with its shared index", "[git][index
 
 TEST_CASE("index file: a sparse index", "[git][index]") {
     GitRepo repo;
-    repo.populate();
+    populate(repo);
     repo.git("add .");
     repo.git("commit -q -m base");
     repo.git("sparse-checkout set --cone --sparse-index a");
@@ -713,7 +669,7 @@ TEST_CASE("index file: corrupt files fail quickly", "[git][index]") {
         CHECK_THAT(failure_of(dir, header(2, 1000000) + good.substr(12)), Catch::Contains("corrupt index"));
         // A real index with a cache-tree: the extra entry runs into the extension.
         GitRepo repo;
-        repo.populate();
+        populate(repo);
         repo.git("add .");
         repo.git("write-tree");
         std::string bytes = ksa::test::read_file(repo.index());

@@ -295,4 +295,36 @@ std::string json_problem(std::string_view text) {
     return is_valid_json(text, &error) ? std::string() : error;
 }
 
+
+GitRepo::GitRepo() { command("init -q repo", dir_.path()); }
+
+void GitRepo::write(const std::string& relative, std::string_view content) const {
+    const std::filesystem::path full = work() / relative;
+    std::filesystem::create_directories(full.parent_path());
+    std::ofstream out(full, std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    REQUIRE(out.good());
+}
+
+std::string GitRepo::command(const std::string& args, const std::filesystem::path& where) const {
+    const std::string home = dir_.path().string();
+    const std::string line = "cd '" + where.string() +
+                             "' && env -u GIT_DIR -u GIT_WORK_TREE -u GIT_INDEX_FILE -u GIT_OBJECT_DIRECTORY"
+                             " -u GIT_COMMON_DIR -u GIT_CEILING_DIRECTORIES HOME='" +
+                             home + "' XDG_CONFIG_HOME='" + home +
+                             "' GIT_CONFIG_NOSYSTEM=1 git -c user.name=ksa -c user.email=ksa@example.invalid"
+                             " -c init.defaultBranch=main -c core.autocrlf=false " +
+                             args;
+    FILE* pipe = ::popen(line.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string output;
+    char buffer[4096];
+    std::size_t got = 0;
+    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, got);
+    const int status = ::pclose(pipe);
+    INFO("command: " << line << "\noutput: " << output);
+    REQUIRE(status == 0);
+    return output;
+}
+
 } // namespace ksa::test

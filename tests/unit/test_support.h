@@ -68,6 +68,28 @@ class TempDir {
     std::filesystem::path path_;
 };
 
+// A repository in a temporary folder, with git isolated from the user's and the system's
+// configuration and from any GIT_* variables of the process running the tests.
+class GitRepo {
+  public:
+    GitRepo();
+
+    [[nodiscard]] std::filesystem::path work() const { return dir_.path() / "repo"; }
+    [[nodiscard]] std::filesystem::path git_dir() const { return work() / ".git"; }
+    [[nodiscard]] std::string index() const { return (git_dir() / "index").string(); }
+
+    // Runs `git <args>` in the work tree; returns its standard output. Fails the test on error.
+    std::string git(const std::string& args) const { return command(args, work()); }
+
+    // Writes `content` (bytes, as is) to `relative` in the work tree, creating its folders.
+    void write(const std::string& relative, std::string_view content) const;
+
+  private:
+    std::string command(const std::string& args, const std::filesystem::path& where) const;
+
+    TempDir dir_;
+};
+
 // True when `text` is one syntactically valid JSON value (RFC 8259), with nothing after it
 // but whitespace. On failure, `error` says where.
 bool is_valid_json(std::string_view text, std::string* error = nullptr);
