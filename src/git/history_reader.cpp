@@ -5,6 +5,12 @@
 #include <cstring>
 #include <string_view>
 #include <thread>
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -405,27 +411,81 @@ Expected<std::string> HistoryReader::read_blob(const std::string& blob, const st
     return std::string(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
 }
 
-Expected<std::vector<TagTarget>> HistoryReader::tags(const std::function<bool(std::string_view)>& wanted) {
-    std::vector<TagTarget> found;
-    git_reference_iterator* raw_iterator = nullptr;
-    if (git_reference_iterator_glob_new(&raw_iterator, state_->repository, "refs/tags/*") < 0)
-        return last_error("cannot list tags");
-    std::unique_ptr<git_reference_iterator, Deleter<&git_reference_iterator_free>> iterator(raw_iterator);
-    git_reference* reference = nullptr;
-    while (git_reference_next(&reference, iterator.get()) == 0) {
-        ReferencePtr held(reference);
-        const std::string_view name = std::string_view(git_reference_name(held.get())).substr(std::string_view("refs/tags/").size());
-        if (wanted && !wanted(name)) continue;
-        // The direct target only: reading objects here would cost more than the whole
-        // cached run; peel() follows annotated tags when the caller needs it.
-        if (git_reference_type(held.get()) == GIT_REFERENCE_DIRECT) {
-            found.push_back({std::string(name), hex(*git_reference_target(held.get()))});
+namespace {
+
+// Reads refs/tags/ the way git stores them (packed-refs, then loose files, which win), with the
+// peeled commit git records for annotated tags. nullopt when the layout is not one this reads
+// (a reftable, an unreadable file): libgit2 lists the tags then.
+std::optional<std::map<std::string, TagTarget>> read_tag_files(const std::string& common_dir) {
+    namespace fs = std::filesystem;
+    if (fs::exists(fs::path(common_dir) / "reftable")) return std::nullopt;
+    std::map<std::string, TagTarget> tags;
+    const auto is_id = [](std::string_view text) {
+        return text.size() == GIT_OID_HEXSZ && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+    };
+    std::ifstream packed(fs::path(common_dir) / "packed-refs", std::ios::binary);
+    std::string line;
+    TagTarget* last = nullptr;
+    while (packed && std::getline(packed, line)) {
+        if (line.empty() || line.front() == '#') continue;
+        if (line.front() == '^') {
+            // The commit an annotated tag peels to (git writes it with "peeled").
+            if (last == nullptr || !is_id(std::string_view(line).substr(1))) return std::nullopt;
+            last->peeled = line.substr(1);
             continue;
         }
+        last = nullptr;
+        if (line.size() < GIT_OID_HEXSZ + 2 || line[GIT_OID_HEXSZ] != ' ' || !is_id(std::string_view(line).substr(0, GIT_OID_HEXSZ)))
+            return std::nullopt;
+        const std::string name = line.substr(GIT_OID_HEXSZ + 1);
+        if (!name.starts_with("refs/tags/")) continue;
+        last = &tags[name];
+        *last = TagTarget{name.substr(10), line.substr(0, GIT_OID_HEXSZ), ""};
+    }
+    std::error_code error;
+    const fs::path loose = fs::path(common_dir) / "refs" / "tags";
+    for (fs::recursive_directory_iterator it(loose, error), end; !error && it != end; it.increment(error)) {
+        if (!it->is_regular_file(error)) continue;
+        char content[GIT_OID_HEXSZ + 2] = {};
+        const int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return std::nullopt;
+        const ssize_t got = ::read(fd, content, sizeof content);
+        ::close(fd);
+        // A symbolic or odd ref: libgit2 decides.
+        if (got < GIT_OID_HEXSZ || !is_id(std::string_view(content, GIT_OID_HEXSZ))) return std::nullopt;
+        const std::string name = "refs/tags/" + it->path().string().substr(loose.string().size() + 1);
+        tags[name] = TagTarget{name.substr(10), std::string(content, GIT_OID_HEXSZ), ""};
+    }
+    if (error && error != std::errc::no_such_file_or_directory) return std::nullopt;
+    return tags;
+}
+
+} // namespace
+
+Expected<std::vector<TagTarget>> HistoryReader::tags(const std::function<bool(std::string_view)>& wanted) {
+    std::vector<TagTarget> found;
+    // git's own files first: through libgit2, listing 1,500 tags cost a fifth of a cached run.
+    if (auto files = read_tag_files(common_dir())) {
+        for (auto& [name, tag] : *files)
+            if (!wanted || wanted(tag.name)) found.push_back(std::move(tag));
+        return found;
+    }
+    git_reference_iterator* raw_iterator = nullptr;
+    if (git_reference_iterator_new(&raw_iterator, state_->repository) < 0) return last_error("cannot list tags");
+    std::unique_ptr<git_reference_iterator, Deleter<&git_reference_iterator_free>> iterator(raw_iterator);
+    git_reference* reference = nullptr;
+    constexpr std::string_view prefix = "refs/tags/";
+    while (git_reference_next(&reference, iterator.get()) == 0) {
+        ReferencePtr held(reference);
+        const std::string_view full = git_reference_name(held.get());
+        if (!full.starts_with(prefix)) continue;
+        const std::string_view name = full.substr(prefix.size());
+        if (wanted && !wanted(name)) continue;
         git_reference* resolved = nullptr;
         if (git_reference_resolve(&resolved, held.get()) < 0) continue;
         ReferencePtr direct(resolved);
-        if (const git_oid* target = git_reference_target(direct.get())) found.push_back({std::string(name), hex(*target)});
+        if (const git_oid* target = git_reference_target(direct.get()))
+            found.push_back({std::string(name), hex(*target), ""});
     }
     std::sort(found.begin(), found.end(), [](const TagTarget& a, const TagTarget& b) { return a.name < b.name; });
     return found;

@@ -39,6 +39,7 @@ struct ManifestBlobChange {
 struct TagTarget {
     std::string name;    // without refs/tags/
     std::string target;  // what the ref points at: a commit, or an annotated tag object
+    std::string peeled;  // the commit an annotated tag leads to when git recorded it, else ""
 };
 
 class HistoryReader {

@@ -180,11 +180,13 @@ std::set<std::string> HistoryCache::tips() const {
 }
 
 std::optional<MinedHistory> HistoryCache::load(const std::string& tip) const {
-    std::ifstream in(fs::path(dir_) / tip, std::ios::binary);
+    std::ifstream in(fs::path(dir_) / tip, std::ios::binary | std::ios::ate);
     if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto history = deserialize(text.str(), fingerprint_);
+    const auto size = static_cast<std::size_t>(in.tellg());
+    std::string text(size, '\0');
+    in.seekg(0);
+    if (!in.read(text.data(), static_cast<std::streamsize>(size))) return std::nullopt;
+    auto history = deserialize(text, fingerprint_);
     if (!history || history->commits.empty() || history->commits.back().id != tip) return std::nullopt;
     return history;
 }
@@ -289,6 +291,7 @@ std::optional<MinedHistory> HistoryCache::deserialize(const std::string& text, c
         ++lines;
         if (kind == "h") {
             expected_commits = tokens.number();
+            history.commits.reserve(std::min<std::uint64_t>(expected_commits, text.size() / 40));
             history.tip_tree = tokens.text();
             history.shallow = tokens.number() != 0;
         } else if (kind == "c") {

@@ -13,6 +13,8 @@
 namespace ksa::history {
 namespace {
 
+constexpr std::size_t rewrite_threshold = 500;
+
 // Release tags of known components, each placed at the first chain commit containing it.
 Expected<std::vector<TagRelease>> place_tags(git::HistoryReader& reader, const MinedHistory& history) {
     auto tags = reader.tags([&](std::string_view name) {
@@ -28,11 +30,11 @@ Expected<std::vector<TagRelease>> place_tags(git::HistoryReader& reader, const M
     std::vector<TagRelease> placed;
     for (const git::TagTarget& tag : *tags) {
         const auto split = split_release_tag(tag.name);
-        auto found = position.find(std::string_view(tag.target));
-        std::string commit = tag.target;
+        std::string commit = tag.peeled.empty() ? tag.target : tag.peeled;
+        auto found = position.find(std::string_view(commit));
         if (found == position.end()) {
             // An annotated tag, or a commit off the first-parent line.
-            auto peeled = reader.peel_to_commit(tag.target);
+            auto peeled = reader.peel_to_commit(commit);
             if (!peeled) return peeled.failure();
             if (peeled->empty()) continue;
             commit = *peeled;
@@ -128,7 +130,10 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
     std::vector<git::ChainCommit> commits(chain->commits.rbegin(), chain->commits.rend());
     result.mined = commits.size();
     if (auto problem = mine(reader, commits, request.max_manifest_bytes, request.threads, result.history)) return *problem;
-    if (request.use_cache && !commits.empty())
+    // Rewriting the cache costs about what mining a few hundred commits does: a run that
+    // resumed from a cache and read fewer keeps it as it is.
+    const bool worth_writing = !result.from_cache || commits.size() >= rewrite_threshold;
+    if (request.use_cache && !commits.empty() && worth_writing)
         if (auto problem = cache.store(result.history))
             result.notes.push_back(fmt::format("the history cache was not written: {}", problem->message));
     if (result.history.shallow)
@@ -140,9 +145,13 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
     if (!tags) return tags.failure();
     result.window = window_of(result.history, request, result.empty_window);
     if (result.empty_window) return result;
+    std::unordered_map<std::string, std::vector<TagRelease>> tags_of;
+    for (TagRelease& tag : *tags) tags_of[tag.component].push_back(std::move(tag));
+    static const std::vector<TagRelease> no_tags;
     std::set<std::string> paths;
     for (const auto& [name, component] : result.history.components) {
-        auto verdict = judge_component(component, *tags, result.window);
+        const auto own = tags_of.find(name);
+        auto verdict = judge_component(component, own != tags_of.end() ? own->second : no_tags, result.window);
         if (!verdict || !selected(*verdict, request.modules)) continue;
         for (const Revision& revision : component.revisions) paths.insert(revision.snapshot.path);
         result.components.push_back(std::move(*verdict));

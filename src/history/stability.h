@@ -67,7 +67,7 @@ struct ComponentVerdict {
     std::vector<CaseVerdict> cases;
 };
 
-// Every release of a component: version changes and tags, one per version (the earliest).
+// Every release of a component: version changes and its tags, one per version (the earliest).
 std::vector<Release> releases_of(const ComponentHistory& component, const std::vector<TagRelease>& tags);
 
 // The cases a verdict is given for: the declared `cases` (or "" for every case when absent)
@@ -78,7 +78,8 @@ std::vector<std::string> cases_of(const Snapshot& snapshot);
 CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Release>& releases,
                        const std::string& case_name, Window window);
 
-// The verdicts of a component declared (with a [self_hosted] block) at the end of `window`.
+// The verdicts of a component declared (with a [self_hosted] block) at the end of `window`;
+// `tags` are the component's release tags (others are ignored).
 std::optional<ComponentVerdict> judge_component(const ComponentHistory& component, const std::vector<TagRelease>& tags,
                                                 Window window);
 
