@@ -29,7 +29,6 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
         return cannot_run("--history writes text or json (SARIF is for diagnostics)");
     history::HistoryRequest request;
     if (!options.source.revision.empty()) request.revision = options.source.revision;
-    request.modules = modules;
     request.use_cache = !history_options.no_cache;
     request.threads = history_options.jobs != 0 ? history_options.jobs
                                                 : std::max(1U, std::min(8U, std::thread::hardware_concurrency()));
@@ -44,6 +43,13 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
     }
     auto repository = git::Repository::open_from_environment();
     if (!repository) return cannot_run(repository.failure().message);
+    // A MODULE is a component name, or a folder relative to the current one (like --validate's).
+    const std::string prefix = repository->workdir().empty() ? std::string() : relative_prefix(repository->workdir());
+    for (const std::string& module : modules) {
+        request.modules.push_back(module);
+        auto path = to_repository_path(prefix, module);
+        if (path && *path != module && !path->empty()) request.modules.push_back(*path);
+    }
     git::HistoryReader reader(*repository);
     auto result = history::run_history(reader, request);
     if (!result) return cannot_run(result.failure().message);

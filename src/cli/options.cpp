@@ -13,8 +13,6 @@
 namespace fs = std::filesystem;
 
 namespace ksa::cli {
-namespace {
-
 std::string relative_prefix(const fs::path& root) {
     std::error_code error;
     const fs::path cwd = fs::weakly_canonical(fs::current_path(error), error);
@@ -23,8 +21,6 @@ std::string relative_prefix(const fs::path& root) {
     if (relative.empty() || relative == "." || relative.begin()->string() == "..") return {};
     return relative.generic_string();
 }
-
-} // namespace
 
 Expected<OpenedSource> open_source(const CommonOptions& options) {
     OpenedSource opened;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,9 @@ struct OpenedSource {
 };
 
 Expected<OpenedSource> open_source(const CommonOptions& options);
+
+// The current folder relative to the work tree `root` ("" at the root or outside it).
+std::string relative_prefix(const std::filesystem::path& root);
 
 // Turns a user path (relative to the current folder) into a repository path; fails for
 // paths that leave the repository.

@@ -107,7 +107,9 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
     auto tip = reader.resolve_commit(request.revision);
     if (!tip) return tip.failure();
     result.tip = *tip;
-    const HistoryCache cache(cache_dir(reader), fmt::format("max_manifest_bytes={}", request.max_manifest_bytes));
+    // The tool's version is part of the key: a fixed bug must not live on in a cache.
+    const HistoryCache cache(cache_dir(reader),
+                             fmt::format("version={};max_manifest_bytes={}", KSA_VERSION, request.max_manifest_bytes));
     const std::set<std::string> cached = request.use_cache ? cache.tips() : std::set<std::string>{};
     auto chain = reader.first_parent_chain(*tip, [&](const std::string& id) { return cached.contains(id); });
     if (!chain) return chain.failure();
