@@ -163,6 +163,14 @@ git commit -q -m "cite kicon"
 push_rejected origin main
 expect_contains "$ERR" "error[KSA011]"
 expect_contains "$ERR" "tools/kicon/koder.toml"
+# The server decides which lists count: with its own list configured, CLAUDE.md is just a file.
+git -C "$SERVER" config koder-audit.precedentFile docs/list.md
+push_ok origin main
+write_file docs/list.md '- `kicon`'
+git add -A
+git commit -q -m "cite kicon in the server's list"
+push_rejected origin main
+expect_contains "$ERR" "is listed in docs/list.md"
 end_case
 
 finish
