@@ -137,7 +137,10 @@ private:
         if (!block_.status) return;  // KSA004 in --validate
         const std::string& status = block_.status->value;
         const std::string path = document_.module_dir.empty() ? "CHANGELOG.md" : document_.module_dir + "/CHANGELOG.md";
-        const std::string wanted = fmt::format("<!-- koder-status: {} -->", status);
+        // A fragment shares its module's CHANGELOG: its marker names the component.
+        const std::string wanted = document_.kind == manifest::ManifestKind::fragment
+                                       ? fmt::format("<!-- koder-status({}): {} -->", name_, status)
+                                       : fmt::format("<!-- koder-status: {} -->", status);
         auto entry = source_.stat(path);
         if (!entry || entry->kind != EntryKind::file) {
             const std::string what = !entry ? entry.failure().message

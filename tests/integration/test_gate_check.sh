@@ -156,6 +156,24 @@ if kind == "answer":
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
     open(port_file, "w").write(str(server.server_address[1]))
     server.serve_forever()
+elif kind == "tls":      # HTTPS with a self-signed certificate
+    import ssl
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args): pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[3], sys.argv[4])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    open(port_file, "w").write(str(server.server_address[1]))
+    server.serve_forever()
+elif kind in ("close", "garbage"):   # hangs up at once, or answers something that is not HTTP
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+    open(port_file, "w").write(str(s.getsockname()[1]))
+    while True:
+        conn, _ = s.accept()
+        if kind == "garbage":
+            conn.recv(4096); conn.sendall(b"hello there\r\n")
+        conn.close()
 elif kind == "silent":   # accepts connections, never says a word
     s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
     open(port_file, "w").write(str(s.getsockname()[1]))
@@ -167,7 +185,7 @@ else:                    # a port nobody listens on
     open(port_file, "w").write(str(s.getsockname()[1])); s.close()
 PY
     SERVER_PIDS=""
-    for kind in answer silent refuse; do
+    for kind in answer silent refuse close garbage; do
         rm -f "$TEST_DIR/$kind.port"
         python3 "$TEST_DIR/servers.py" "$kind" "$TEST_DIR/$kind.port" &
         SERVER_PIDS="$SERVER_PIDS $!"
@@ -177,6 +195,20 @@ PY
     ANSWER_PORT=$(cat "$TEST_DIR/answer.port")
     SILENT_PORT=$(cat "$TEST_DIR/silent.port")
     REFUSE_PORT=$(cat "$TEST_DIR/refuse.port")
+    CLOSE_PORT=$(cat "$TEST_DIR/close.port")
+    GARBAGE_PORT=$(cat "$TEST_DIR/garbage.port")
+}
+
+# An HTTPS server with a self-signed certificate (needs the openssl command); sets TLS_PORT.
+start_tls_server() {
+    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 2 \
+        -keyout "$TEST_DIR/key.pem" -out "$TEST_DIR/cert.pem" >/dev/null 2>&1 || return 1
+    rm -f "$TEST_DIR/tls.port"
+    python3 "$TEST_DIR/servers.py" tls "$TEST_DIR/tls.port" "$TEST_DIR/cert.pem" "$TEST_DIR/key.pem" &
+    SERVER_PIDS="$SERVER_PIDS $!"
+    for _ in $(seq 100); do [ -s "$TEST_DIR/tls.port" ] && break; sleep 0.05; done
+    [ -s "$TEST_DIR/tls.port" ] || return 1
+    TLS_PORT=$(cat "$TEST_DIR/tls.port")
 }
 
 stop_servers() {
@@ -208,6 +240,27 @@ expect_contains "$OUT" "error[KSA024]: production host 127.0.0.1:$SILENT_PORT do
 expect_exit 1 koder-spec-audit self-hosted --gate-check --online --timeout 1 --format json
 python3 -m json.tool "$OUT" >/dev/null || fail "--online JSON is not valid"
 expect_contains "$OUT" '"rule": "KSA024"'
+
+# A server that hangs up, and one that answers something that is not HTTP.
+sed -i "s#^production_ref = .*#production_ref = [\"libs/a\", \"libs/b\", \"127.0.0.1:$CLOSE_PORT\", \"127.0.0.1:$GARBAGE_PORT\"]#" engines/kx/koder.toml
+git commit -q -am "closing and garbage hosts"
+expect_exit 1 koder-spec-audit self-hosted --gate-check --online --timeout 1
+expect_contains "$OUT" "production host 127.0.0.1:$CLOSE_PORT does not answer: https: "
+expect_contains "$OUT" "http: the connection closed without an answer"
+expect_contains "$OUT" "http: the answer is not HTTP"
+stop_servers
+end_case
+
+begin_case "--online over HTTPS (mbedTLS): a self-signed server answers, its certificate is not verified"
+command -v python3 >/dev/null || skip_test "python3 is needed for the loopback servers"
+command -v openssl >/dev/null || skip_test "openssl is needed for the test certificate"
+start_servers
+start_tls_server || fail "could not start the HTTPS test server"
+backed_repo
+sed -i "s#^production_ref = .*#production_ref = [\"libs/a\", \"libs/b\", \"127.0.0.1:$TLS_PORT\"]#" engines/kx/koder.toml
+git commit -q -am "https host"
+expect_exit 0 koder-spec-audit self-hosted --gate-check --online --timeout 3
+expect_contains "$OUT" "note: kx: production host 127.0.0.1:$TLS_PORT answers: HTTPS 200 (certificate not verified)"
 stop_servers
 end_case
 

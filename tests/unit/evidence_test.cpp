@@ -187,3 +187,16 @@ TEST_CASE("gate-check: hosts are entries with a dot and no slash", "[evidence]")
     CHECK_FALSE(ksa::evidence::is_host("kodec"));
     CHECK_FALSE(ksa::evidence::is_host("infra/net/s.forge"));
 }
+
+TEST_CASE("gate-check KSA022: a fragment's hint names its component", "[evidence]") {
+    TempDir dir;
+    dir.write("engines/kx/koder.toml", "category = \"engine\"\n[package]\nname = \"kx\"\n");
+    dir.write("engines/kx/self-hosted/koder_asm.toml",
+              "[self_hosted]\nreplaces = [\"nasm\"]\nstatus = \"experimental\"\ngates_passed = []\ngates_pending = []\n");
+    ksa::WorktreeSource source(dir.path());
+    const auto result = ksa::evidence::check_evidence(
+        source, {{"engines/kx/self-hosted/koder_asm.toml", ksa::EntryKind::file}}, ksa::AuditConfig{}, {});
+    const auto found = only_rule(result.diagnostics, RuleCode::changelog_marker);
+    REQUIRE(found.size() == 1);
+    CHECK_THAT(found[0].hint, Catch::Contains("<!-- koder-status(asm): experimental -->"));
+}

@@ -181,6 +181,11 @@ TEST_CASE("precedent lists: loading from a tree warns about bad files, skips abs
     loaded = ksa::audit::load_precedents(source, config);
     REQUIRE(loaded.problems.size() == 1);
     CHECK_THAT(loaded.problems[0].message, Catch::Contains("does not exist"));
+    dir.write("docs/big.md", std::string(4 * 1024 * 1024 + 1, 'x'));
+    config.precedent_files = {{"docs/big.md", ""}};
+    loaded = ksa::audit::load_precedents(source, config);
+    REQUIRE(loaded.problems.size() == 1);
+    CHECK_THAT(loaded.problems[0].message, Catch::Contains("over the limit"));
     std::filesystem::create_directories(dir.path() / "docs/dir.md");
     config.precedent_files = {{"docs/dir.md", ""}};
     loaded = ksa::audit::load_precedents(source, config);
