@@ -171,8 +171,9 @@ elif kind in ("close", "garbage"):   # hangs up at once, or answers something th
     open(port_file, "w").write(str(s.getsockname()[1]))
     while True:
         conn, _ = s.accept()
+        conn.recv(4096)  # read the request first: closing with unread data would reset
         if kind == "garbage":
-            conn.recv(4096); conn.sendall(b"hello there\r\n")
+            conn.sendall(b"hello there\r\n")
         conn.close()
 elif kind == "silent":   # accepts connections, never says a word
     s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
@@ -187,7 +188,7 @@ PY
     SERVER_PIDS=""
     for kind in answer silent refuse close garbage; do
         rm -f "$TEST_DIR/$kind.port"
-        python3 "$TEST_DIR/servers.py" "$kind" "$TEST_DIR/$kind.port" &
+        python3 "$TEST_DIR/servers.py" "$kind" "$TEST_DIR/$kind.port" </dev/null >/dev/null 2>&1 &
         SERVER_PIDS="$SERVER_PIDS $!"
         for _ in $(seq 100); do [ -s "$TEST_DIR/$kind.port" ] && break; sleep 0.05; done
         [ -s "$TEST_DIR/$kind.port" ] || fail "the $kind server did not start"
@@ -204,7 +205,7 @@ start_tls_server() {
     openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 2 \
         -keyout "$TEST_DIR/key.pem" -out "$TEST_DIR/cert.pem" >/dev/null 2>&1 || return 1
     rm -f "$TEST_DIR/tls.port"
-    python3 "$TEST_DIR/servers.py" tls "$TEST_DIR/tls.port" "$TEST_DIR/cert.pem" "$TEST_DIR/key.pem" &
+    python3 "$TEST_DIR/servers.py" tls "$TEST_DIR/tls.port" "$TEST_DIR/cert.pem" "$TEST_DIR/key.pem" </dev/null >/dev/null 2>&1 &
     SERVER_PIDS="$SERVER_PIDS $!"
     for _ in $(seq 100); do [ -s "$TEST_DIR/tls.port" ] && break; sleep 0.05; done
     [ -s "$TEST_DIR/tls.port" ] || return 1
