@@ -7,6 +7,7 @@
 namespace ksa::audit {
 namespace {
 
+// Policy documents, not data: anything larger is not a precedent list worth reading in a hook.
 constexpr std::uint64_t max_precedent_bytes = 4 * 1024 * 1024;
 
 std::string ascii_lower(std::string_view value) {
@@ -24,15 +25,18 @@ bool is_name_char(char c) {
 // "## Title ##" → {2, "Title"}; level 0 when the line is no ATX heading.
 std::pair<int, std::string_view> heading(std::string_view line) {
     int level = 0;
-    while (level < static_cast<int>(line.size()) && line[static_cast<std::size_t>(level)] == '#') ++level;
+    while (level < static_cast<int>(line.size()) && line[static_cast<std::size_t>(level)] == '#')
+        ++level;
     if (level == 0 || level > 6) return {0, {}};
     std::string_view rest = line.substr(static_cast<std::size_t>(level));
     if (!rest.empty() && rest.front() != ' ' && rest.front() != '\t') return {0, {}};
     rest = text::trim(rest);
-    while (!rest.empty() && rest.back() == '#') rest.remove_suffix(1);
+    while (!rest.empty() && rest.back() == '#')
+        rest.remove_suffix(1);
     return {level, text::trim(rest)};
 }
 
+// Only code spans count: prose mentions a name in passing, a code span cites it.
 void collect_code_spans(std::string_view line, const std::string& label, rules::PrecedentNames& into) {
     std::size_t at = 0;
     while ((at = line.find('`', at)) != std::string_view::npos) {
@@ -51,7 +55,8 @@ void collect_code_spans(std::string_view line, const std::string& label, rules::
             into.names.emplace(ascii_lower(span), label);
         } else if (path_like) {
             if (span.starts_with("./")) span.remove_prefix(2);
-            while (!span.empty() && span.back() == '/') span.remove_suffix(1);
+            while (!span.empty() && span.back() == '/')
+                span.remove_suffix(1);
             if (!span.empty()) into.paths.emplace(ascii_lower(span), label);
         }
     }
@@ -73,7 +78,7 @@ bool parse_precedent_list(std::string_view text, std::string_view section, const
                           rules::PrecedentNames& into) {
     const std::string wanted = ascii_lower(section);
     bool found = section.empty();
-    int inside_level = section.empty() ? 1 : 0;  // 0: outside the section; whole file: never left
+    int inside_level = section.empty() ? 1 : 0; // 0: outside the section; whole file: never left
     bool fenced = false;
     std::size_t start = 0;
     while (start <= text.size()) {

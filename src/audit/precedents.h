@@ -22,7 +22,7 @@ bool parse_precedent_list(std::string_view text, std::string_view section, const
 
 struct LoadedPrecedents {
     rules::PrecedentNames names;
-    Diagnostics problems;  // KSA019 warnings: a list missing (when configured), unreadable, no section
+    Diagnostics problems; // KSA019 warnings: a list missing (when configured), unreadable, no section
 };
 
 // Reads every configured precedent file of `source`. A default file that does not exist is

@@ -20,15 +20,16 @@ int cannot_run(const std::string& message) {
 // --online: one finding per host that answers neither scheme, a note per host that does.
 void probe(evidence::GateCheckResult& result, const GateCheckOptions& gate_check) {
     std::vector<std::string> hosts;
-    for (const evidence::HostClaim& claim : result.hosts) hosts.push_back(claim.host);
+    for (const evidence::HostClaim& claim : result.hosts)
+        hosts.push_back(claim.host);
     evidence::ProbeOptions options;
     options.timeout = std::chrono::milliseconds(static_cast<long>(gate_check.timeout_seconds * 1000));
     const std::vector<evidence::ProbeResult> answers = evidence::probe_hosts(hosts, options);
     for (std::size_t i = 0; i < answers.size(); ++i) {
         const evidence::HostClaim& claim = result.hosts[i];
         if (answers[i].reachable) {
-            result.notes.push_back(fmt::format("{}: production host {} answers: {}", claim.component, claim.host,
-                                               answers[i].answer));
+            result.notes.push_back(
+                fmt::format("{}: production host {} answers: {}", claim.component, claim.host, answers[i].answer));
             continue;
         }
         Diagnostic diagnostic = claim.at;
@@ -53,7 +54,8 @@ int gate_check_command(const CommonOptions& options, const std::vector<std::stri
     // No history verdict is wired yet: every stability claim is reported as not checked.
     const evidence::StabilityOracle no_history;
     evidence::GateCheckResult result = evidence::check_evidence(source, *candidates, *config, no_history);
-    if (gate_check.online) probe(result, gate_check);
+    if (gate_check.online)
+        probe(result, gate_check);
     else if (!result.hosts.empty())
         result.notes.push_back(fmt::format("{} production host(s) not probed (use --online)", result.hosts.size()));
     report::ReportInput input{source.description(), config->phase, result.manifests_read, result.diagnostics};

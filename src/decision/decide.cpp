@@ -11,13 +11,16 @@
 namespace ksa::decision {
 namespace {
 
+// `+` and `#` belong to words so that `c++` and `c#` are not the same as `c`.
 bool is_word_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '#';
 }
 
+// Words joined without separators: the form in which `rocket_chat` and "rocketchat" meet.
 std::string glued(const std::vector<std::string>& words, std::size_t from, std::size_t count) {
     std::string result;
-    for (std::size_t i = from; i < from + count; ++i) result += words[i];
+    for (std::size_t i = from; i < from + count; ++i)
+        result += words[i];
     return result;
 }
 
@@ -36,9 +39,11 @@ bool applies(const manifest::GateEntry& entry, const std::string& case_name) {
     return entry.case_name.empty() || (!case_name.empty() && entry.case_name == case_name);
 }
 
+// The entries as the manifest wrote them (with their ticket), so the answer can be acted upon.
 std::string keys(const std::vector<const manifest::GateEntry*>& entries) {
     std::vector<std::string> names;
-    for (const auto* entry : entries) names.push_back(entry->ref.empty() ? entry->key() : entry->key() + " = " + entry->ref);
+    for (const auto* entry : entries)
+        names.push_back(entry->ref.empty() ? entry->key() : entry->key() + " = " + entry->ref);
     return fmt::format("{}", fmt::join(names, ", "));
 }
 
@@ -75,8 +80,8 @@ GateAnswer base_gate(const registry::PairRow& pair, const std::vector<manifest::
 }
 
 // G4: the capabilities of the kind of use case are present: none pending for the case.
-GateAnswer capability_gate(const std::vector<manifest::GateEntry>& passed, const std::vector<manifest::GateEntry>& pending,
-                           const std::string& case_name) {
+GateAnswer capability_gate(const std::vector<manifest::GateEntry>& passed,
+                           const std::vector<manifest::GateEntry>& pending, const std::string& case_name) {
     GateAnswer answer{"capability", "G4 capability", GateState::passed, ""};
     std::vector<const manifest::GateEntry*> yes;
     std::vector<const manifest::GateEntry*> no;
@@ -93,7 +98,9 @@ GateAnswer capability_gate(const std::vector<manifest::GateEntry>& passed, const
     return answer;
 }
 
-CaseAnswer evaluate(const registry::PairRow& pair, const std::string& case_name, const std::vector<std::string>& words) {
+// The five gates in RFC order (G1..G5) for one case, plus the capabilities the case mentions.
+CaseAnswer evaluate(const registry::PairRow& pair, const std::string& case_name,
+                    const std::vector<std::string>& words) {
     const auto passed = parsed(pair.gates_passed);
     const auto pending = parsed(pair.gates_pending);
     CaseAnswer answer;
@@ -127,11 +134,13 @@ std::vector<std::string> named_cases(const registry::PairRow& pair, const std::v
     return found;
 }
 
+// "Koder Jet (koder-jet)": the registry's display name and the name people type.
 std::string name_of(const registry::PairRow& pair) {
     return pair.display_name == pair.name || pair.name.empty() ? pair.display_name
                                                                : fmt::format("{} ({})", pair.display_name, pair.name);
 }
 
+// RFC §3.5 question 2's three answers (plus legacy, which the status enum forbids for new code).
 std::string verdict_for(const CandidateAnswer& candidate, const CaseAnswer& answer, const std::string& external) {
     const std::string for_case = answer.case_name.empty() ? "this case" : "case " + answer.case_name;
     if (candidate.pair.status == "legacy")
@@ -151,9 +160,9 @@ std::string verdict_for(const CandidateAnswer& candidate, const CaseAnswer& answ
 
 std::string_view state_name(GateState state) {
     switch (state) {
-        case GateState::passed: return "passed";
-        case GateState::pending: return "pending";
-        case GateState::missing: return "missing";
+    case GateState::passed: return "passed";
+    case GateState::pending: return "pending";
+    case GateState::missing: return "missing";
     }
     return "missing";
 }
@@ -178,6 +187,8 @@ std::vector<std::string> words_of(std::string_view text) {
 bool contains_phrase(const std::vector<std::string>& words, const std::vector<std::string>& phrase) {
     if (phrase.empty()) return false;
     const std::string target = glued(phrase, 0, phrase.size());
+    // Grow a run of words from each start until it reaches the target's length: a match is a
+    // run whose glued form equals the phrase's, so separators never matter.
     for (std::size_t from = 0; from < words.size(); ++from) {
         std::string joined;
         for (std::size_t count = 1; from + count <= words.size() && joined.size() < target.size(); ++count) {
@@ -213,7 +224,7 @@ Decision decide(const registry::Registry& registry, std::string_view case_of_use
         candidate.pair = pair;
         candidate.external = external;
         std::vector<std::string> cases = named_cases(pair, words);
-        if (cases.empty()) cases.emplace_back();
+        if (cases.empty()) cases.emplace_back(); // no case named: judge the gates that hold for every case
         for (const std::string& case_name : cases) {
             candidate.cases.push_back(evaluate(pair, case_name, words));
             candidate.verdicts.push_back(verdict_for(candidate, candidate.cases.back(), external));
@@ -250,11 +261,12 @@ std::string render_text(const Decision& decision) {
         out += fmt::format("\nCandidate: {} — registry row {} ({}), replaces {}\n", name_of(pair), candidate.row,
                            pair.manifest_path, candidate.external);
         out += fmt::format("  status: {}{}\n", pair.status,
-                           pair.cases ? fmt::format(" for {}", fmt::join(*pair.cases, ", ")) : std::string(" (every case)"));
+                           pair.cases ? fmt::format(" for {}", fmt::join(*pair.cases, ", "))
+                                      : std::string(" (every case)"));
         for (std::size_t i = 0; i < candidate.cases.size(); ++i) {
             const CaseAnswer& answer = candidate.cases[i];
-            out += fmt::format("  case: {}\n", answer.case_name.empty() ? "(none named: gates without a case only)"
-                                                                         : answer.case_name);
+            out += fmt::format("  case: {}\n",
+                               answer.case_name.empty() ? "(none named: gates without a case only)" : answer.case_name);
             if (!answer.capabilities.empty())
                 out += fmt::format("    capabilities named in the case: {}\n", fmt::join(answer.capabilities, ", "));
             for (const GateAnswer& gate : answer.gates)
@@ -269,8 +281,10 @@ std::string render_text(const Decision& decision) {
 std::string render_json(const Decision& decision) {
     JsonWriter json;
     json.begin_object().field("case_of_use", decision.case_of_use);
-    if (decision.replaces.empty()) json.key("replaces").null();
-    else json.field("replaces", decision.replaces);
+    if (decision.replaces.empty())
+        json.key("replaces").null();
+    else
+        json.field("replaces", decision.replaces);
     json.key("candidates").begin_array();
     for (const CandidateAnswer& candidate : decision.candidates) {
         const registry::PairRow& pair = candidate.pair;
@@ -284,7 +298,8 @@ std::string render_json(const Decision& decision) {
         json.key("status_cases");
         if (pair.cases) {
             json.begin_array();
-            for (const std::string& item : *pair.cases) json.value(item);
+            for (const std::string& item : *pair.cases)
+                json.value(item);
             json.end_array();
         } else {
             json.null();
@@ -293,10 +308,13 @@ std::string render_json(const Decision& decision) {
         for (std::size_t i = 0; i < candidate.cases.size(); ++i) {
             const CaseAnswer& answer = candidate.cases[i];
             json.begin_object();
-            if (answer.case_name.empty()) json.key("case").null();
-            else json.field("case", answer.case_name);
+            if (answer.case_name.empty())
+                json.key("case").null();
+            else
+                json.field("case", answer.case_name);
             json.key("capabilities").begin_array();
-            for (const std::string& item : answer.capabilities) json.value(item);
+            for (const std::string& item : answer.capabilities)
+                json.value(item);
             json.end_array();
             json.key("gates").begin_array();
             for (const GateAnswer& gate : answer.gates)

@@ -22,32 +22,32 @@ bool contains_phrase(const std::vector<std::string>& words, const std::vector<st
 enum class GateState { passed, pending, missing };
 
 struct GateAnswer {
-    std::string gate{};      // "feature_parity", ..., "capability"
-    std::string label{};     // "G1 feature parity"
+    std::string gate{};  // "feature_parity", ..., "capability"
+    std::string label{}; // "G1 feature parity"
     GateState state = GateState::missing;
-    std::string because{};   // the entries that decide it, or why it fails
+    std::string because{}; // the entries that decide it, or why it fails
 };
 
 struct CaseAnswer {
-    std::string case_name{};  // "" = no case named: only gates without a case count
+    std::string case_name{}; // "" = no case named: only gates without a case count
     std::vector<GateAnswer> gates{};
-    std::vector<std::string> capabilities{};  // capability names the case string mentions
+    std::vector<std::string> capabilities{}; // capability names the case string mentions
     bool clears_all = false;
 };
 
 struct CandidateAnswer {
-    std::size_t row = 0;  // the registry row number (1-based, as in the generated registry)
+    std::size_t row = 0; // the registry row number (1-based, as in the generated registry)
     registry::PairRow pair{};
-    std::string external{};  // the replaces entry that made it a candidate
+    std::string external{}; // the replaces entry that made it a candidate
     std::vector<CaseAnswer> cases{};
-    std::vector<std::string> verdicts{};  // one per case
+    std::vector<std::string> verdicts{}; // one per case
 };
 
 struct Decision {
     std::string case_of_use{};
-    std::string replaces{};  // --replaces, "" when found in the case string
+    std::string replaces{}; // --replaces, "" when found in the case string
     std::vector<CandidateAnswer> candidates{};
-    std::string verdict{};  // the summary line
+    std::string verdict{}; // the summary line
 };
 
 Decision decide(const registry::Registry& registry, std::string_view case_of_use, std::string_view replaces);

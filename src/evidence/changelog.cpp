@@ -5,12 +5,14 @@
 namespace ksa::evidence {
 namespace {
 
+// Drops `prefix` from the front of `rest` when it is there.
 bool consume(std::string_view& rest, std::string_view prefix) {
     if (!rest.starts_with(prefix)) return false;
     rest.remove_prefix(prefix.size());
     return true;
 }
 
+// One marker per line and nothing else on it, so prose that quotes the syntax is not a marker.
 std::optional<StatusMarker> parse_line(std::string_view line) {
     std::string_view rest = text::trim(line);
     if (!consume(rest, "<!--")) return std::nullopt;
@@ -51,6 +53,7 @@ std::vector<StatusMarker> parse_status_markers(std::string_view changelog) {
     return markers;
 }
 
+// Newest first: the first marker that applies is the current one, the rest is history.
 std::optional<StatusMarker> current_marker(const std::vector<StatusMarker>& markers, std::string_view component) {
     for (const StatusMarker& marker : markers)
         if (!marker.component.empty() && marker.component == component) return marker;

@@ -15,7 +15,7 @@
 namespace ksa::evidence {
 
 struct StatusMarker {
-    std::string component{};  // "" when the marker names no component
+    std::string component{}; // "" when the marker names no component
     std::string status{};
     int line = 0;
 };

@@ -27,7 +27,7 @@ std::optional<std::string> escapes_repository(std::string_view path) {
 }
 
 class ComponentCheck {
-public:
+  public:
     ComponentCheck(TreeSource& source, const AuditConfig& config, const manifest::Document& document,
                    const manifest::SelfHosted& block, std::string name, GateCheckResult& out)
         : source_(source), config_(config), document_(document), block_(block), name_(std::move(name)), out_(out) {}
@@ -40,7 +40,7 @@ public:
         check_official();
     }
 
-private:
+  private:
     Diagnostic make(RuleCode rule, SourceSpan span, std::string message, std::string hint = {}) const {
         Diagnostic diagnostic;
         diagnostic.rule = rule;
@@ -73,7 +73,8 @@ private:
         }
         const manifest::LocatedString& ref = *block_.benchmark_ref;
         if (const auto problem = escapes_repository(ref.value)) {
-            report(RuleCode::benchmark_evidence, ref.span, fmt::format("`benchmark_ref = \"{}\"` {}", ref.value, *problem),
+            report(RuleCode::benchmark_evidence, ref.span,
+                   fmt::format("`benchmark_ref = \"{}\"` {}", ref.value, *problem),
                    "give a repository-relative path, e.g. \"engines/x/bench/x-vs-y.md\"");
             return;
         }
@@ -100,7 +101,8 @@ private:
                 continue;
             }
             std::string module(ref.value);
-            while (module.size() > 1 && module.back() == '/') module.pop_back();
+            while (module.size() > 1 && module.back() == '/')
+                module.pop_back();
             if (const auto problem = escapes_repository(module)) {
                 report(RuleCode::production_evidence, ref.span,
                        fmt::format("`production_ref` entry \"{}\" {}", ref.value, *problem));
@@ -134,7 +136,7 @@ private:
     }
 
     void check_changelog() {
-        if (!block_.status) return;  // KSA004 in --validate
+        if (!block_.status) return; // KSA004 in --validate
         const std::string& status = block_.status->value;
         const std::string path = document_.module_dir.empty() ? "CHANGELOG.md" : document_.module_dir + "/CHANGELOG.md";
         // A fragment shares its module's CHANGELOG: its marker names the component.
@@ -143,9 +145,9 @@ private:
                                        : fmt::format("<!-- koder-status: {} -->", status);
         auto entry = source_.stat(path);
         if (!entry || entry->kind != EntryKind::file) {
-            const std::string what = !entry ? entry.failure().message
-                                    : entry->kind == EntryKind::missing ? std::string("does not exist")
-                                                                        : fmt::format("is {}", describe(entry->kind));
+            const std::string what = !entry                              ? entry.failure().message
+                                     : entry->kind == EntryKind::missing ? std::string("does not exist")
+                                                                         : fmt::format("is {}", describe(entry->kind));
             report(RuleCode::changelog_marker, block_.status->span,
                    fmt::format("`status = \"{}\"` is not backed: {} {}", status, path, what),
                    fmt::format("add {} with a line `{}` in the entry that made the change", path, wanted));
@@ -183,8 +185,8 @@ private:
             const std::string case_label = gate.entry.case_name.empty() ? "every case" : gate.entry.case_name;
             const auto verdict = stability ? stability(name_, gate.entry.case_name) : std::nullopt;
             if (!verdict) {
-                out_.notes.push_back(fmt::format("{}: `{}` ({}) not checked (no history verdict)", name_, gate.raw,
-                                                 case_label));
+                out_.notes.push_back(
+                    fmt::format("{}: `{}` ({}) not checked (no history verdict)", name_, gate.raw, case_label));
             } else if (!verdict->earned) {
                 report(RuleCode::stability_evidence, gate.span,
                        fmt::format("gate `{}` is passed but the history verdict says it is not earned: {} of {} "
@@ -202,7 +204,8 @@ private:
         if (!block_.status || block_.status->value != "official") return;
         std::set<std::string> cases;
         if (block_.cases)
-            for (const auto& item : *block_.cases) cases.insert(item.value);
+            for (const auto& item : *block_.cases)
+                cases.insert(item.value);
         for (const manifest::LocatedGate& gate : block_.gates_pending) {
             if (!gate.well_formed) continue;
             const std::string& case_name = gate.entry.case_name;

@@ -17,12 +17,12 @@ namespace ksa::evidence {
 struct HostClaim {
     std::string component{};
     std::string host{};
-    Diagnostic at{};  // where the entry is (path, span, source line) for a finding about it
+    Diagnostic at{}; // where the entry is (path, span, source line) for a finding about it
 };
 
 struct GateCheckResult {
     Diagnostics diagnostics;
-    std::vector<std::string> notes;  // what was not checked, and why
+    std::vector<std::string> notes; // what was not checked, and why
     std::vector<HostClaim> hosts;
     std::size_t manifests_read = 0;
     std::size_t components = 0;

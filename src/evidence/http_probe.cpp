@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <memory>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <thread>
 
@@ -29,7 +29,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Target {
     std::string name;
-    std::string port;  // "" = the scheme's default
+    std::string port; // "" = the scheme's default
 };
 
 Target split_host(const std::string& host) {
@@ -46,7 +46,7 @@ Target split_host(const std::string& host) {
 }
 
 class Socket {
-public:
+  public:
     explicit Socket(int fd = -1) : fd_(fd) {}
     ~Socket() {
         if (fd_ >= 0) ::close(fd_);
@@ -56,7 +56,7 @@ public:
     Socket(Socket&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
     [[nodiscard]] int fd() const { return fd_; }
 
-private:
+  private:
     int fd_;
 };
 
@@ -90,8 +90,8 @@ std::optional<Socket> connect_to(const Target& target, const std::string& port, 
     std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
     problem = "no address";
     for (addrinfo* address = found; address != nullptr; address = address->ai_next) {
-        Socket socket(::socket(address->ai_family, address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                               address->ai_protocol));
+        Socket socket(
+            ::socket(address->ai_family, address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, address->ai_protocol));
         if (socket.fd() < 0) continue;
         if (::connect(socket.fd(), address->ai_addr, address->ai_addrlen) != 0 && errno != EINPROGRESS) {
             problem = std::strerror(errno);
@@ -274,7 +274,8 @@ ProbeResult probe_https(const Target& target, const ProbeOptions& options) {
     while (sent < request.size()) {
         status = mbedtls_ssl_write(&tls.ssl, reinterpret_cast<const unsigned char*>(request.data() + sent),
                                    request.size() - sent);
-        if (status > 0) sent += static_cast<std::size_t>(status);
+        if (status > 0)
+            sent += static_cast<std::size_t>(status);
         else if ((status != MBEDTLS_ERR_SSL_WANT_WRITE && status != MBEDTLS_ERR_SSL_WANT_READ) ||
                  remaining_ms(deadline) == 0) {
             result.problem = tls_error(status);
@@ -285,8 +286,10 @@ ProbeResult probe_https(const Target& target, const ProbeOptions& options) {
     while (answer.find("\r\n") == std::string::npos && answer.size() < 4096) {
         unsigned char buffer[1024];
         status = mbedtls_ssl_read(&tls.ssl, buffer, sizeof buffer);
-        if (status > 0) answer.append(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(status));
-        else if (status == 0 || status == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) break;
+        if (status > 0)
+            answer.append(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(status));
+        else if (status == 0 || status == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+            break;
         else if ((status != MBEDTLS_ERR_SSL_WANT_READ && status != MBEDTLS_ERR_SSL_WANT_WRITE) ||
                  remaining_ms(deadline) == 0) {
             result.problem = tls_error(status);
@@ -319,12 +322,15 @@ std::vector<ProbeResult> probe_hosts(const std::vector<std::string>& hosts, cons
     std::vector<ProbeResult> results(hosts.size());
     std::atomic<std::size_t> next{0};
     const auto worker = [&] {
-        for (std::size_t i = next++; i < hosts.size(); i = next++) results[i] = probe_host(hosts[i], options);
+        for (std::size_t i = next++; i < hosts.size(); i = next++)
+            results[i] = probe_host(hosts[i], options);
     };
     const unsigned count = std::max(1U, std::min<unsigned>(options.concurrency, static_cast<unsigned>(hosts.size())));
     std::vector<std::thread> workers;
-    for (unsigned i = 0; i < count; ++i) workers.emplace_back(worker);
-    for (std::thread& thread : workers) thread.join();
+    for (unsigned i = 0; i < count; ++i)
+        workers.emplace_back(worker);
+    for (std::thread& thread : workers)
+        thread.join();
     return results;
 }
 

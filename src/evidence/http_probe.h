@@ -11,13 +11,13 @@ namespace ksa::evidence {
 
 struct ProbeResult {
     bool reachable = false;
-    std::string answer{};   // "HTTPS 200 (certificate verified)", "HTTP 301"
-    std::string problem{};  // why neither scheme answered, when unreachable
+    std::string answer{};  // "HTTPS 200 (certificate verified)", "HTTP 301"
+    std::string problem{}; // why neither scheme answered, when unreachable
 };
 
 struct ProbeOptions {
-    std::chrono::milliseconds timeout{3000};  // per connection attempt and per scheme
-    unsigned concurrency = 4;                 // hosts probed at once
+    std::chrono::milliseconds timeout{3000}; // per connection attempt and per scheme
+    unsigned concurrency = 4;                // hosts probed at once
 };
 
 // "host", "host:port" or "[v6]:port": with a port, both schemes use it; else 443 and 80.

@@ -11,10 +11,10 @@
 namespace ksa::evidence {
 
 struct StabilityVerdict {
-    bool earned = false;   // left experimental and held for `needed` releases without a regression
-    int releases = 0;      // releases counted since it left experimental
-    int needed = 3;        // the threshold (RFC-002 G3: 3)
-    std::string detail{};  // e.g. "left experimental at 1a2b3c4; last regression: none"
+    bool earned = false;  // left experimental and held for `needed` releases without a regression
+    int releases = 0;     // releases counted since it left experimental
+    int needed = 3;       // the threshold (RFC-002 G3: 3)
+    std::string detail{}; // e.g. "left experimental at 1a2b3c4; last regression: none"
 };
 
 // The verdict for a component (its registry name) and case ("" = every case); nullopt when no

@@ -33,8 +33,8 @@ bool obligated_category(const manifest::Document& document) {
 
 bool declares_self_hosting(const RuleContext& context) {
     const manifest::Document& document = context.document();
-    return document.root.contains(manifest::self_hosted_key) ||
-           document.root.contains(manifest::no_alternative_key) || context.facts().has_fragments;
+    return document.root.contains(manifest::self_hosted_key) || document.root.contains(manifest::no_alternative_key) ||
+           context.facts().has_fragments;
 }
 
 std::vector<std::string> anti_drift_signals(const RuleContext& context, bool with_category) {
@@ -61,7 +61,7 @@ std::vector<std::string> anti_drift_signals(const RuleContext& context, bool wit
 void check_anti_drift(RuleContext& context) {
     const manifest::Document& document = context.document();
     if (document.kind != manifest::ManifestKind::module || declares_self_hosting(context)) return;
-    if (obligated_category(document)) return;  // KSA010 reports it, with these signals in its hint
+    if (obligated_category(document)) return; // KSA010 reports it, with these signals in its hint
     const std::vector<std::string> signals = anti_drift_signals(context, false);
     if (signals.empty()) return;
     const toml::node* category = document.root.get("category");

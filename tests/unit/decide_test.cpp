@@ -30,10 +30,9 @@ ksa::registry::Registry sample() {
     registry.pairs.push_back(pair("kodec", {"ffmpeg", "gstreamer"}, "stable", std::vector<std::string>{"mp3"},
                                   {"feature_parity:mp3", "performance:mp3", "stability", "production_proven"},
                                   {"feature_parity:hevc", "performance:hevc = KODEC-1"}));
-    registry.pairs.push_back(pair("jet", {"nginx", "rocket_chat"}, "official", std::nullopt,
-                                  {"feature_parity", "performance", "stability", "capability:reverse_proxy",
-                                   "production_proven"},
-                                  {}));
+    registry.pairs.push_back(
+        pair("jet", {"nginx", "rocket_chat"}, "official", std::nullopt,
+             {"feature_parity", "performance", "stability", "capability:reverse_proxy", "production_proven"}, {}));
     registry.pairs.push_back(pair("old", {"nginx"}, "legacy", std::nullopt,
                                   {"feature_parity", "performance", "stability", "production_proven"}, {}));
     registry.pairs.push_back(pair("exp", {"postgresql"}, "experimental", std::nullopt,
@@ -52,9 +51,9 @@ TEST_CASE("decide: words and phrases tolerate case, -, _ and spaces", "[decide]"
     CHECK(contains_phrase(words, words_of("rocketchat")));
     CHECK(contains_phrase(words, words_of("reverse_proxy")));
     CHECK(contains_phrase(words, words_of("rocket")));
-    CHECK_FALSE(contains_phrase(words, words_of("rocket bridge")));  // consecutive words only
+    CHECK_FALSE(contains_phrase(words, words_of("rocket bridge"))); // consecutive words only
     CHECK_FALSE(contains_phrase(words, words_of("nginx")));
-    CHECK_FALSE(contains_phrase(words_of("ffmpegx"), words_of("ffmpeg")));  // whole words only
+    CHECK_FALSE(contains_phrase(words_of("ffmpegx"), words_of("ffmpeg"))); // whole words only
     CHECK_FALSE(contains_phrase(words, {}));
 }
 
@@ -117,7 +116,7 @@ TEST_CASE("decide: no candidate, and a case naming every tool", "[decide]") {
     CHECK_THAT(render_text(none), Catch::Contains("no candidate"));
     const Decision all = decide(sample(), "ffmpeg nginx postgresql mp3 hevc", "");
     REQUIRE(all.candidates.size() == 4);
-    CHECK(all.candidates[0].cases.size() == 2);  // mp3 and hevc, each judged
+    CHECK(all.candidates[0].cases.size() == 2); // mp3 and hevc, each judged
     CHECK(ksa::test::json_problem(render_json(all)).empty());
     CHECK(ksa::test::json_problem(render_json(none)).empty());
 }

@@ -44,8 +44,9 @@ struct Tree {
 TEST_CASE("gate-check: a fully backed component has no finding", "[evidence]") {
     Tree tree;
     tree.dir.write("engines/kx/bench/r.md", "numbers");
-    tree.manifest(block("stable", "\"performance\", \"production_proven\"",
-                        "benchmark_ref = \"engines/kx/bench/r.md\"\nproduction_ref = [\"libs/a\", \"libs/b/\", \"s.forge\"]\n"));
+    tree.manifest(
+        block("stable", "\"performance\", \"production_proven\"",
+              "benchmark_ref = \"engines/kx/bench/r.md\"\nproduction_ref = [\"libs/a\", \"libs/b/\", \"s.forge\"]\n"));
     const auto result = tree.check();
     INFO(describe(result.diagnostics));
     CHECK(result.diagnostics.empty());
@@ -86,11 +87,13 @@ TEST_CASE("gate-check KSA021: production_ref modules must exist; production_prov
     CHECK_THAT(found[0].message, Catch::Contains("\"libs/none\" names no module"));
     CHECK_THAT(found[1].message, Catch::Contains("leaves the repository"));
 
-    tree.manifest(block("stable", "\"production_proven\"", "production_ref = [\"libs/a\", \"s.forge\", \"engines/kx\"]\n"));
+    tree.manifest(
+        block("stable", "\"production_proven\"", "production_ref = [\"libs/a\", \"s.forge\", \"engines/kx\"]\n"));
     const auto result = tree.check();
     found = only_rule(result.diagnostics, RuleCode::production_evidence);
     REQUIRE(found.size() == 1);
-    CHECK_THAT(found[0].message, Catch::Contains("needs at least 2 consuming modules in `production_ref`; found 1 (libs/a)"));
+    CHECK_THAT(found[0].message,
+               Catch::Contains("needs at least 2 consuming modules in `production_ref`; found 1 (libs/a)"));
     CHECK_THAT(result.notes.front(), Catch::Contains("is the module itself"));
 
     tree.manifest(block("stable", "\"production_proven:mp3\"", "production_ref = [\"libs/a\", \"libs/b\"]\n"));
@@ -110,13 +113,15 @@ TEST_CASE("gate-check KSA022: the CHANGELOG marker for the current status", "[ev
     REQUIRE(found.size() == 1);
     CHECK_THAT(found[0].message, Catch::Contains("has no koder-status marker"));
 
-    tree.dir.write("engines/kx/CHANGELOG.md", "## 2\n<!-- koder-status: experimental -->\n## 1\n<!-- koder-status: stable -->\n");
+    tree.dir.write("engines/kx/CHANGELOG.md",
+                   "## 2\n<!-- koder-status: experimental -->\n## 1\n<!-- koder-status: stable -->\n");
     found = only_rule(tree.check().diagnostics, RuleCode::changelog_marker);
     REQUIRE(found.size() == 1);
     CHECK_THAT(found[0].message, Catch::Contains("(line 2) says `experimental`"));
 
     // A marker naming the component wins over an unnamed one.
-    tree.dir.write("engines/kx/CHANGELOG.md", "<!-- koder-status: experimental -->\n<!-- koder-status(kx): stable -->\n");
+    tree.dir.write("engines/kx/CHANGELOG.md",
+                   "<!-- koder-status: experimental -->\n<!-- koder-status(kx): stable -->\n");
     CHECK(only_rule(tree.check().diagnostics, RuleCode::changelog_marker).empty());
 }
 
@@ -176,7 +181,7 @@ TEST_CASE("gate-check KSA009: official has no pending gate for its cases", "[evi
     text.replace(text.find("gates_pending = []"), 18, "gates_pending = [\"performance:hevc\", \"capability:x\"]");
     tree.manifest(text + "cases = [\"mp3\"]\n", "official");
     auto found = only_rule(tree.check().diagnostics, RuleCode::official_with_pending_gate);
-    REQUIRE(found.size() == 1);  // performance:hevc is not an official case
+    REQUIRE(found.size() == 1); // performance:hevc is not an official case
     CHECK_THAT(found[0].message, Catch::Contains("gate `capability:x` is pending for every case"));
 }
 
@@ -191,8 +196,9 @@ TEST_CASE("gate-check: hosts are entries with a dot and no slash", "[evidence]")
 TEST_CASE("gate-check KSA022: a fragment's hint names its component", "[evidence]") {
     TempDir dir;
     dir.write("engines/kx/koder.toml", "category = \"engine\"\n[package]\nname = \"kx\"\n");
-    dir.write("engines/kx/self-hosted/koder_asm.toml",
-              "[self_hosted]\nreplaces = [\"nasm\"]\nstatus = \"experimental\"\ngates_passed = []\ngates_pending = []\n");
+    dir.write(
+        "engines/kx/self-hosted/koder_asm.toml",
+        "[self_hosted]\nreplaces = [\"nasm\"]\nstatus = \"experimental\"\ngates_passed = []\ngates_pending = []\n");
     ksa::WorktreeSource source(dir.path());
     const auto result = ksa::evidence::check_evidence(
         source, {{"engines/kx/self-hosted/koder_asm.toml", ksa::EntryKind::file}}, ksa::AuditConfig{}, {});

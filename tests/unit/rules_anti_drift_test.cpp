@@ -56,7 +56,7 @@ TEST_CASE("KSA011 anti-drift: a name or folder in a precedent list fires", "[rul
     precedents.paths["tools/iconer"] = "web-server.kmd";
     CheckOptions options = at("tools/icons/koder.toml");
     options.facts.precedents = &precedents;
-    auto diagnostics = check_manifest(app("KICON"), options);  // names compare case-insensitively
+    auto diagnostics = check_manifest(app("KICON"), options); // names compare case-insensitively
     require_single(diagnostics, RuleCode::anti_drift, Severity::warning, 1, 12);
     CHECK_THAT(diagnostics.front().message, Catch::Contains("is listed in meta/context/CLAUDE.md"));
     options.path = "tools/iconer/koder.toml";
@@ -167,7 +167,7 @@ TEST_CASE("precedent lists: loading from a tree warns about bad files, skips abs
     ksa::WorktreeSource source(dir.path());
     ksa::AuditConfig config;
     auto loaded = ksa::audit::load_precedents(source, config);
-    CHECK(loaded.problems.empty());  // default lists absent: nothing to say
+    CHECK(loaded.problems.empty()); // default lists absent: nothing to say
     dir.write("meta/context/CLAUDE.md", "# no such section\n`kodec`\n");
     dir.write("meta/docs/stack/policies/web-server.kmd", std::string("bin\0ary", 7));
     loaded = ksa::audit::load_precedents(source, config);
