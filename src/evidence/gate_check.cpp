@@ -26,6 +26,13 @@ std::optional<std::string> escapes_repository(std::string_view path) {
     return std::nullopt;
 }
 
+// "./a/b/" → "a/b": how a tree source names the entry (sources do not resolve `.` segments).
+std::string tree_path(std::string_view path) {
+    while (path.starts_with("./")) path.remove_prefix(2);
+    while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+    return std::string(path);
+}
+
 class ComponentCheck {
   public:
     ComponentCheck(TreeSource& source, const AuditConfig& config, const manifest::Document& document,
@@ -78,7 +85,7 @@ class ComponentCheck {
                    "give a repository-relative path, e.g. \"engines/x/bench/x-vs-y.md\"");
             return;
         }
-        auto entry = source_.stat(ref.value);
+        auto entry = source_.stat(tree_path(ref.value));
         if (!entry) {
             report(RuleCode::benchmark_evidence, ref.span,
                    fmt::format("`benchmark_ref` {} could not be read: {}", ref.value, entry.failure().message));

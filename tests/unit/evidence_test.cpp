@@ -46,7 +46,7 @@ TEST_CASE("gate-check: a fully backed component has no finding", "[evidence]") {
     tree.dir.write("engines/kx/bench/r.md", "numbers");
     tree.manifest(
         block("stable", "\"performance\", \"production_proven\"",
-              "benchmark_ref = \"engines/kx/bench/r.md\"\nproduction_ref = [\"libs/a\", \"libs/b/\", \"s.forge\"]\n"));
+              "benchmark_ref = \"./engines/kx/bench/r.md\"\nproduction_ref = [\"./libs/a\", \"libs/b/\", \"s.forge\"]\n"));
     const auto result = tree.check();
     INFO(describe(result.diagnostics));
     CHECK(result.diagnostics.empty());
