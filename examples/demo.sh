@@ -76,5 +76,26 @@ set -e
 echo "(git commit exited $status: rejected)"
 git checkout -q -- "$registry"
 
+printf '\n8. A new SDK module with no [self_hosted] block: the anti-drift heuristic (KSA011) warns (phase 4):\n'
+mkdir -p engines/sdk/go
+printf 'category = "sdk-binding"\n\n[package]\nname = "koder-sdk-go"\nversion = "0.4.0"\n' >engines/sdk/go/koder.toml
+show git add engines/sdk/go '&&' git commit -m "Go SDK"
+git add engines/sdk/go
+git commit -q -m "Go SDK"
+git log --oneline -1
+
+printf '\n9. Evidence for the passed gates: Koder Jet is backed, kodec claims performance and production without it:\n'
+show koder-spec-audit self-hosted --gate-check infra/net/jet engines/kodec
+set +e
+"$tool" self-hosted --gate-check infra/net/jet engines/kodec
+status=$?
+set -e
+[ "$status" -eq 1 ] || { echo "demo: gate-check should find kodec's unbacked claims" >&2; exit 1; }
+
+printf '\n10. The decision protocol, from the registry data:\n'
+show koder-spec-audit self-hosted --decide '"an mp3 decoder instead of ffmpeg"'
+"$tool" self-hosted --decide "an mp3 decoder instead of ffmpeg"
+
 echo
-echo "Demo finished: a clean import, three rejected commits, one accepted change, an up-to-date registry."
+echo "Demo finished: a clean import, three rejected commits, two accepted changes, an up-to-date registry,"
+echo "an anti-drift warning, an evidence check and a decision."

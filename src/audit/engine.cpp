@@ -1,11 +1,13 @@
 #include "audit/engine.h"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "manifest/document.h"
 #include "manifest/paths.h"
+#include "audit/precedents.h"
 #include "rules/context.h"
 
 namespace ksa::audit {
@@ -22,18 +24,28 @@ Diagnostic file_diagnostic(RuleCode rule, const AuditConfig& config, const std::
     return diagnostic;
 }
 
-void audit_one(TreeSource& source, const Candidate& candidate, const AuditConfig& config, AuditRun& run) {
-    ParsedCandidate parsed = read_and_parse(source, candidate, config, run.diagnostics);
+// Every rule, or (`anti_drift_only`, for modules re-checked because a precedent list changed)
+// KSA011 alone: their other findings belong to the commits that made them.
+void audit_one(TreeSource& source, const Candidate& candidate, const AuditConfig& config,
+               const rules::PrecedentNames* precedents, bool anti_drift_only, AuditRun& run) {
+    Diagnostics ignored;
+    ParsedCandidate parsed = read_and_parse(source, candidate, config, anti_drift_only ? ignored : run.diagnostics);
     if (parsed.was_read) ++run.files_checked;
     if (!parsed.document) return;
     const manifest::Document& document = *parsed.document;
     rules::ModuleFacts facts;
+    facts.precedents = precedents;
     if (document.kind == manifest::ManifestKind::module) {
         auto fragments = source.has_fragments(document.module_dir);
         facts.has_fragments = fragments.ok() && *fragments;
     }
     rules::RuleContext context(document, config, facts, run.diagnostics);
-    rules::run_manifest_rules(context);
+    if (anti_drift_only) rules::check_anti_drift(context);
+    else rules::run_manifest_rules(context);
+}
+
+bool is_module_manifest(const Candidate& candidate) {
+    return manifest::classify_path(candidate.path) == manifest::ManifestKind::module;
 }
 
 } // namespace
@@ -111,11 +123,58 @@ Expected<AuditConfig> load_config(TreeSource& source, const ConfigOverrides& ove
     return config;
 }
 
-AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config) {
+AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config,
+                          const std::vector<Candidate>& anti_drift_only) {
     AuditRun run;
-    for (const Candidate& candidate : candidates) audit_one(source, candidate, config, run);
+    // The precedent lists are read only when a module manifest is to be judged.
+    std::optional<LoadedPrecedents> precedents;
+    const bool any_module = std::any_of(candidates.begin(), candidates.end(), is_module_manifest) ||
+                            std::any_of(anti_drift_only.begin(), anti_drift_only.end(), is_module_manifest);
+    if (any_module) {
+        precedents = load_precedents(source, config);
+        for (Diagnostic& problem : precedents->problems) run.diagnostics.push_back(std::move(problem));
+    }
+    const rules::PrecedentNames* names = precedents ? &precedents->names : nullptr;
+    for (const Candidate& candidate : candidates) audit_one(source, candidate, config, names, false, run);
+    for (const Candidate& candidate : anti_drift_only)
+        if (is_module_manifest(candidate)) audit_one(source, candidate, config, names, true, run);
     sort_diagnostics(run.diagnostics);
     return run;
+}
+
+bool is_precedent_path(const AuditConfig& config, const std::string& path) {
+    return std::any_of(config.precedent_files.begin(), config.precedent_files.end(),
+                       [&](const PrecedentFile& file) { return file.path == path; });
+}
+
+std::vector<std::string> precedent_paths(const AuditConfig& config) {
+    std::vector<std::string> paths;
+    for (const PrecedentFile& file : config.precedent_files) paths.push_back(file.path);
+    return paths;
+}
+
+Expected<ChangeAudit> audit_change(TreeSource& source, const std::vector<ChangedPath>& changes,
+                                   const AuditConfig& config) {
+    ChangeAudit result;
+    bool precedents_changed = false;
+    for (const ChangedPath& change : changes) {
+        if (is_precedent_path(config, change.path)) precedents_changed = true;
+        else if (change.path != config.registry_path) result.manifest_changes.push_back(change);
+    }
+    auto candidates = candidates_for_changes(source, result.manifest_changes);
+    if (!candidates) return candidates.failure();
+    std::vector<Candidate> others;
+    if (precedents_changed) {  // a changed list may make any module a candidate: re-judge them all for KSA011
+        auto all = source.list_manifests("");
+        if (!all) return all.failure();
+        std::set<std::string> already;
+        for (const Candidate& candidate : *candidates) already.insert(candidate.path);
+        for (Candidate& candidate : *all)
+            if (already.count(candidate.path) == 0 && candidate.kind == EntryKind::file)
+                others.push_back(std::move(candidate));
+    }
+    result.run = audit_candidates(source, *candidates, config, others);
+    return result;
 }
 
 Expected<std::vector<Candidate>> candidates_for_changes(TreeSource& source, const std::vector<ChangedPath>& changes) {

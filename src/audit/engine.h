@@ -34,7 +34,23 @@ ParsedCandidate read_and_parse(TreeSource& source, const Candidate& candidate, c
 
 // Validates every candidate. Anything that cannot be read becomes a diagnostic (KSA015), so a
 // hook fails closed instead of passing what it could not see.
-AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config);
+// `anti_drift_only` candidates get KSA011 alone (see audit_change).
+AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config,
+                          const std::vector<Candidate>& anti_drift_only = {});
+
+// The paths of the configured precedent lists (for the hooks' watched paths).
+std::vector<std::string> precedent_paths(const AuditConfig& config);
+bool is_precedent_path(const AuditConfig& config, const std::string& path);
+
+struct ChangeAudit {
+    AuditRun run;
+    std::vector<ChangedPath> manifest_changes;  // the changes without the registry and the precedent lists
+};
+
+// The hooks' audit of one change (staged or pushed): every rule for the manifests it touches,
+// and when it touches a precedent list, KSA011 for every other module manifest of the tree.
+Expected<ChangeAudit> audit_change(TreeSource& source, const std::vector<ChangedPath>& changes,
+                                   const AuditConfig& config);
 
 // What a change calls for checking: every added or modified manifest, and for each deleted
 // fragment its module's koder.toml (the module may now lack the [self_hosted] it needs).

@@ -76,6 +76,27 @@ int dispatch(int argc, char** argv) {
         ->needs(report_flag);
     self_hosted->add_option("--output", report_output, "With --report: where to write it (- for stdout)")
         ->needs(report_flag);
+    bool gate_check = false;
+    GateCheckOptions gate_check_options;
+    std::string decide_case;
+    std::string decide_replaces;
+    auto* gate_check_flag = self_hosted->add_flag(
+        "--gate-check", gate_check, "Check that every passed gate is backed by evidence in the tree");
+    gate_check_flag->excludes(validate_flag)->excludes(report_flag)->excludes(history_flag);
+    auto* online_flag = self_hosted->add_flag("--online", gate_check_options.online,
+                                              "With --gate-check: probe production hosts (HTTPS, then HTTP HEAD)");
+    online_flag->needs(gate_check_flag);
+    self_hosted
+        ->add_option("--timeout", gate_check_options.timeout_seconds,
+                     "With --online: seconds per host and scheme (default 3)")
+        ->check(CLI::Range(0.1, 60.0))
+        ->needs(online_flag);
+    auto* decide_option = self_hosted->add_option(
+        "--decide", decide_case, "RFC-002 §3.5 question 2: which Koder component, if any, for this case of use");
+    decide_option->excludes(validate_flag)->excludes(report_flag)->excludes(gate_check_flag)->excludes(history_flag);
+    self_hosted
+        ->add_option("--replaces", decide_replaces, "With --decide: the external alternative being replaced")
+        ->needs(decide_option);
     self_hosted->add_option("MODULE", modules, "Module folders (default: every module)");
     add_source_options(*self_hosted, options);
     add_config_options(*self_hosted, options);
@@ -127,8 +148,17 @@ int dispatch(int argc, char** argv) {
             return report_command(options, report_output, report_check);
         }
         if (self_hosted_history) return history_command(options, history_options, modules);
+        if (gate_check) return gate_check_command(options, modules, gate_check_options);
+        if (self_hosted->count("--decide") > 0) {
+            if (!modules.empty()) {
+                fmt::print(stderr, "koder-spec-audit: error: --decide reads the whole registry and takes no MODULE\n");
+                return exit_cannot_run;
+            }
+            return decide_command(options, decide_case, decide_replaces);
+        }
         if (!self_hosted_validate) {
-            fmt::print(stderr, "koder-spec-audit: error: self-hosted needs --validate, --report or --history (see --help)\n");
+            fmt::print(stderr, "koder-spec-audit: error: self-hosted needs --validate, --report, --history, --gate-check or "
+                               "--decide (see --help)\n");
             return exit_cannot_run;
         }
         return validate_command(options, Selection::modules, modules);

@@ -28,6 +28,23 @@ struct HistoryOptions {
 int history_command(const CommonOptions& options, const HistoryOptions& history_options,
                     const std::vector<std::string>& modules);
 
+struct GateCheckOptions {
+    bool online = false;          // probe production hosts (never in a hook)
+    double timeout_seconds = 3;   // per host and scheme
+};
+
+// `self-hosted --gate-check [MODULE...]`: is every claim of gates_passed backed?
+int gate_check_command(const CommonOptions& options, const std::vector<std::string>& modules,
+                       const GateCheckOptions& gate_check);
+
+// `self-hosted --decide "CASE" [--replaces NAME]`: RFC-002 §3.5 question 2 from the registry data.
+int decide_command(const CommonOptions& options, const std::string& case_of_use, const std::string& replaces);
+
+// The candidates the user asked for: each target (a module folder, or a path) contributes at
+// least one manifest or fails; no target is every manifest below the current folder.
+Expected<std::vector<Candidate>> select_candidates(TreeSource& source, const std::string& prefix, Selection selection,
+                                                   const std::vector<std::string>& targets);
+
 // `hook pre-commit`: the staged manifests that differ from HEAD, read from the index.
 int pre_commit_command(const CommonOptions& options);
 

@@ -1,12 +1,15 @@
 #include "cli/options.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
+#include "audit/engine.h"
 #include "cli/app.h"
+#include "cli/commands.h"
 #include "git/repository.h"
 #include "source/worktree_source.h"
 
@@ -63,6 +66,31 @@ Expected<std::string> to_repository_path(const std::string& prefix, const std::s
     if (normal == ".." || normal.starts_with("../"))
         return Failure{fmt::format("'{}' is outside the repository", user_path)};
     return normal;
+}
+
+// The candidates the user asked for, each target contributing at least one or failing.
+Expected<std::vector<Candidate>> select_candidates(TreeSource& source, const std::string& prefix, Selection selection,
+                                        const std::vector<std::string>& targets) {
+    if (targets.empty()) return source.list_manifests(prefix.empty() ? "" : prefix);
+    std::vector<Candidate> selected;
+    for (const std::string& target : targets) {
+        auto path = to_repository_path(prefix, target);
+        if (!path) return path.failure();
+        auto found = selection == Selection::modules ? audit::module_candidates(source, *path)
+                                                     : source.list_manifests(*path);
+        if (!found) return found.failure();
+        if (found->empty()) {
+            const std::string what = selection == Selection::modules ? "no module (koder.toml or fragment)"
+                                                                     : "no koder.toml or self-hosted fragment";
+            return Failure{fmt::format("{} at '{}' in the {}", what, target, source.description())};
+        }
+        for (Candidate& candidate : *found) selected.push_back(std::move(candidate));
+    }
+    std::sort(selected.begin(), selected.end(), [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
+    selected.erase(std::unique(selected.begin(), selected.end(),
+                               [](const Candidate& a, const Candidate& b) { return a.path == b.path; }),
+                   selected.end());
+    return selected;
 }
 
 ConfigOverrides overrides_from(const CommonOptions& options) {

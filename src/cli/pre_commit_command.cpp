@@ -32,32 +32,35 @@ std::optional<Failure> regenerate_and_stage(git::Repository& repository, TreeSou
 int pre_commit_command(const CommonOptions& options) {
     auto repository = git::Repository::open_from_environment();
     if (!repository) return cannot_run(repository.failure().message);
-    const std::vector<std::string> default_watch{std::string(default_registry_path)};
+    // Watched besides the manifests: the registry and the anti-drift precedent lists.
+    const AuditConfig defaults;
+    std::vector<std::string> default_watch = audit::precedent_paths(defaults);
+    default_watch.push_back(std::string(default_registry_path));
     auto staged = repository->staged_manifest_changes(default_watch);
     if (!staged) return cannot_run(staged.failure().message);
     if (staged->changes.empty()) {
-        // Nothing governed is staged, unless a configured registry path changed: look only
-        // when the index holds a configuration file (otherwise no blob is read at all).
+        // Nothing governed is staged, unless a configured path changed: look only when the
+        // index holds a configuration file (otherwise no blob is read at all).
         auto config_entry = staged->index->stat(std::string(config_file_name));
         if (!config_entry || config_entry->kind != EntryKind::file) return exit_clean;
     }
     auto config = audit::load_config(*staged->index, overrides_from(options));
     if (!config) return cannot_run(config.failure().message);
-    if (config->registry_path != default_registry_path) {  // a configured registry path: watch that one
-        staged = repository->staged_manifest_changes({config->registry_path});
+    std::vector<std::string> watch = audit::precedent_paths(*config);
+    watch.push_back(config->registry_path);
+    if (watch != default_watch) {  // configured paths: watch those
+        staged = repository->staged_manifest_changes(watch);
         if (!staged) return cannot_run(staged.failure().message);
     }
     if (staged->changes.empty()) return exit_clean;
     TreeSource& source = *staged->index;
 
-    registry::RegistryChange change{source, {}, false, std::nullopt};
-    for (const ChangedPath& changed : staged->changes) {
+    auto audited = audit::audit_change(source, staged->changes, *config);
+    if (!audited) return cannot_run(audited.failure().message);
+    audit::AuditRun& run = audited->run;
+    registry::RegistryChange change{source, audited->manifest_changes, false, std::nullopt};
+    for (const ChangedPath& changed : staged->changes)
         if (changed.path == config->registry_path) change.registry_changed = true;
-        else change.manifest_changes.push_back(changed);
-    }
-    auto candidates = audit::candidates_for_changes(source, change.manifest_changes);
-    if (!candidates) return cannot_run(candidates.failure().message);
-    audit::AuditRun run = audit::audit_candidates(source, *candidates, *config);
 
     if (auto head = repository->revision_source("HEAD")) {
         auto entry = (*head)->stat(config->registry_path);

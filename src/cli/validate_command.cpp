@@ -15,31 +15,6 @@ int cannot_run(const std::string& message) {
     return exit_cannot_run;
 }
 
-// The candidates the user asked for, each target contributing at least one or failing.
-Expected<std::vector<Candidate>> select(TreeSource& source, const std::string& prefix, Selection selection,
-                                        const std::vector<std::string>& targets) {
-    if (targets.empty()) return source.list_manifests(prefix.empty() ? "" : prefix);
-    std::vector<Candidate> selected;
-    for (const std::string& target : targets) {
-        auto path = to_repository_path(prefix, target);
-        if (!path) return path.failure();
-        auto found = selection == Selection::modules ? audit::module_candidates(source, *path)
-                                                     : source.list_manifests(*path);
-        if (!found) return found.failure();
-        if (found->empty()) {
-            const std::string what = selection == Selection::modules ? "no module (koder.toml or fragment)"
-                                                                     : "no koder.toml or self-hosted fragment";
-            return Failure{fmt::format("{} at '{}' in the {}", what, target, source.description())};
-        }
-        for (Candidate& candidate : *found) selected.push_back(std::move(candidate));
-    }
-    std::sort(selected.begin(), selected.end(), [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
-    selected.erase(std::unique(selected.begin(), selected.end(),
-                               [](const Candidate& a, const Candidate& b) { return a.path == b.path; }),
-                   selected.end());
-    return selected;
-}
-
 } // namespace
 
 int validate_command(const CommonOptions& options, Selection selection, const std::vector<std::string>& targets) {
@@ -48,7 +23,7 @@ int validate_command(const CommonOptions& options, Selection selection, const st
     TreeSource& source = *opened->source;
     auto config = audit::load_config(source, overrides_from(options));
     if (!config) return cannot_run(config.failure().message);
-    auto candidates = select(source, opened->prefix, selection, targets);
+    auto candidates = select_candidates(source, opened->prefix, selection, targets);
     if (!candidates) return cannot_run(candidates.failure().message);
     const audit::AuditRun run = audit::audit_candidates(source, *candidates, *config);
     const report::ReportInput input{source.description(), config->phase, run.files_checked, run.diagnostics};

@@ -12,6 +12,23 @@ Failure failure_at(std::string_view path, const toml::source_region& where, std:
 
 } // namespace
 
+std::vector<PrecedentFile> default_precedent_files() {
+    return {{"meta/context/CLAUDE.md", "Arquitetura de Referência"},
+            {"meta/docs/stack/policies/web-server.kmd", "Precedents"}};
+}
+
+std::optional<PrecedentFile> parse_precedent_file(std::string_view spec) {
+    PrecedentFile file;
+    const auto hash = spec.find('#');
+    file.path = std::string(spec.substr(0, hash));
+    if (hash != std::string_view::npos) file.section = std::string(spec.substr(hash + 1));
+    const std::string& path = file.path;
+    if (path.empty() || path.front() == '/' || path == ".." || path.starts_with("../") ||
+        path.find("/../") != std::string::npos || path.ends_with("/..") || path.ends_with('/'))
+        return std::nullopt;
+    return file;
+}
+
 std::optional<Phase> parse_phase(std::int64_t number) {
     if (number == 4) return Phase::advisory;
     if (number == 5) return Phase::strict;
@@ -27,9 +44,34 @@ Expected<AuditConfig> parse_config(std::string_view text, std::string_view path)
         return failure_at(path, error.source(), fmt::format("invalid TOML: {}", error.description()));
     }
     for (const auto& [key, node] : root) {
-        if (key.str() != "audit" && key.str() != "registry")
+        if (key.str() != "audit" && key.str() != "registry" && key.str() != "heuristic")
             return failure_at(path, key.source(),
-                              fmt::format("unknown table or key `{}` (expected [audit] or [registry])", key.str()));
+                              fmt::format("unknown table or key `{}` (expected [audit], [registry] or [heuristic])",
+                                          key.str()));
+    }
+    if (const toml::node* heuristic_node = root.get("heuristic")) {
+        const toml::table* heuristic = heuristic_node->as_table();
+        if (heuristic == nullptr)
+            return failure_at(path, heuristic_node->source(), "`heuristic` must be a table ([heuristic])");
+        for (const auto& [key, node] : *heuristic) {
+            if (key.str() != "precedent_files")
+                return failure_at(path, key.source(),
+                                  fmt::format("unknown key `heuristic.{}` (known: precedent_files)", key.str()));
+            const toml::array* files = node.as_array();
+            if (files == nullptr)
+                return failure_at(path, node.source(), "`heuristic.precedent_files` must be an array of strings");
+            config.precedent_files.clear();
+            config.precedent_files_configured = true;
+            for (const toml::node& item : *files) {
+                const auto* value = item.as_string();
+                const auto file = value != nullptr ? parse_precedent_file(value->get()) : std::nullopt;
+                if (!file)
+                    return failure_at(path, item.source(),
+                                      "each `heuristic.precedent_files` entry is \"PATH\" or \"PATH#SECTION\" with "
+                                      "PATH inside the repository");
+                config.precedent_files.push_back(*file);
+            }
+        }
     }
     if (const toml::node* registry_node = root.get("registry")) {
         const toml::table* registry = registry_node->as_table();

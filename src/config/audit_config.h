@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "diag/rule.h"
 #include "support/expected.h"
@@ -15,11 +16,26 @@ inline constexpr std::string_view config_file_name = ".koder-spec-audit.toml";
 
 inline constexpr std::string_view default_registry_path = "meta/docs/stack/registries/self-hosted-pairs.md";
 
+// A precedent list of the anti-drift heuristic: a file of the tree and, optionally, the
+// Markdown section of it that holds the list ("" = the whole file). Written "PATH#SECTION".
+struct PrecedentFile {
+    std::string path{};
+    std::string section{};
+};
+
+// The default lists of RFC-002 §3.4 (SPEC §2).
+std::vector<PrecedentFile> default_precedent_files();
+
+// "PATH#SECTION" → {PATH, SECTION}; nullopt when PATH is empty, absolute or leaves the tree.
+std::optional<PrecedentFile> parse_precedent_file(std::string_view spec);
+
 struct AuditConfig {
     Phase phase = Phase::advisory;
     std::uint64_t max_manifest_bytes = 1024 * 1024;
     std::string registry_path{default_registry_path};  // [registry] path
     bool stale_registry_is_error = false;               // [registry] stale = "error"
+    std::vector<PrecedentFile> precedent_files = default_precedent_files();  // [heuristic] precedent_files
+    bool precedent_files_configured = false;  // set explicitly: a missing file is then worth a warning
 };
 
 // Settings given on the command line; they win over the file.

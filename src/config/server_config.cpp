@@ -78,6 +78,16 @@ Expected<ServerConfig> parse_server_config(const ConfigValues& values, const std
             if (value.empty() || value.front() == '/' || value.find("..") != std::string::npos || !value.ends_with(".md"))
                 return bad_value(origin, key, value, "a Markdown file path inside the repository");
             config.audit.registry_path = value;
+        } else if (name == "precedentfile") {
+            // Repeatable: every value is one list (PATH or PATH#SECTION); "" alone means none.
+            config.audit.precedent_files.clear();
+            config.audit.precedent_files_configured = true;
+            for (const std::string& item : list) {
+                if (item.empty()) continue;
+                const auto file = parse_precedent_file(item);
+                if (!file) return bad_value(origin, key, item, "PATH or PATH#SECTION inside the repository");
+                config.audit.precedent_files.push_back(*file);
+            }
         } else if (name == "staleregistry") {
             if (value != "warning" && value != "error") return bad_value(origin, key, value, "warning or error");
             config.audit.stale_registry_is_error = value == "error";

@@ -32,6 +32,9 @@ constexpr std::array rules{
              "An engine or infra-tooling module declares neither a [self_hosted] block nor "
              "[no_external_alternative].",
              W, E},
+    RuleInfo{RuleCode::anti_drift, "anti-drift",
+             "A module looks like a self-hosted candidate (RFC-002 §3.4) but declares no [self_hosted] block.",
+             W, E},
     RuleInfo{RuleCode::registry_hand_edited, "registry-hand-edited",
              "The generated registry differs from what the manifests generate for the same tree.", E, E},
     RuleInfo{RuleCode::registry_stale, "registry-stale",
@@ -49,6 +52,18 @@ constexpr std::array rules{
              W, E},
     RuleInfo{RuleCode::component_name_duplicate, "component-name-duplicate",
              "Two self-hosted components of the registry share a name.", E, E},
+    RuleInfo{RuleCode::precedent_list, "precedent-list",
+             "A precedent list of the anti-drift heuristic is missing, unreadable or has no such section.", W, W},
+    RuleInfo{RuleCode::benchmark_evidence, "benchmark-evidence",
+             "`benchmark_ref` is not a regular file of the tree, or `performance` is passed without it.", E, E},
+    RuleInfo{RuleCode::production_evidence, "production-evidence",
+             "A `production_ref` module does not exist, or `production_proven` has fewer than 2 consumers.", E, E},
+    RuleInfo{RuleCode::changelog_marker, "changelog-marker",
+             "The module's CHANGELOG.md carries no koder-status marker for the current status.", E, E},
+    RuleInfo{RuleCode::stability_evidence, "stability-evidence",
+             "`stability` is passed but the history verdict says the gate is not earned.", E, E},
+    RuleInfo{RuleCode::host_unreachable, "host-unreachable",
+             "A `production_ref` host answers neither HTTPS nor HTTP (gate-check --online).", E, E},
 };
 
 } // namespace

@@ -19,7 +19,7 @@ enum class RuleCode {
     gate_duplicate = 8,
     official_with_pending_gate = 9,
     self_hosted_missing = 10,
-    // 11 anti-drift: reserved.
+    anti_drift = 11,
     registry_hand_edited = 12,
     registry_stale = 13,
     no_alternative_declaration = 14,
@@ -27,6 +27,12 @@ enum class RuleCode {
     fragment_shape = 16,
     unknown_key = 17,
     component_name_duplicate = 18,
+    precedent_list = 19,
+    benchmark_evidence = 20,
+    production_evidence = 21,
+    changelog_marker = 22,
+    stability_evidence = 23,
+    host_unreachable = 24,
 };
 
 enum class Phase { advisory = 4, strict = 5 };

@@ -75,7 +75,7 @@ private:
             if (!checked_.insert(id).second) continue;  // already checked for another ref
             if (over_budget()) return std::nullopt;
             ++result.commits_checked;
-            auto changes = repository_.commit_manifest_changes(id, {config_.audit.registry_path});
+            auto changes = repository_.commit_manifest_changes(id, watched());
             if (!changes) return changes.failure();
             if (changes->from_first_parent.empty()) continue;  // nothing the audit governs: nothing read
             auto source = repository_.revision_source(id);
@@ -83,9 +83,12 @@ private:
             auto summary = repository_.commit_summary(id);
             if (!summary) return summary.failure();
             const std::string context = fmt::format("{}, commit {} \"{}\"", ref, summary->short_id, summary->subject);
-            auto candidates = audit::candidates_for_changes(**source, changes->new_content);
-            if (!candidates) return candidates.failure();
-            audit_source(**source, *candidates, context);
+            std::vector<ChangedPath> to_audit = changes->new_content;  // plus a changed precedent list
+            for (const ChangedPath& changed : changes->from_first_parent)
+                if (audit::is_precedent_path(config_.audit, changed.path)) to_audit.push_back(changed);
+            auto audited = audit::audit_change(**source, to_audit, config_.audit);
+            if (!audited) return audited.failure();
+            add_run(audited->run, context);
             if (auto problem = check_registry(**source, *changes, context)) return problem;
         }
         return std::nullopt;
@@ -97,7 +100,7 @@ private:
         registry::RegistryChange change{tree, {}, false, std::nullopt};
         for (const ChangedPath& changed : changes.from_first_parent) {
             if (changed.path == config_.audit.registry_path) change.registry_changed = true;
-            else change.manifest_changes.push_back(changed);
+            else if (!audit::is_precedent_path(config_.audit, changed.path)) change.manifest_changes.push_back(changed);
         }
         if (!changes.first_parent.empty()) {
             auto parent = repository_.revision_source(changes.first_parent);
@@ -119,8 +122,19 @@ private:
         return std::nullopt;
     }
 
+    // The registry and the precedent lists are compared like manifests.
+    [[nodiscard]] std::vector<std::string> watched() const {
+        std::vector<std::string> paths = audit::precedent_paths(config_.audit);
+        paths.push_back(config_.audit.registry_path);
+        return paths;
+    }
+
     void audit_source(TreeSource& source, const std::vector<Candidate>& candidates, const std::string& context) {
         audit::AuditRun run = audit::audit_candidates(source, candidates, config_.audit);
+        add_run(run, context);
+    }
+
+    void add_run(audit::AuditRun& run, const std::string& context) {
         result.manifests_checked += run.files_checked;
         for (Diagnostic& diagnostic : run.diagnostics) {
             diagnostic.context = context;

@@ -86,8 +86,13 @@ std::string render_sarif(const ReportInput& input) {
     json.key("properties").begin_object()
         .field("source", input.source)
         .field("phase", static_cast<std::int64_t>(input.phase))
-        .field("filesChecked", static_cast<std::int64_t>(input.files_checked))
-        .end_object();
+        .field("filesChecked", static_cast<std::int64_t>(input.files_checked));
+    if (!input.notes.empty()) {
+        json.key("notes").begin_array();
+        for (const std::string& note : input.notes) json.value(note);
+        json.end_array();
+    }
+    json.end_object();
     json.end_object().end_array().end_object();
     return json.str();
 }

@@ -84,6 +84,10 @@ std::string render_text(const ReportInput& input, bool color) {
         render_excerpt(out, d, p);
         if (!d.hint.empty()) out += fmt::format("  {}help:{} {}\n", p.cyan, p.reset, text::escape_for_terminal(d.hint));
     }
+    // A push report's notes are the hook's own lines (printed by the command); others go here.
+    if (input.decision.empty())
+        for (const std::string& note : input.notes)
+            out += fmt::format("{}note:{} {}\n", p.cyan, p.reset, text::escape_for_terminal(note));
     const int phase = static_cast<int>(input.phase);
     const std::size_t checked = input.files_checked;
     const std::string_view files = checked == 1 ? "manifest" : "manifests";

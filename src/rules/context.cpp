@@ -22,6 +22,7 @@ void run_manifest_rules(RuleContext& context) {
     check_gates(context);
     check_official_pending(context);
     check_obligation(context);
+    check_anti_drift(context);
 }
 
 } // namespace ksa::rules

@@ -2,7 +2,9 @@
 // where to put its findings. Rules never print.
 #pragma once
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "config/audit_config.h"
 #include "diag/diagnostic.h"
@@ -10,9 +12,17 @@
 
 namespace ksa::rules {
 
+// The names and module paths the precedent lists of the anti-drift heuristic cite, read by
+// the engine from the audited tree (rules never read files). Keys are lower-cased.
+struct PrecedentNames {
+    std::map<std::string, std::string> names{};  // module name → "file (section)" it is listed in
+    std::map<std::string, std::string> paths{};  // module folder → "file (section)"
+};
+
 // Facts about the manifest's module that live outside the file itself.
 struct ModuleFacts {
-    bool has_fragments = false;  // <module>/self-hosted/koder_*.toml exists
+    bool has_fragments = false;                  // <module>/self-hosted/koder_*.toml exists
+    const PrecedentNames* precedents = nullptr;  // null: no precedent list was read
 };
 
 class RuleContext {
@@ -46,5 +56,14 @@ void check_gates(RuleContext& context);
 void check_official_pending(RuleContext& context);
 void check_obligation(RuleContext& context);
 void check_fragment_shape(RuleContext& context);
+void check_anti_drift(RuleContext& context);
+
+// The RFC-002 §3.4 signals a module manifest shows, in words ("its path is under infra/");
+// `with_category` adds the category signal. Shared by KSA011 and KSA010's hint.
+std::vector<std::string> anti_drift_signals(const RuleContext& context, bool with_category);
+
+// True when the module declares where it stands: a [self_hosted] block (in the file or a
+// fragment) or [no_external_alternative].
+bool declares_self_hosting(const RuleContext& context);
 
 } // namespace ksa::rules

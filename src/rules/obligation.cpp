@@ -49,12 +49,17 @@ void check_obligation(RuleContext& context) {
     if (document.kind != manifest::ManifestKind::module || has_block || !is_obligated_category(document)) return;
     if (context.facts().has_fragments) return;  // a self-hosted/koder_*.toml fragment declares the block
     const toml::node* category = document.root.get("category");
+    // The anti-drift signals that also fire are named here: KSA011 stays silent for this module.
+    const std::vector<std::string> signals = anti_drift_signals(context, false);
+    std::string hint = "add [self_hosted] with replaces, status, gates_passed and gates_pending; or, when no "
+                       "external tool competes, add `[no_external_alternative]` with `reason = \"...\"`";
+    if (!signals.empty())
+        hint += fmt::format(" (the anti-drift heuristic agrees: {})", fmt::join(signals, "; "));
     context.report(RuleCode::self_hosted_missing, manifest::span_of(*category),
                    fmt::format("`category = \"{}\"` requires a [self_hosted] block or an explicit "
                                "[no_external_alternative] declaration",
                                category->as_string()->get()),
-                   "add [self_hosted] with replaces, status, gates_passed and gates_pending; or, when no "
-                   "external tool competes, add `[no_external_alternative]` with `reason = \"...\"`");
+                   std::move(hint));
 }
 
 } // namespace ksa::rules

@@ -312,7 +312,7 @@ assert jet["name"] == "koder-jet" and jet["manifest"] == "infra/net/jet/koder.to
 assert jet["status"] == "official" and jet["cases"] is None and len(jet["gates_passed"]) == 9 and jet["gates_pending"] == []
 assert jet["replaces"] == ["nginx", "caddy", "apache", "traefik"]
 assert jet["benchmark_ref"] == "infra/net/jet/bench/jet-vs-nginx-2026-03.md"
-assert jet["production_ref"] == ["s.forge", "s.poc.vivver.com"]
+assert jet["production_ref"] == ["products/dev/flow/engine", "products/dev/hub", "s.forge", "s.poc.vivver.com"]
 assert by["kodec"]["cases"] == ["mp3", "mp4", "wav"]
 assert by["kasm"]["module"] == "engines/lang/lang" and by["kasm"]["manifest"].endswith("self-hosted/koder_asm.toml")
 assert "capability:async_runtime = engines/lang/lang/backlog/704.md" in by["Koder Koda"]["gates_pending"]

@@ -47,6 +47,10 @@ fixture() {
         FIXTURE_PHASE=5
         write_file infra/a/koder.toml "$(printf 'category = "infra-tooling"\n\n[app]\nslug = "a"')"
         FIXTURE_AT="infra/a/koder.toml:1:12: error[KSA010]" ;;
+    KSA011)
+        FIXTURE_PHASE=5
+        write_file libs/a/koder.toml "$(printf 'category = "runtime-lib"\n\n[package]\nname = "koder-a"')"
+        FIXTURE_AT="libs/a/koder.toml:1:12: error[KSA011]" ;;
     KSA014)
         write_file infra/a/koder.toml \
             "$(printf 'category = "infra-tooling"\n\n[no_external_alternative]\nreason = "  "')"
@@ -68,10 +72,10 @@ fixture() {
 }
 
 # Rules whose cases are also committed through the hook.
-COMMITTED_RULES=" KSA001 KSA002 KSA004 KSA006 KSA007 KSA009 KSA010 "
+COMMITTED_RULES=" KSA001 KSA002 KSA004 KSA006 KSA007 KSA009 KSA010 KSA011 "
 
 for code in KSA001 KSA002 KSA003 KSA004 KSA005 KSA006 KSA007 KSA008 KSA009 KSA010 \
-            KSA014 KSA015 KSA016 KSA017; do
+            KSA011 KSA014 KSA015 KSA016 KSA017; do
     begin_case "$code rejects through koder-toml --validate"
     new_repo repo
     cd repo
@@ -276,9 +280,10 @@ expect_exit 2 koder-spec-audit hook pre-push
 expect_exit 0 koder-spec-audit --help
 expect_exit 0 koder-spec-audit rules
 for code in KSA001 KSA002 KSA003 KSA004 KSA005 KSA006 KSA007 KSA008 KSA009 KSA010 \
-            KSA014 KSA015 KSA016 KSA017; do
+            KSA011 KSA014 KSA015 KSA016 KSA017 KSA019 KSA020 KSA021 KSA022 KSA023 KSA024; do
     expect_contains "$OUT" "$code"
 done
+expect_contains "$OUT" "KSA011  anti-drift"
 end_case
 
 begin_case "outside any git repository: the working tree works, --cached and --rev give exit 2"

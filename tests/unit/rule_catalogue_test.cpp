@@ -13,7 +13,7 @@ using ksa::Severity;
 
 namespace {
 
-// Every RuleCode the enum declares (11 to 13 are reserved).
+// Every RuleCode the enum declares .
 constexpr RuleCode every_code[] = {
     RuleCode::toml_syntax,
     RuleCode::category_invalid,
@@ -25,6 +25,7 @@ constexpr RuleCode every_code[] = {
     RuleCode::gate_duplicate,
     RuleCode::official_with_pending_gate,
     RuleCode::self_hosted_missing,
+    RuleCode::anti_drift,
     RuleCode::registry_hand_edited,
     RuleCode::registry_stale,
     RuleCode::no_alternative_declaration,
@@ -32,6 +33,12 @@ constexpr RuleCode every_code[] = {
     RuleCode::fragment_shape,
     RuleCode::unknown_key,
     RuleCode::component_name_duplicate,
+    RuleCode::precedent_list,
+    RuleCode::benchmark_evidence,
+    RuleCode::production_evidence,
+    RuleCode::changelog_marker,
+    RuleCode::stability_evidence,
+    RuleCode::host_unreachable,
 };
 
 } // namespace
@@ -70,7 +77,7 @@ TEST_CASE("rule catalogue: parse_rule_id round-trips ids and names", "[catalogue
         CHECK(ksa::parse_rule_id(ksa::rule_info(code).name) == code);
     }
     CHECK_FALSE(ksa::parse_rule_id("").has_value());
-    CHECK_FALSE(ksa::parse_rule_id("KSA011").has_value()); // reserved
+    CHECK_FALSE(ksa::parse_rule_id("KSA000").has_value());
     CHECK_FALSE(ksa::parse_rule_id("KSA999").has_value());
     CHECK_FALSE(ksa::parse_rule_id("KSA7").has_value());
     CHECK_FALSE(ksa::parse_rule_id("gate_unknown").has_value());
@@ -78,11 +85,12 @@ TEST_CASE("rule catalogue: parse_rule_id round-trips ids and names", "[catalogue
 
 TEST_CASE("rule catalogue: severities per phase follow SPEC §2.2", "[catalogue]") {
     const std::set<RuleCode> advisory_warnings{RuleCode::category_missing, RuleCode::gate_duplicate,
-                                               RuleCode::self_hosted_missing, RuleCode::unknown_key};
+                                               RuleCode::self_hosted_missing, RuleCode::unknown_key,
+                                               RuleCode::anti_drift};
     for (RuleCode code : every_code) {
         INFO(ksa::rule_id(code));
         // The stale registry stays a warning in phase 5 (configurable to an error: [registry] stale).
-        if (code == RuleCode::registry_stale) {
+        if (code == RuleCode::registry_stale || code == RuleCode::precedent_list) {
             CHECK(ksa::severity_in(code, Phase::advisory) == Severity::warning);
             CHECK(ksa::severity_in(code, Phase::strict) == Severity::warning);
             continue;

@@ -10,7 +10,7 @@ using namespace ksa::test;
 TEST_CASE("KSA002 category-invalid: each of the six categories passes", "[rules]") {
     for (const char* category : {"product", "runtime-lib", "protocol", "sdk-binding"}) {
         INFO(category);
-        require_clean(std::string("category = \"") + category + "\"\n\n[package]\nname = \"koder-demo\"\n");
+        require_clean(std::string("category = \"") + category + "\"\n\n[package]\nname = \"demo\"\n");
     }
     // engine and infra-tooling also need a [self_hosted] block or a declaration (KSA010).
     for (const char* category : {"engine", "infra-tooling"}) {
@@ -24,7 +24,7 @@ TEST_CASE("KSA002 category-invalid: an unknown value is an error in both phases,
     const char* manifest = R"(category = "engin"
 
 [package]
-name = "koder-demo"
+name = "demo"
 )";
     require_single_in_phases(manifest, RuleCode::category_invalid, Severity::error, Severity::error, 1, 12);
     const auto diagnostics = check_manifest(manifest);
@@ -61,7 +61,7 @@ name = "Demo"
 
 TEST_CASE("KSA003 category-missing: a warning in phase 4, an error in phase 5", "[rules]") {
     const char* manifest = R"([package]
-name = "koder-demo"
+name = "demo"
 version = "1.0.0"
 )";
     require_single_in_phases(manifest, RuleCode::category_missing, Severity::warning, Severity::error, 1, 1);
@@ -69,7 +69,7 @@ version = "1.0.0"
 
 TEST_CASE("KSA003 category-missing: a category inside a table is not the top-level one", "[rules]") {
     const char* manifest = R"([package]
-name = "koder-demo"
+name = "demo"
 category = "engine"
 )";
     require_single_in_phases(manifest, RuleCode::category_missing, Severity::warning, Severity::error, 1, 1);

@@ -219,3 +219,15 @@ TEST_CASE("server config: keys outside the koder-audit section are rejected", "[
     auto result = parse_server_config(other_section, origin);
     CHECK_FALSE(result.ok());
 }
+
+TEST_CASE("server config: koder-audit.precedentFile lists the anti-drift precedent lists", "[config][server]") {
+    CHECK(parsed({}).audit.precedent_files.size() == 2);
+    const ServerConfig two = parsed({{"koder-audit.precedentfile", {"docs/a.md#List", "docs/b.md"}}});
+    REQUIRE(two.audit.precedent_files.size() == 2);
+    CHECK(two.audit.precedent_files[0].path == "docs/a.md");
+    CHECK(two.audit.precedent_files[0].section == "List");
+    CHECK(two.audit.precedent_files[1].section.empty());
+    CHECK(two.audit.precedent_files_configured);
+    CHECK(parsed({{"koder-audit.precedentfile", {""}}}).audit.precedent_files.empty());
+    CHECK_THAT(failure_of({{"koder-audit.precedentfile", {"../x.md"}}}), Catch::Contains("PATH or PATH#SECTION"));
+}

@@ -1,0 +1,132 @@
+// `self-hosted --gate-check [MODULE...] [--online]`: evidence for every passed gate, reported
+// through the same renderers as --validate.
+#include <algorithm>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "audit/engine.h"
+#include "cli/app.h"
+#include "cli/commands.h"
+#include "evidence/gate_check.h"
+#include "evidence/http_probe.h"
+#include "git/history_reader.h"
+#include "git/repository.h"
+#include "history/run.h"
+#include "support/text.h"
+
+namespace ksa::cli {
+namespace {
+
+int cannot_run(const std::string& message) {
+    fmt::print(stderr, "koder-spec-audit: error: {}\n", text::escape_for_terminal(message));
+    return exit_cannot_run;
+}
+
+// --online: one finding per host that answers neither scheme, a note per host that does.
+void probe(evidence::GateCheckResult& result, const GateCheckOptions& gate_check) {
+    std::vector<std::string> hosts;
+    for (const evidence::HostClaim& claim : result.hosts)
+        hosts.push_back(claim.host);
+    evidence::ProbeOptions options;
+    options.timeout = std::chrono::milliseconds(static_cast<long>(gate_check.timeout_seconds * 1000));
+    const std::vector<evidence::ProbeResult> answers = evidence::probe_hosts(hosts, options);
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        const evidence::HostClaim& claim = result.hosts[i];
+        if (answers[i].reachable) {
+            result.notes.push_back(
+                fmt::format("{}: production host {} answers: {}", claim.component, claim.host, answers[i].answer));
+            continue;
+        }
+        Diagnostic diagnostic = claim.at;
+        diagnostic.message = fmt::format("production host {} does not answer: {}", claim.host, answers[i].problem);
+        diagnostic.hint = "check the host name in `production_ref`, or that the service runs";
+        result.diagnostics.push_back(std::move(diagnostic));
+    }
+    sort_diagnostics(result.diagnostics);
+}
+
+// The G3 verdicts of `--history` for the revision audited (HEAD for the working tree and the
+// index): gate-check asks it about every `stability` in gates_passed. When the history cannot
+// be read (no commits yet, not a repository), a note says so and the claims stay unchecked.
+evidence::StabilityOracle history_oracle(const CommonOptions& options, std::vector<std::string>& notes) {
+    auto repository = git::Repository::open_from_environment();
+    if (!repository) {
+        notes.push_back(fmt::format("stability claims not checked: {}", repository.failure().message));
+        return {};
+    }
+    git::HistoryReader reader(*repository);
+    history::HistoryRequest request;
+    if (!options.source.revision.empty()) request.revision = options.source.revision;
+    if (options.max_manifest_bytes) request.max_manifest_bytes = *options.max_manifest_bytes;
+    auto result = history::run_history(reader, request);
+    if (!result) {
+        notes.push_back(fmt::format("stability claims not checked: {}", result.failure().message));
+        return {};
+    }
+    if (result->history.shallow) notes.push_back("stability verdicts come from a shallow clone and may be incomplete");
+    if (options.source.revision.empty())
+        notes.push_back(fmt::format("stability verdicts are those of the history up to HEAD ({})", result->tip.substr(0, 10)));
+    auto mined = std::make_shared<history::HistoryResult>(std::move(*result));
+    return [mined](std::string_view component, std::string_view case_name) -> std::optional<evidence::StabilityVerdict> {
+        const auto& verdicts = mined->components;
+        const auto found = std::find_if(verdicts.begin(), verdicts.end(),
+                                        [&](const history::ComponentVerdict& v) { return v.name == component; });
+        if (found == verdicts.end()) return std::nullopt;
+        // A caseless `stability` speaks for the declared cases (or "every case" without them):
+        // it is earned when each of them earned it.
+        std::vector<const history::CaseVerdict*> judged;
+        for (const history::CaseVerdict& verdict : found->cases) {
+            const bool declared = verdict.status != "experimental" || verdict.case_name.empty();
+            if (case_name.empty() ? (verdict.case_name.empty() || declared) : verdict.case_name == case_name)
+                judged.push_back(&verdict);
+        }
+        if (judged.empty()) return std::nullopt;
+        evidence::StabilityVerdict answer;
+        answer.earned = true;
+        answer.releases = history::required_releases;
+        answer.needed = history::required_releases;
+        std::vector<std::string> details;
+        for (const history::CaseVerdict* verdict : judged) {
+            if (verdict->passes) continue;
+            answer.earned = false;
+            answer.releases = std::min(answer.releases, static_cast<int>(verdict->releases.size()));
+            const std::string label = verdict->case_name.empty() ? "every case" : verdict->case_name;
+            if (!verdict->left_experimental) details.push_back(fmt::format("{}: still experimental", label));
+            else if (verdict->last_regression)
+                details.push_back(fmt::format("{}: {} release(s) since the regression at {} ({})", label,
+                                              verdict->releases.size(),
+                                              mined->history.commits.at(verdict->last_regression->commit).id.substr(0, 10),
+                                              verdict->last_regression->reason));
+            else details.push_back(fmt::format("{}: {} release(s) since it left experimental", label, verdict->releases.size()));
+        }
+        for (const std::string& detail : details) answer.detail += (answer.detail.empty() ? "" : "; ") + detail;
+        return answer;
+    };
+}
+
+} // namespace
+
+int gate_check_command(const CommonOptions& options, const std::vector<std::string>& modules,
+                       const GateCheckOptions& gate_check) {
+    auto opened = open_source(options);
+    if (!opened) return cannot_run(opened.failure().message);
+    TreeSource& source = *opened->source;
+    auto config = audit::load_config(source, overrides_from(options));
+    if (!config) return cannot_run(config.failure().message);
+    auto candidates = select_candidates(source, opened->prefix, Selection::modules, modules);
+    if (!candidates) return cannot_run(candidates.failure().message);
+    std::vector<std::string> history_notes;
+    const evidence::StabilityOracle stability = history_oracle(options, history_notes);
+    evidence::GateCheckResult result = evidence::check_evidence(source, *candidates, *config, stability);
+    result.notes.insert(result.notes.begin(), history_notes.begin(), history_notes.end());
+    if (gate_check.online)
+        probe(result, gate_check);
+    else if (!result.hosts.empty())
+        result.notes.push_back(fmt::format("{} production host(s) not probed (use --online)", result.hosts.size()));
+    report::ReportInput input{source.description(), config->phase, result.manifests_read, result.diagnostics};
+    input.notes = result.notes;
+    return emit_report(options.output, input, stdout);
+}
+
+} // namespace ksa::cli

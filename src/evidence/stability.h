@@ -1,0 +1,25 @@
+// The stability gate's verdict (G3) as gate-check consumes it. The verdict itself comes from
+// `self-hosted --history` (built separately); gate-check only takes this interface, so it can be
+// wired to the history miner, or to a test double, without depending on it.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ksa::evidence {
+
+struct StabilityVerdict {
+    bool earned = false;  // left experimental and held for `needed` releases without a regression
+    int releases = 0;     // releases counted since it left experimental
+    int needed = 3;       // the threshold (RFC-002 G3: 3)
+    std::string detail{}; // e.g. "left experimental at 1a2b3c4; last regression: none"
+};
+
+// The verdict for a component (its registry name) and case ("" = every case); nullopt when no
+// verdict is available. An empty function means "no history verdict at all".
+using StabilityOracle =
+    std::function<std::optional<StabilityVerdict>(std::string_view component, std::string_view case_name)>;
+
+} // namespace ksa::evidence
