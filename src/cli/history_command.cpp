@@ -47,8 +47,13 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
     git::HistoryReader reader(*repository);
     auto result = history::run_history(reader, request);
     if (!result) return cannot_run(result.failure().message);
-    if (!modules.empty() && result->components.empty() && !result->empty_window)
-        return cannot_run(fmt::format("no self-hosted component is named {} or lies under it", modules.size() == 1 ? modules.front() : "any of the MODULEs"));
+    // Each MODULE must name something: a typo next to a good name is still a typo.
+    for (const std::string& module : modules) {
+        if (result->empty_window) break;
+        const bool named = std::any_of(result->components.begin(), result->components.end(),
+                                       [&](const history::ComponentVerdict& c) { return history::names_component(c, module); });
+        if (!named) return cannot_run(fmt::format("no self-hosted component is named {} or lies under it", module));
+    }
     const std::string out = options.output.format == report::Format::json ? history::render_json(*result)
                                                                           : history::render_text(*result);
     std::fwrite(out.data(), 1, out.size(), stdout);

@@ -320,6 +320,7 @@ std::optional<MinedHistory> HistoryCache::deserialize(const std::string& text, c
             invalid.commit = static_cast<std::uint32_t>(tokens.number());
             invalid.path = tokens.text();
             invalid.problem = tokens.text();
+            if (invalid.commit >= expected_commits) return std::nullopt;
             history.invalid.push_back(std::move(invalid));
         } else {
             return std::nullopt;

@@ -59,14 +59,16 @@ std::string join(const std::set<std::string>& names) {
 } // namespace
 
 std::optional<std::pair<std::string, std::string>> split_release_tag(std::string_view tag) {
-    for (const std::string_view separator : {std::string_view("-v"), std::string_view("/v")}) {
-        const std::size_t at = tag.rfind(separator);
-        if (at == std::string_view::npos || at == 0) continue;
-        const std::string_view version = tag.substr(at + separator.size());
-        if (version.empty() || version.front() < '0' || version.front() > '9') continue;
-        return std::pair{std::string(tag.substr(0, at)), std::string(version)};
-    }
-    return std::nullopt;
+    // The last "-v" or "/v" separates name and version, whichever of the two it is.
+    const std::size_t dash = tag.rfind("-v");
+    const std::size_t slash = tag.rfind("/v");
+    const std::size_t at = dash == std::string_view::npos ? slash
+                           : slash == std::string_view::npos ? dash
+                                                             : std::max(dash, slash);
+    if (at == std::string_view::npos || at == 0) return std::nullopt;
+    const std::string_view version = tag.substr(at + 2);
+    if (version.empty() || version.front() < '0' || version.front() > '9') return std::nullopt;
+    return std::pair{std::string(tag.substr(0, at)), std::string(version)};
 }
 
 std::vector<Release> releases_of(const ComponentHistory& component, const std::vector<TagRelease>& tags) {
