@@ -692,6 +692,30 @@ expect_json 'case("kodec")["status"]' '"experimental"'
 expect_json 'verdict("kodec")["regression"][1]' '"status back to experimental"'
 end_case
 
+begin_case "r: the same bytes at two paths: names from the path are each path's own"
+new_repo repo && cd repo
+fragment='[self_hosted]
+replaces = ["nasm"]
+status = "stable"
+gates_passed = ["feature_parity"]
+gates_pending = []'
+write_file engines/kodec/self-hosted/koder_asm.toml "$fragment"
+write_file engines/kodec/self-hosted/koder_vm.toml "$fragment"
+man engines/x/koder.toml "" 1.0.0 stable '"feature_parity"' ''
+sed -i '/^name = ""$/d' engines/x/koder.toml
+commit "two identical nameless fragments, a nameless module"
+c_first=$(rev)
+git mv engines/x engines/y
+commit "the nameless module moves: its name is its folder, so it is another component"
+history_json
+expect_json '[c["name"] for c in d["components"]]' '["asm", "vm", "engines/y"]'
+expect_json 'case("engines/y")["left_experimental"]["commit"]' "\"$(rev)\""
+# An oversized blob at two paths: each message names its own path.
+history_json --no-cache --max-manifest-bytes 50
+expect_json 'sorted(i["problem"].split(" ")[0] for i in d["invalid_manifests"] if i["commit"] == "'"$c_first"'")' \
+    '["engines/kodec/self-hosted/koder_asm.toml", "engines/kodec/self-hosted/koder_vm.toml", "engines/x/koder.toml"]'
+end_case
+
 begin_case "q: a long history (fast-import) gives the same verdicts with 1 or 4 threads and from the cache"
 new_repo repo && cd repo
 python3 - >stream <<'EOF'

@@ -325,6 +325,19 @@ TEST_CASE("history: parse_version names the component by [package].name, [app].s
     CHECK(plain.snapshot.version.empty());
 }
 
+TEST_CASE("history: parse_version says when the name comes from the path", "[history]") {
+    CHECK_FALSE(parse_version("engines/kodec/koder.toml", "[package]\nname = \"kodec\"\n").named_by_path);
+    CHECK_FALSE(parse_version("apps/web/koder.toml", "[app]\nslug = \"web\"\n").named_by_path);
+    // A fragment that writes its own name (even the one its file name gives) is named by it.
+    CHECK_FALSE(parse_version("engines/k/self-hosted/koder_asm.toml", "[package]\nname = \"asm\"\n").named_by_path);
+    CHECK(parse_version("engines/k/self-hosted/koder_asm.toml", "[self_hosted]\n").named_by_path);
+    CHECK(parse_version("engines/kodec/koder.toml", "[package]\nname = \"\"\n").named_by_path);
+    CHECK(parse_version("engines/kodec/koder.toml", "[package]\nname = 3\n").named_by_path);
+    CHECK(name_from_path("engines/k/self-hosted/koder_vm.toml") == "vm");
+    CHECK(name_from_path("engines/y/koder.toml") == "engines/y");
+    CHECK(name_from_path("koder.toml") == "koder.toml");
+}
+
 TEST_CASE("history: parse_version keeps what G3 needs from [self_hosted]", "[history]") {
     const auto parsed = parse_version("engines/kodec/koder.toml", R"(category = "engine"
 [package]
