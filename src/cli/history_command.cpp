@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -29,7 +30,6 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
         return cannot_run("--history writes text or json (SARIF is for diagnostics)");
     history::HistoryRequest request;
     if (!options.source.revision.empty()) request.revision = options.source.revision;
-    request.modules = modules;
     request.use_cache = !history_options.no_cache;
     request.threads = history_options.jobs != 0 ? history_options.jobs
                                                 : std::max(1U, std::min(8U, std::thread::hardware_concurrency()));
@@ -44,15 +44,27 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
     }
     auto repository = git::Repository::open_from_environment();
     if (!repository) return cannot_run(repository.failure().message);
+    // A MODULE is a component name, or a folder relative to the current folder (as for
+    // --validate): both readings select.
+    const std::string workdir = repository->workdir();
+    const std::string prefix = workdir.empty() ? std::string() : relative_prefix(workdir);
+    std::vector<std::vector<std::string>> readings;
+    for (const std::string& module : modules) {
+        readings.push_back({module});
+        if (auto folder = to_repository_path(prefix, module); folder && !folder->empty() && *folder != module)
+            readings.back().push_back(*folder);
+        request.modules.insert(request.modules.end(), readings.back().begin(), readings.back().end());
+    }
     git::HistoryReader reader(*repository);
     auto result = history::run_history(reader, request);
     if (!result) return cannot_run(result.failure().message);
     // Each MODULE must name something: a typo next to a good name is still a typo.
-    for (const std::string& module : modules) {
-        if (result->empty_window) break;
-        const bool named = std::any_of(result->components.begin(), result->components.end(),
-                                       [&](const history::ComponentVerdict& c) { return history::names_component(c, module); });
-        if (!named) return cannot_run(fmt::format("no self-hosted component is named {} or lies under it", module));
+    for (std::size_t i = 0; i < modules.size() && !result->empty_window; ++i) {
+        const bool named = std::any_of(result->components.begin(), result->components.end(), [&](const history::ComponentVerdict& c) {
+            return std::any_of(readings[i].begin(), readings[i].end(),
+                               [&](const std::string& reading) { return history::names_component(c, reading); });
+        });
+        if (!named) return cannot_run(fmt::format("no self-hosted component is named {} or lies under it", modules[i]));
     }
     const std::string out = options.output.format == report::Format::json ? history::render_json(*result)
                                                                           : history::render_text(*result);

@@ -13,9 +13,7 @@
 namespace fs = std::filesystem;
 
 namespace ksa::cli {
-namespace {
-
-std::string relative_prefix(const fs::path& root) {
+std::string relative_prefix(const std::string& root) {
     std::error_code error;
     const fs::path cwd = fs::weakly_canonical(fs::current_path(error), error);
     const fs::path base = fs::weakly_canonical(root, error);
@@ -23,8 +21,6 @@ std::string relative_prefix(const fs::path& root) {
     if (relative.empty() || relative == "." || relative.begin()->string() == "..") return {};
     return relative.generic_string();
 }
-
-} // namespace
 
 Expected<OpenedSource> open_source(const CommonOptions& options) {
     OpenedSource opened;

@@ -44,6 +44,9 @@ struct OpenedSource {
 
 Expected<OpenedSource> open_source(const CommonOptions& options);
 
+// The current folder relative to the work tree `root` ("" at the root or outside it).
+std::string relative_prefix(const std::string& root);
+
 // Turns a user path (relative to the current folder) into a repository path; fails for
 // paths that leave the repository.
 Expected<std::string> to_repository_path(const std::string& prefix, const std::string& user_path);

@@ -280,10 +280,18 @@ expect_json 'comp("kodec")["path"]' '"engines/c/koder.toml"'
 expect_json 'verdict("kodec")["since"]' '["1.2.0", "1.3.0", "1.4.0"]'
 expect_json 'verdict("kodec")["passes"]' 'true'
 # MODULE by new folder, by name, with a trailing slash, by a parent folder.
-for module in engines/c kodec engines/c/ engines; do
+for module in engines/c kodec engines/c/ engines ./engines/c; do
     history_json "$module"
     expect_json 'len(d["components"])' '1'
 done
+# A MODULE folder is relative to the current folder, as for --validate.
+cd engines
+history_json c
+expect_json '[c["path"] for c in d["components"]]' '["engines/c/koder.toml"]'
+history_json ../engines/c
+expect_json 'len(d["components"])' '1'
+expect_exit 2 koder-spec-audit self-hosted --history b
+cd ..
 end_case
 
 begin_case "g: releases from a merged side branch count at the merge, once"
