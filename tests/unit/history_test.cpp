@@ -54,7 +54,8 @@ CaseVerdict judge(const ComponentHistory& history, const std::string& case_name 
 
 Strings versions(const std::vector<Release>& releases) {
     Strings out;
-    for (const Release& release : releases) out.push_back(release.version);
+    for (const Release& release : releases)
+        out.push_back(release.version);
     return out;
 }
 
@@ -177,22 +178,23 @@ TEST_CASE("history: a cache text with another fingerprint, magic or garbage is r
     CHECK_FALSE(HistoryCache::deserialize("", fingerprint));
 
     const auto garbage = GENERATE(as<std::string>{},
-                                  "zzz",                                            // unknown record
-                                  "c :" + std::string(40, '1') + " 5",              // one commit too many
-                                  "i 1 :engines/x/koder.toml",                      // a field missing
-                                  "i 1 :a :b :c",                                   // a field too many
-                                  "i x :a :b",                                      // not a number
-                                  "i 1 :a%G1 :b",                                   // a bad escape
-                                  "i 1 :a% :b",                                     // a cut escape
-                                  "i 1 a :b",                                       // not a text token
-                                  "k :other\nr 3 1 :p :1 1 :stable 0 0 0 0",        // a commit out of range
-                                  "h 4 :" + std::string(40, 'd') + " 1");           // a header that disagrees
+                                  "zzz",                                     // unknown record
+                                  "c :" + std::string(40, '1') + " 5",       // one commit too many
+                                  "i 1 :engines/x/koder.toml",               // a field missing
+                                  "i 1 :a :b :c",                            // a field too many
+                                  "i x :a :b",                               // not a number
+                                  "i 1 :a%G1 :b",                            // a bad escape
+                                  "i 1 :a% :b",                              // a cut escape
+                                  "i 1 a :b",                                // not a text token
+                                  "k :other\nr 3 1 :p :1 1 :stable 0 0 0 0", // a commit out of range
+                                  "h 4 :" + std::string(40, 'd') + " 1");    // a header that disagrees
     INFO(garbage);
     CHECK_FALSE(HistoryCache::deserialize(with_line_before_end(text, garbage), fingerprint));
     // The same helper with a well-formed record is accepted (so the rejections above are about
     // the record, not the helper).
     CHECK(HistoryCache::deserialize(with_line_before_end(text, "i 1 :a :b"), fingerprint));
-    CHECK(HistoryCache::deserialize(with_line_before_end(text, "k :other\nr 2 1 :p :1 1 :stable 0 0 0 0"), fingerprint));
+    CHECK(
+        HistoryCache::deserialize(with_line_before_end(text, "k :other\nr 2 1 :p :1 1 :stable 0 0 0 0"), fingerprint));
 }
 
 TEST_CASE("history: a cache text whose invalid-manifest record names a missing commit is rejected", "[history]") {
@@ -206,8 +208,10 @@ TEST_CASE("history: a cache text with a wrong line count or text after the end i
     const std::size_t end = text.rfind("end ");
     const std::uint64_t count = std::stoull(text.substr(end + 4));
     CHECK(HistoryCache::deserialize(text.substr(0, end) + "end " + std::to_string(count) + "\n", fingerprint));
-    CHECK_FALSE(HistoryCache::deserialize(text.substr(0, end) + "end " + std::to_string(count + 1) + "\n", fingerprint));
-    CHECK_FALSE(HistoryCache::deserialize(text.substr(0, end) + "end " + std::to_string(count - 1) + "\n", fingerprint));
+    CHECK_FALSE(
+        HistoryCache::deserialize(text.substr(0, end) + "end " + std::to_string(count + 1) + "\n", fingerprint));
+    CHECK_FALSE(
+        HistoryCache::deserialize(text.substr(0, end) + "end " + std::to_string(count - 1) + "\n", fingerprint));
     CHECK_FALSE(HistoryCache::deserialize(text + "c :x 1\n", fingerprint));
     CHECK_FALSE(HistoryCache::deserialize(text + "\n", fingerprint));
 }
@@ -223,7 +227,7 @@ TEST_CASE("history: HistoryCache stores under the tip, loads it back and keeps t
     const auto loaded = cache.load(tip);
     REQUIRE(loaded);
     require_same(history, *loaded);
-    CHECK_FALSE(cache.load(std::string(40, 'a')));  // no such file
+    CHECK_FALSE(cache.load(std::string(40, 'a'))); // no such file
     CHECK_FALSE(HistoryCache(dir, "max_manifest_bytes=5").load(tip));
     // A file under another tip's name is not that tip's history.
     std::filesystem::copy_file(std::filesystem::path(dir) / tip, std::filesystem::path(dir) / std::string(40, '9'));
@@ -265,11 +269,11 @@ TEST_CASE("history: split_release_tag separates at the last -v or /v", "[history
 // --- dates ------------------------------------------------------------------------------------
 
 TEST_CASE("history: parse_date reads dates, times, Z and offsets", "[history]") {
-    const std::int64_t march1 = 1772323200;  // 2026-03-01T00:00:00Z
+    const std::int64_t march1 = 1772323200; // 2026-03-01T00:00:00Z
     CHECK(parse_date("2026-03-01", false) == march1);
     CHECK(parse_date("2026-03-01", true) == march1 + 86399);
     CHECK(parse_date("2026-03-01T12:00", false) == march1 + 43200);
-    CHECK(parse_date("2026-03-01T12:00", true) == march1 + 43200);  // a time is never stretched
+    CHECK(parse_date("2026-03-01T12:00", true) == march1 + 43200); // a time is never stretched
     CHECK(parse_date("2026-03-01T12:00Z", false) == march1 + 43200);
     CHECK(parse_date("2026-03-01T12:00:30Z", false) == march1 + 43230);
     CHECK(parse_date("2026-03-01T12:00:30", false) == march1 + 43230);
@@ -285,11 +289,32 @@ TEST_CASE("history: parse_date reads dates, times, Z and offsets", "[history]") 
 }
 
 TEST_CASE("history: parse_date refuses what is not a date", "[history]") {
-    for (const char* bad : {"", "2026", "2026-3-01", "2026-03-1", "26-03-01", "2026/03/01", "2026-13-01", "2026-00-10",
-                            "2026-01-00", "2026-01-32", "2026-01-01T", "2026-01-01T10", "2026-01-01T1:00",
-                            "2026-01-01T24:00", "2026-01-01T10:60", "2026-01-01T10:00:61", "2026-01-01T10:00+0200",
-                            "2026-01-01T10:00+02", "2026-01-01T10:00Q", "2026-01-01T10:00Z ", "2026-01-01x",
-                            "2026-01-01Z", "abcd-01-01", "+026-01-01", "2026-01-01T10:00:5", "yesterday"}) {
+    for (const char* bad : {"",
+                            "2026",
+                            "2026-3-01",
+                            "2026-03-1",
+                            "26-03-01",
+                            "2026/03/01",
+                            "2026-13-01",
+                            "2026-00-10",
+                            "2026-01-00",
+                            "2026-01-32",
+                            "2026-01-01T",
+                            "2026-01-01T10",
+                            "2026-01-01T1:00",
+                            "2026-01-01T24:00",
+                            "2026-01-01T10:60",
+                            "2026-01-01T10:00:61",
+                            "2026-01-01T10:00+0200",
+                            "2026-01-01T10:00+02",
+                            "2026-01-01T10:00Q",
+                            "2026-01-01T10:00Z ",
+                            "2026-01-01x",
+                            "2026-01-01Z",
+                            "abcd-01-01",
+                            "+026-01-01",
+                            "2026-01-01T10:00:5",
+                            "yesterday"}) {
         INFO(bad);
         CHECK_FALSE(parse_date(bad, false));
         CHECK_FALSE(parse_date(bad, true));
@@ -297,8 +322,8 @@ TEST_CASE("history: parse_date refuses what is not a date", "[history]") {
 }
 
 TEST_CASE("history: parse_date refuses days a month does not have, and offsets beyond ±23:59", "[history]") {
-    for (const char* bad : {"2026-02-29", "2026-02-30", "2026-04-31", "2100-02-29", "2026-01-01T10:00+24:00",
-                            "2026-01-01T10:00+01:60"}) {
+    for (const char* bad :
+         {"2026-02-29", "2026-02-30", "2026-04-31", "2100-02-29", "2026-01-01T10:00+24:00", "2026-01-01T10:00+01:60"}) {
         INFO(bad);
         CHECK_FALSE(parse_date(bad, false));
     }
@@ -408,10 +433,11 @@ TEST_CASE("history: rule 6 - three releases after leaving experimental pass; few
     CHECK(short_one.needed == 1);
     const auto none = judge(component({at(0, snap("1.0.0", "official"))}));
     CHECK(none.needed == 3);
-    CHECK(none.left_experimental == std::optional<std::uint32_t>(0));  // first appears non-experimental
+    CHECK(none.left_experimental == std::optional<std::uint32_t>(0)); // first appears non-experimental
 }
 
-TEST_CASE("history: rule 1 - the status for the case is experimental without a block, a status or the case", "[history]") {
+TEST_CASE("history: rule 1 - the status for the case is experimental without a block, a status or the case",
+          "[history]") {
     CHECK_FALSE(judge(component({at(0, snap("1.0.0", "stable", {}, {}, std::nullopt, false))})).left_experimental);
     CHECK(judge(component({at(0, snap("1.0.0", "stable", {}, {}, std::nullopt, false))})).status == "experimental");
     CHECK_FALSE(judge(component({at(0, snap("1.0.0", ""))})).left_experimental);
@@ -439,7 +465,7 @@ TEST_CASE("history: rule 3 - back to experimental ends the streak; leaving again
     CHECK(back.last_regression->commit == 5);
     CHECK(back.last_regression->reason == "status back to experimental");
 
-    revisions.push_back(at(6, snap("1.5.0", "experimental")));  // released while experimental
+    revisions.push_back(at(6, snap("1.5.0", "experimental"))); // released while experimental
     revisions.push_back(at(7, snap("1.5.0", "stable")));
     revisions.push_back(at(8, snap("1.6.0", "stable")));
     const auto again = judge(component(revisions));
@@ -452,9 +478,10 @@ TEST_CASE("history: rule 3 - back to experimental ends the streak; leaving again
 TEST_CASE("history: rule 3 - a gate the case relies on leaving gates_passed restarts the count there", "[history]") {
     const Strings both{"feature_parity", "performance"};
     // Removed outright.
-    const auto removed = judge(component({at(0, snap("1.0.0", "experimental", both)), at(1, snap("1.1.0", "stable", both)),
-                                          at(2, snap("1.2.0", "stable", both)), at(3, snap("1.2.0", "stable", {"performance"})),
-                                          at(4, snap("1.3.0", "stable", {"performance"}))}));
+    const auto removed =
+        judge(component({at(0, snap("1.0.0", "experimental", both)), at(1, snap("1.1.0", "stable", both)),
+                         at(2, snap("1.2.0", "stable", both)), at(3, snap("1.2.0", "stable", {"performance"})),
+                         at(4, snap("1.3.0", "stable", {"performance"}))}));
     CHECK(removed.left_experimental == std::optional<std::uint32_t>(1));
     REQUIRE(removed.last_regression);
     CHECK(removed.last_regression->commit == 3);
@@ -479,10 +506,11 @@ TEST_CASE("history: rule 2 - a case relies on caseless gates and its own, not an
     const Strings cases{"mp3", "mp4"};
     const Strings full{"feature_parity", "performance:mp3", "performance:mp4"};
     const Strings mp4_lost{"feature_parity", "performance:mp3"};
-    const auto history = component({at(1, snap("1.1.0", "stable", full, {}, cases)), at(2, snap("1.2.0", "stable", full, {}, cases)),
-                                    at(3, snap("1.2.0", "stable", mp4_lost, {"performance:mp4"}, cases)),
-                                    at(4, snap("1.3.0", "stable", mp4_lost, {"performance:mp4"}, cases)),
-                                    at(5, snap("1.4.0", "stable", mp4_lost, {"performance:mp4"}, cases))});
+    const auto history =
+        component({at(1, snap("1.1.0", "stable", full, {}, cases)), at(2, snap("1.2.0", "stable", full, {}, cases)),
+                   at(3, snap("1.2.0", "stable", mp4_lost, {"performance:mp4"}, cases)),
+                   at(4, snap("1.3.0", "stable", mp4_lost, {"performance:mp4"}, cases)),
+                   at(5, snap("1.4.0", "stable", mp4_lost, {"performance:mp4"}, cases))});
     const auto mp3 = judge(history, "mp3");
     CHECK(mp3.passes);
     CHECK_FALSE(mp3.last_regression);
@@ -493,8 +521,9 @@ TEST_CASE("history: rule 2 - a case relies on caseless gates and its own, not an
     CHECK(mp4.last_regression->reason == "performance left gates_passed");
     CHECK(versions(mp4.releases) == Strings{"1.3.0", "1.4.0"});
     // A caseless gate leaving affects every case.
-    const auto caseless = component({at(1, snap("1.1.0", "stable", full, {}, cases)),
-                                     at(2, snap("1.2.0", "stable", {"performance:mp3", "performance:mp4"}, {}, cases))});
+    const auto caseless =
+        component({at(1, snap("1.1.0", "stable", full, {}, cases)),
+                   at(2, snap("1.2.0", "stable", {"performance:mp3", "performance:mp4"}, {}, cases))});
     CHECK(judge(caseless, "mp3").last_regression);
     CHECK(judge(caseless, "mp4").last_regression);
     // `feature_parity:mp3` counts for mp3 as `feature_parity`: replacing the caseless entry
@@ -506,7 +535,8 @@ TEST_CASE("history: rule 2 - a case relies on caseless gates and its own, not an
     CHECK(judge(narrowed, "mp4").last_regression->reason == "feature_parity left gates_passed");
 }
 
-TEST_CASE("history: rule 3 - an absent component keeps its streak; the return is compared with the last seen", "[history]") {
+TEST_CASE("history: rule 3 - an absent component keeps its streak; the return is compared with the last seen",
+          "[history]") {
     const auto back = judge(component({at(1, snap("1.1.0", "stable")), at(2, snap("1.2.0", "stable")), gone(3),
                                        at(4, snap("1.3.0", "stable")), at(5, snap("1.4.0", "stable"))}));
     CHECK(back.passes);
@@ -518,14 +548,15 @@ TEST_CASE("history: rule 3 - an absent component keeps its streak; the return is
 }
 
 TEST_CASE("history: rule 4 - releases are version changes and tags, one per version, at the earliest", "[history]") {
-    const auto history = component({at(0, snap("", "experimental")), at(1, snap("1.0.0", "stable")),  // "" -> 1.0.0: none
-                                    at(2, snap("", "stable")),                                         // -> "": none
-                                    at(3, snap("1.1.0", "stable")),                                    // 1.0.0 -> 1.1.0
-                                    at(5, snap("1.2.0", "stable")), at(7, snap("1.1.0", "stable"))});  // 1.1.0 again
-    const std::vector<TagRelease> tags{{"kodec", "1.2.0", "kodec-v1.2.0", 4},     // earlier than the bump
-                                       {"kodec", "1.3.0", "kodec/v1.3.0", 6},     // a tag alone
-                                       {"kodec", "1.1.0", "kodec-v1.1.0", 8},     // later than the bump
-                                       {"other", "9.0.0", "other-v9.0.0", 2}};    // another component
+    const auto history =
+        component({at(0, snap("", "experimental")), at(1, snap("1.0.0", "stable")),  // "" -> 1.0.0: none
+                   at(2, snap("", "stable")),                                        // -> "": none
+                   at(3, snap("1.1.0", "stable")),                                   // 1.0.0 -> 1.1.0
+                   at(5, snap("1.2.0", "stable")), at(7, snap("1.1.0", "stable"))}); // 1.1.0 again
+    const std::vector<TagRelease> tags{{"kodec", "1.2.0", "kodec-v1.2.0", 4},        // earlier than the bump
+                                       {"kodec", "1.3.0", "kodec/v1.3.0", 6},        // a tag alone
+                                       {"kodec", "1.1.0", "kodec-v1.1.0", 8},        // later than the bump
+                                       {"other", "9.0.0", "other-v9.0.0", 2}};       // another component
     const auto releases = releases_of(history, tags);
     REQUIRE(versions(releases) == Strings{"1.1.0", "1.2.0", "1.3.0"});
     CHECK(releases[0].commit == 3);
@@ -553,12 +584,13 @@ TEST_CASE("history: rule 5 - the release that leaves experimental is not counted
     CHECK(versions(before.releases) == Strings{"1.2.0"});
 }
 
-TEST_CASE("history: the window - a streak running at --since starts there; earlier things are not counted", "[history]") {
+TEST_CASE("history: the window - a streak running at --since starts there; earlier things are not counted",
+          "[history]") {
     auto revisions = three_releases();
-    revisions.insert(revisions.begin() + 2, at(2, snap("1.1.0", "stable", {})));  // regression at 2
+    revisions.insert(revisions.begin() + 2, at(2, snap("1.1.0", "stable", {}))); // regression at 2
     revisions[3].commit = 3;
     revisions[4].commit = 4;
-    revisions[5].commit = 5;  // 1.2.0 at 3, 1.3.0 at 4, 1.4.0 at 5
+    revisions[5].commit = 5; // 1.2.0 at 3, 1.3.0 at 4, 1.4.0 at 5
     const auto history = component(revisions);
     const auto full = judge(history);
     REQUIRE(full.last_regression);
@@ -568,7 +600,7 @@ TEST_CASE("history: the window - a streak running at --since starts there; earli
     const auto later = judge(history, "", {4, 5});
     CHECK(later.left_before_window);
     CHECK(later.left_experimental == std::optional<std::uint32_t>(4));
-    CHECK_FALSE(later.last_regression);  // before the window
+    CHECK_FALSE(later.last_regression); // before the window
     CHECK(versions(later.releases) == Strings{"1.3.0", "1.4.0"});
     CHECK(later.needed == 1);
 
@@ -623,14 +655,16 @@ TEST_CASE("history: the declared stability gate is compared with the verdict", "
     CHECK(judge(component(three_releases())).claim == Claim::undeclared);
 
     // stability:mp3 is mp3's claim only.
-    const auto per_case = component({at(1, snap("1.1.0", "stable", {"feature_parity", "stability:mp3"}, {}, Strings{"mp3", "mp4"}))});
+    const auto per_case =
+        component({at(1, snap("1.1.0", "stable", {"feature_parity", "stability:mp3"}, {}, Strings{"mp3", "mp4"}))});
     CHECK(judge(per_case, "mp3").claim == Claim::claimed);
     CHECK(judge(per_case, "mp3").disagreement == "stability is in gates_passed but not earned");
     CHECK(judge(per_case, "mp4").claim == Claim::undeclared);
     CHECK(judge(per_case, "mp4").disagreement.empty());
 }
 
-TEST_CASE("history: judge_component gives a row per case of a declared component, none for an absent one", "[history]") {
+TEST_CASE("history: judge_component gives a row per case of a declared component, none for an absent one",
+          "[history]") {
     auto revisions = three_releases();
     revisions.back().snapshot.gates_pending = {"performance:hevc"};
     const auto verdict = judge_component(component(revisions), {}, {0, 99});
