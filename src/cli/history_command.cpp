@@ -60,10 +60,11 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
     if (!result) return cannot_run(result.failure().message);
     // Each MODULE must name something: a typo next to a good name is still a typo.
     for (std::size_t i = 0; i < modules.size() && !result->empty_window; ++i) {
-        const bool named = std::any_of(result->components.begin(), result->components.end(), [&](const history::ComponentVerdict& c) {
+        const auto names = [&](const history::ComponentVerdict& c) {
             return std::any_of(readings[i].begin(), readings[i].end(),
                                [&](const std::string& reading) { return history::names_component(c, reading); });
-        });
+        };
+        const bool named = std::any_of(result->components.begin(), result->components.end(), names);
         if (!named) return cannot_run(fmt::format("no self-hosted component is named {} or lies under it", modules[i]));
     }
     const std::string out = options.output.format == report::Format::json ? history::render_json(*result)

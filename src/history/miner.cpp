@@ -34,7 +34,9 @@ std::optional<Snapshot> current_snapshot(const MinedHistory& history, const std:
 std::string name_from_path(const std::string& path) {
     const auto kind = manifest::classify_path(path);
     std::string name;
-    if (kind) name = *kind == manifest::ManifestKind::fragment ? manifest::fragment_stem(path) : manifest::module_dir(path, *kind);
+    if (kind)
+        name = *kind == manifest::ManifestKind::fragment ? manifest::fragment_stem(path)
+                                                         : manifest::module_dir(path, *kind);
     return name.empty() ? path : name;  // a nameless manifest at the root
 }
 
@@ -130,7 +132,8 @@ std::optional<Failure> mine(git::HistoryReader& reader, const std::vector<git::C
                 auto text = reader.read_blob(change.blob, change.path, max_manifest_bytes);
                 // A blob that cannot be read is not remembered: its message names this path.
                 if (!text) version = ParsedVersion{"", {}, text.failure().message};
-                else memo = parsed_blobs.emplace(change.blob, version = parse_version(change.path, std::move(*text))).first;
+                else
+                    parsed_blobs.emplace(change.blob, version = parse_version(change.path, std::move(*text)));
             }
             if (!version.problem.empty()) {
                 // Reported and skipped: the path keeps its last usable version.
