@@ -1,6 +1,7 @@
 // self-hosted --history: the cache's text form, release tags, dates, manifest versions and the
 // G3 verdict rules of docs/history.md ("The definition, exactly"), on hand-built histories.
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -239,6 +240,21 @@ TEST_CASE("history: HistoryCache stores under the tip, loads it back and keeps t
     const auto tips = cache.tips();
     CHECK(tips.size() == 3);
     CHECK(tips.contains(std::string(40, '6')));
+}
+
+TEST_CASE("history: HistoryCache never prunes the file it has just written", "[history]") {
+    const ksa::test::TempDir temp;
+    const std::string dir = (temp.path() / "cache").string();
+    const HistoryCache cache(dir, fingerprint);
+    MinedHistory history = sample_history();
+    REQUIRE_FALSE(cache.store(history, 1));
+    // An older file that looks newer (clock skew, a copy, a coarse file system clock).
+    std::filesystem::last_write_time(std::filesystem::path(dir) / history.commits.back().id,
+                                     std::filesystem::file_time_type::clock::now() + std::chrono::hours(1));
+    history.commits.back().id = std::string(40, '7');
+    REQUIRE_FALSE(cache.store(history, 1));
+    CHECK(cache.tips() == std::set<std::string>{std::string(40, '7')});
+    CHECK(cache.load(std::string(40, '7')));
 }
 
 // --- release tags -----------------------------------------------------------------------------
