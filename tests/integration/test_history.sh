@@ -17,9 +17,9 @@ commit() {
     GIT_AUTHOR_DATE=$when GIT_COMMITTER_DATE=$when git commit -q --allow-empty -m "$1"
 }
 
-# man PATH NAME VERSION STATUS PASSED PENDING [CASES]: a module manifest. STATUS "none"
+# module_manifest PATH NAME VERSION STATUS PASSED PENDING [CASES]: a module manifest. STATUS "none"
 # leaves out the [self_hosted] block; PASSED, PENDING and CASES are TOML array contents.
-man() {
+module_manifest() {
     mkdir -p -- "$(dirname -- "$1")"
     {
         printf 'category = "engine"\n\n[package]\nname = "%s"\nversion = "%s"\n' "$2" "$3"
@@ -33,7 +33,7 @@ man() {
 
 # kodec VERSION STATUS [PASSED] [PENDING] [CASES]: engines/kodec/koder.toml.
 kodec() {
-    man engines/kodec/koder.toml kodec "$1" "$2" "${3-\"feature_parity\"}" "${4-\"performance\"}" "${5:-}"
+    module_manifest engines/kodec/koder.toml kodec "$1" "$2" "${3-\"feature_parity\"}" "${4-\"performance\"}" "${5:-}"
 }
 
 # release VERSION [STATUS]: a commit that bumps kodec to VERSION (status stable by default).
@@ -56,7 +56,7 @@ history_text() {
     expect_exit 0 koder-spec-audit self-hosted --history "$@"
 }
 
-JQ="$TEST_DIR/jq.py"
+JQ="$TEST_DIR/json_value.py"
 cat >"$JQ" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -75,18 +75,17 @@ def verdict(name, which=None):
             "left": None if c["left_experimental"] is None else c["left_experimental"]["commit"],
             "regression": None if c["last_regression"] is None else
                 [c["last_regression"]["commit"], c["last_regression"]["reason"]]}
-def verdicts(): return [[c["name"], c["path"], c["releases"], c["cases"]] for c in d["components"]]
 print(json.dumps(eval(sys.argv[2]), sort_keys=True))
 EOF
 
-# jq EXPR [FILE]: the JSON value of a Python expression over the last --format json output.
-jq() {
+# json_value EXPR [FILE]: the JSON value of a Python expression over the last --format json output.
+json_value() {
     python3 "$JQ" "${2:-$OUT}" "$1" || fail "cannot evaluate $1 over ${2:-$OUT}"
 }
 
 # expect_json EXPR WANT: the expression's JSON value (sorted keys) is WANT.
 expect_json() {
-    got=$(jq "$1")
+    got=$(json_value "$1")
     [ "$got" = "$2" ] || fail "expected $1 = $2, got $got"
 }
 
@@ -148,7 +147,7 @@ expect_contains "$OUT" "needs 1 more release"
 expect_not_contains "$OUT" "needs 1 more releases"
 expect_not_contains "$OUT" "passes G3"
 # A component that appears non-experimental starts its streak where it appears.
-man engines/other/koder.toml other 2.0.0 official '"feature_parity"' ''
+module_manifest engines/other/koder.toml other 2.0.0 official '"feature_parity"' ''
 commit "other appears official"
 history_json
 expect_json 'case("other")["left_experimental"]["commit"]' "\"$(rev)\""
@@ -249,12 +248,12 @@ end_case
 
 begin_case "f: a moved module folder keeps its component and its releases"
 new_repo repo && cd repo
-man engines/a/koder.toml kodec 1.0.0 experimental '"feature_parity"' ''; commit "exp"
-man engines/a/koder.toml kodec 1.1.0 stable '"feature_parity"' ''; commit "stable"
-man engines/a/koder.toml kodec 1.2.0 stable '"feature_parity"' ''; commit "1.2.0"
+module_manifest engines/a/koder.toml kodec 1.0.0 experimental '"feature_parity"' ''; commit "exp"
+module_manifest engines/a/koder.toml kodec 1.1.0 stable '"feature_parity"' ''; commit "stable"
+module_manifest engines/a/koder.toml kodec 1.2.0 stable '"feature_parity"' ''; commit "1.2.0"
 git mv engines/a engines/b
 commit "move a to b"
-man engines/b/koder.toml kodec 1.3.0 stable '"feature_parity"' ''; commit "1.3.0"
+module_manifest engines/b/koder.toml kodec 1.3.0 stable '"feature_parity"' ''; commit "1.3.0"
 history_json
 expect_json 'len(d["components"])' '1'
 expect_json 'comp("kodec")["path"]' '"engines/b/koder.toml"'
@@ -263,7 +262,7 @@ expect_json 'verdict("kodec")["regression"]' 'null'
 # Moved in two steps: deleted in one commit, re-created elsewhere later.
 git rm -q -r engines/b
 commit "kodec removed"
-man engines/c/koder.toml kodec 1.4.0 stable '"feature_parity"' ''; commit "kodec back at c"
+module_manifest engines/c/koder.toml kodec 1.4.0 stable '"feature_parity"' ''; commit "kodec back at c"
 history_json
 expect_json 'len(d["components"])' '1'
 expect_json 'comp("kodec")["path"]' '"engines/c/koder.toml"'
@@ -618,7 +617,7 @@ expect_exit 2 koder-spec-audit self-hosted --history
 expect_contains "$ERR" "unknown revision 'HEAD'"
 cd .. && new_repo repo && cd repo
 kodec 1.0.0 stable
-man engines/web/koder.toml web 2.0.0 experimental '' ''
+module_manifest engines/web/koder.toml web 2.0.0 experimental '' ''
 commit "single"
 history_json
 expect_json 'sorted(c["name"] for c in d["components"])' '["kodec", "web"]'
@@ -651,10 +650,10 @@ end_case
 begin_case "o: control characters in names, versions and paths never reach the terminal raw"
 new_repo repo && cd repo
 esc_dir="engines/$(printf 'x\033[2Jy')"
-man engines/kodec/koder.toml 'kod\u001b[31mec\nX' '1.0.0\u001b]0;t\u0007' experimental '"feature_parity"' ''
+module_manifest engines/kodec/koder.toml 'kod\u001b[31mec\nX' '1.0.0\u001b]0;t\u0007' experimental '"feature_parity"' ''
 commit "exp"
 for v in 1.1.0 1.2.0; do
-    man engines/kodec/koder.toml 'kod\u001b[31mec\nX' "$v\\u001b[1m" stable '"feature_parity", "stability"' ''
+    module_manifest engines/kodec/koder.toml 'kod\u001b[31mec\nX' "$v\\u001b[1m" stable '"feature_parity", "stability"' ''
     commit "$v"
 done
 mkdir -p -- "$esc_dir"
@@ -674,12 +673,12 @@ end_case
 
 begin_case "p: two manifests with one name: the first path in byte order holds"
 new_repo repo && cd repo
-man engines/b/koder.toml kodec 1.0.0 experimental '"feature_parity"' ''
+module_manifest engines/b/koder.toml kodec 1.0.0 experimental '"feature_parity"' ''
 commit "b experimental"
-man engines/a/koder.toml kodec 1.1.0 stable '"feature_parity"' ''
+module_manifest engines/a/koder.toml kodec 1.1.0 stable '"feature_parity"' ''
 commit "a stable"
 c_a=$(rev)
-man engines/a/koder.toml kodec 1.2.0 stable '"feature_parity"' ''
+module_manifest engines/a/koder.toml kodec 1.2.0 stable '"feature_parity"' ''
 commit "a 1.2.0"
 history_json
 expect_json 'comp("kodec")["path"]' '"engines/a/koder.toml"'
@@ -701,7 +700,7 @@ gates_passed = ["feature_parity"]
 gates_pending = []'
 write_file engines/kodec/self-hosted/koder_asm.toml "$fragment"
 write_file engines/kodec/self-hosted/koder_vm.toml "$fragment"
-man engines/x/koder.toml "" 1.0.0 stable '"feature_parity"' ''
+module_manifest engines/x/koder.toml "" 1.0.0 stable '"feature_parity"' ''
 sed -i '/^name = ""$/d' engines/x/koder.toml
 commit "two identical nameless fragments, a nameless module"
 c_first=$(rev)
