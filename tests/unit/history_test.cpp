@@ -699,3 +699,14 @@ TEST_CASE("history: judge_component gives a row per case of a declared component
     CHECK(judge_component(component(revisions), {}, {0, 5}));
     CHECK_FALSE(judge_component(component({at(0, snap("1.0.0", "stable", {}, {}, std::nullopt, false))}), {}, {0, 99}));
 }
+
+// docs/history.md: the status "becomes something else (`stable`, `official`, `legacy`)". A
+// misspelt status (KSA005) is none of those; the code takes any string but "experimental" as
+// leaving experimental (reported; see the test-writing report).
+TEST_CASE("history: rule 3 - only stable, official or legacy leave experimental", "[history][!mayfail]") {
+    const auto typo = judge(
+        component({at(0, snap("1.0.0", "experimental")), at(1, snap("1.1.0", "stabel")), at(2, snap("1.2.0", "stabel")),
+                   at(3, snap("1.3.0", "stabel")), at(4, snap("1.4.0", "stabel"))}));
+    CHECK_FALSE(typo.left_experimental);
+    CHECK_FALSE(typo.passes);
+}
