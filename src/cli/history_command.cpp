@@ -1,9 +1,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "audit/engine.h"
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "git/history_reader.h"
@@ -43,18 +45,38 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
     }
     auto repository = git::Repository::open_from_environment();
     if (!repository) return cannot_run(repository.failure().message);
-    // A MODULE is a component name, or a folder relative to the current one (like --validate's).
-    const std::string prefix = repository->workdir().empty() ? std::string() : relative_prefix(repository->workdir());
+    if (!options.max_manifest_bytes) {
+        // The size limit of docs/history.md: the [audit] value of the .koder-spec-audit.toml
+        // committed at the audited revision. (An unknown revision is reported by run_history.)
+        if (auto tip = repository->revision_source(request.revision)) {
+            auto config = audit::load_config(**tip, overrides_from(options));
+            if (!config) return cannot_run(config.failure().message);
+            request.max_manifest_bytes = config->max_manifest_bytes;
+        }
+    }
+    // A MODULE is a component name, or a folder relative to the current folder (as for
+    // --validate): both readings select.
+    const std::string workdir = repository->workdir();
+    const std::string prefix = workdir.empty() ? std::string() : relative_prefix(workdir);
+    std::vector<std::vector<std::string>> readings;
     for (const std::string& module : modules) {
-        request.modules.push_back(module);
-        auto path = to_repository_path(prefix, module);
-        if (path && *path != module && !path->empty()) request.modules.push_back(*path);
+        readings.push_back({module});
+        if (auto folder = to_repository_path(prefix, module); folder && !folder->empty() && *folder != module)
+            readings.back().push_back(*folder);
+        request.modules.insert(request.modules.end(), readings.back().begin(), readings.back().end());
     }
     git::HistoryReader reader(*repository);
     auto result = history::run_history(reader, request);
     if (!result) return cannot_run(result.failure().message);
-    if (!modules.empty() && result->components.empty() && !result->empty_window)
-        return cannot_run(fmt::format("no self-hosted component is named {} or lies under it", modules.size() == 1 ? modules.front() : "any of the MODULEs"));
+    // Each MODULE must name something: a typo next to a good name is still a typo.
+    for (std::size_t i = 0; i < modules.size() && !result->empty_window; ++i) {
+        const auto names = [&](const history::ComponentVerdict& c) {
+            return std::any_of(readings[i].begin(), readings[i].end(),
+                               [&](const std::string& reading) { return history::names_component(c, reading); });
+        };
+        const bool named = std::any_of(result->components.begin(), result->components.end(), names);
+        if (!named) return cannot_run(fmt::format("no self-hosted component is named {} or lies under it", modules[i]));
+    }
     const std::string out = options.output.format == report::Format::json ? history::render_json(*result)
                                                                           : history::render_text(*result);
     std::fwrite(out.data(), 1, out.size(), stdout);

@@ -196,13 +196,14 @@ std::optional<Failure> HistoryCache::store(const MinedHistory& history, std::siz
     std::error_code error;
     fs::create_directories(dir_, error);
     if (error) return Failure{fmt::format("cannot create {}: {}", dir_, error.message())};
-    if (auto problem = write_file(fs::path(dir_) / history.commits.back().id, serialize(history, fingerprint_), false))
-        return problem;
-    // The newest files stay; an older tip is usually an ancestor of a newer one.
+    const fs::path written = fs::path(dir_) / history.commits.back().id;
+    if (auto problem = write_file(written, serialize(history, fingerprint_), false)) return problem;
+    // The newest files stay; an older tip is usually an ancestor of a newer one. The file just
+    // written always stays, whatever the clock or the file system's time resolution says.
     std::vector<std::pair<fs::file_time_type, fs::path>> files;
     for (const std::string& tip : tips()) {
         const fs::path path = fs::path(dir_) / tip;
-        files.emplace_back(fs::last_write_time(path, error), path);
+        files.emplace_back(path == written ? fs::file_time_type::max() : fs::last_write_time(path, error), path);
     }
     std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     for (std::size_t i = keep; i < files.size(); ++i) fs::remove(files[i].second, error);
@@ -323,6 +324,7 @@ std::optional<MinedHistory> HistoryCache::deserialize(const std::string& text, c
             invalid.commit = static_cast<std::uint32_t>(tokens.number());
             invalid.path = tokens.text();
             invalid.problem = tokens.text();
+            if (invalid.commit >= expected_commits) return std::nullopt;
             history.invalid.push_back(std::move(invalid));
         } else {
             return std::nullopt;

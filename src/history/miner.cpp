@@ -31,6 +31,15 @@ std::optional<Snapshot> current_snapshot(const MinedHistory& history, const std:
 
 } // namespace
 
+std::string name_from_path(const std::string& path) {
+    const auto kind = manifest::classify_path(path);
+    std::string name;
+    if (kind)
+        name = *kind == manifest::ManifestKind::fragment ? manifest::fragment_stem(path)
+                                                         : manifest::module_dir(path, *kind);
+    return name.empty() ? path : name;  // a nameless manifest at the root
+}
+
 ParsedVersion parse_version(const std::string& path, std::string text) {
     ParsedVersion parsed;
     const auto kind = manifest::classify_path(path);
@@ -51,9 +60,16 @@ ParsedVersion parse_version(const std::string& path, std::string text) {
     const manifest::Document& document = *outcome.document;
     const manifest::Identity identity = manifest::extract_identity(document);
     parsed.component = identity.name;
-    if (parsed.component.empty())
-        parsed.component = *kind == manifest::ManifestKind::fragment ? manifest::fragment_stem(path) : document.module_dir;
-    if (parsed.component.empty()) parsed.component = path;  // a nameless manifest at the root
+    // extract_identity names a fragment by its file name too: only [package].name and
+    // [app].slug are names written inside the file.
+    const auto written = [&](const char* table, const char* key) {
+        const auto value = document.root[table][key].value<std::string>();
+        return value && !value->empty();
+    };
+    if (!written("package", "name") && !written("app", "slug")) {
+        parsed.component = name_from_path(path);
+        parsed.named_by_path = true;
+    }
     Snapshot& snapshot = parsed.snapshot;
     snapshot.path = path;
     snapshot.version = identity.version;
@@ -107,13 +123,18 @@ std::optional<Failure> mine(git::HistoryReader& reader, const std::vector<git::C
                 continue;
             }
             auto memo = parsed_blobs.find(change.blob);
-            if (memo == parsed_blobs.end()) {
+            ParsedVersion version;
+            if (memo != parsed_blobs.end()) {
+                version = memo->second;
+                // The same bytes at another path: a name taken from the path is this path's.
+                if (version.named_by_path) version.component = name_from_path(change.path);
+            } else {
                 auto text = reader.read_blob(change.blob, change.path, max_manifest_bytes);
-                ParsedVersion version = text ? parse_version(change.path, std::move(*text))
-                                             : ParsedVersion{"", {}, text.failure().message};
-                memo = parsed_blobs.emplace(change.blob, std::move(version)).first;
+                // A blob that cannot be read is not remembered: its message names this path.
+                if (!text) version = ParsedVersion{"", {}, text.failure().message};
+                else
+                    parsed_blobs.emplace(change.blob, version = parse_version(change.path, std::move(*text)));
             }
-            ParsedVersion version = memo->second;
             if (!version.problem.empty()) {
                 // Reported and skipped: the path keeps its last usable version.
                 history.invalid.push_back({index, change.path, version.problem});

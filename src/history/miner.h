@@ -17,7 +17,11 @@ struct ParsedVersion {
     std::string component;  // the component's name ("" when invalid)
     Snapshot snapshot{};
     std::string problem;  // non-empty when the version is invalid
+    bool named_by_path = false;  // no name inside: `component` comes from the path
 };
+
+// The name of a manifest without one: a fragment's file name, else its module folder.
+std::string name_from_path(const std::string& path);
 
 // Parses one manifest version. The component is named by [package].name / [app].slug; a
 // fragment without one by its file name, a module without one by its folder.

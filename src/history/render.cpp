@@ -98,7 +98,11 @@ std::optional<std::int64_t> parse_date(std::string_view text, bool end_of_day) {
     const auto year = number(0, 4);
     const auto month = number(5, 2);
     const auto day = number(8, 2);
-    if (!year || !month || !day || *month < 1 || *month > 12 || *day < 1 || *day > 31) return std::nullopt;
+    if (!year || !month || !day || *month < 1 || *month > 12 || *day < 1) return std::nullopt;
+    // A day the month does not have (2026-02-30) is not a date.
+    const bool leap = *year % 4 == 0 && (*year % 100 != 0 || *year % 400 == 0);
+    constexpr unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (*day > month_days[*month - 1] + (*month == 2 && leap ? 1 : 0)) return std::nullopt;
     std::int64_t seconds = days_from_civil(*year, *month, *day) * 86400;
     if (text.size() == 10) return seconds + (end_of_day ? 86399 : 0);
     if (text[10] != 'T' && text[10] != ' ') return std::nullopt;
@@ -118,7 +122,7 @@ std::optional<std::int64_t> parse_date(std::string_view text, bool end_of_day) {
     if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return std::nullopt;
     const auto zone_hours = number(at + 1, 2);
     const auto zone_minutes = number(at + 4, 2);
-    if (!zone_hours || !zone_minutes) return std::nullopt;
+    if (!zone_hours || !zone_minutes || *zone_hours > 23 || *zone_minutes > 59) return std::nullopt;
     const std::int64_t offset = *zone_hours * 3600 + *zone_minutes * 60;
     return zone[0] == '+' ? seconds - offset : seconds + offset;
 }

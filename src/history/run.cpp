@@ -67,13 +67,8 @@ Expected<std::vector<TagRelease>> place_tags(git::HistoryReader& reader, const M
 
 bool selected(const ComponentVerdict& verdict, const std::vector<std::string>& modules) {
     if (modules.empty()) return true;
-    const auto kind = manifest::classify_path(verdict.path);
-    const std::string folder = kind ? manifest::module_dir(verdict.path, *kind) : std::string();
-    return std::any_of(modules.begin(), modules.end(), [&](const std::string& wanted) {
-        std::string_view trimmed(wanted);
-        while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.remove_suffix(1);
-        return verdict.name == trimmed || manifest::is_under(folder, trimmed);
-    });
+    return std::any_of(modules.begin(), modules.end(),
+                       [&](const std::string& wanted) { return names_component(verdict, wanted); });
 }
 
 Window window_of(const MinedHistory& history, const HistoryRequest& request, bool& empty) {
@@ -95,6 +90,13 @@ Window window_of(const MinedHistory& history, const HistoryRequest& request, boo
 }
 
 } // namespace
+
+bool names_component(const ComponentVerdict& verdict, std::string_view module) {
+    const auto kind = manifest::classify_path(verdict.path);
+    const std::string folder = kind ? manifest::module_dir(verdict.path, *kind) : std::string();
+    while (module.size() > 1 && module.back() == '/') module.remove_suffix(1);
+    return verdict.name == module || manifest::is_under(folder, module);
+}
 
 std::string cache_dir(const git::HistoryReader& reader) {
     std::string dir = reader.common_dir();
@@ -118,8 +120,17 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
         // The walk stopped at a cached commit: resume from it, or start over if it is unusable.
         const std::string stop = chain->stop_id;
         loaded = cache.load(stop);
-        if (!loaded) {
+        if (!loaded)
             result.notes.push_back(fmt::format("the history cache for {} is unusable; mining from the start", stop.substr(0, 10)));
+        if (loaded && loaded->shallow) {
+            // Mined in a shallow clone that has been deepened since (git fetch --unshallow): the
+            // cached history lacks the older commits, so it is mined again.
+            const std::string oldest = loaded->commits.front().id;
+            auto boundary = reader.first_parent_chain(oldest, [&](const std::string& id) { return id != oldest; });
+            if (!boundary) return boundary.failure();
+            if (!boundary->shallow_end) loaded.reset();
+        }
+        if (!loaded) {
             chain = reader.first_parent_chain(*tip, [](const std::string&) { return false; });
             if (!chain) return chain.failure();
         }

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ struct HistoryResult {
     std::vector<InvalidManifest> invalid;  // inside the window, for the selected components' paths
     std::vector<std::string> notes;        // shallow clone, cache problems
 };
+
+// True when `module` (a MODULE argument: a component name or a module folder) names the
+// verdict's component.
+bool names_component(const ComponentVerdict& verdict, std::string_view module);
 
 Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryRequest& request);
 

@@ -1,6 +1,7 @@
 #include "history/stability.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 
@@ -22,7 +23,9 @@ const Revision* last_present_until(const ComponentHistory& component, std::uint3
 // The status that holds for `case_name` ("" = every case): a case outside a declared `cases`
 // list is still experimental, and so is "every case" once `cases` narrows the claim.
 std::string status_for(const Snapshot& snapshot, const std::string& case_name) {
-    if (!snapshot.has_block || snapshot.status.empty()) return "experimental";
+    // Only these leave experimental: a misspelt status (KSA005) holds nothing.
+    static constexpr std::array<std::string_view, 3> held{"stable", "official", "legacy"};
+    if (!snapshot.has_block || std::find(held.begin(), held.end(), snapshot.status) == held.end()) return "experimental";
     if (snapshot.cases) {
         if (case_name.empty()) return "experimental";
         if (std::find(snapshot.cases->begin(), snapshot.cases->end(), case_name) == snapshot.cases->end())
@@ -59,14 +62,16 @@ std::string join(const std::set<std::string>& names) {
 } // namespace
 
 std::optional<std::pair<std::string, std::string>> split_release_tag(std::string_view tag) {
-    for (const std::string_view separator : {std::string_view("-v"), std::string_view("/v")}) {
-        const std::size_t at = tag.rfind(separator);
-        if (at == std::string_view::npos || at == 0) continue;
-        const std::string_view version = tag.substr(at + separator.size());
-        if (version.empty() || version.front() < '0' || version.front() > '9') continue;
-        return std::pair{std::string(tag.substr(0, at)), std::string(version)};
-    }
-    return std::nullopt;
+    // The last "-v" or "/v" separates name and version, whichever of the two it is.
+    const std::size_t dash = tag.rfind("-v");
+    const std::size_t slash = tag.rfind("/v");
+    const std::size_t at = dash == std::string_view::npos ? slash
+                           : slash == std::string_view::npos ? dash
+                                                             : std::max(dash, slash);
+    if (at == std::string_view::npos || at == 0) return std::nullopt;
+    const std::string_view version = tag.substr(at + 2);
+    if (version.empty() || version.front() < '0' || version.front() > '9') return std::nullopt;
+    return std::pair{std::string(tag.substr(0, at)), std::string(version)};
 }
 
 std::vector<Release> releases_of(const ComponentHistory& component, const std::vector<TagRelease>& tags) {
@@ -137,7 +142,10 @@ CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Rele
         if (!window_opened && revision.commit >= window.first) open_window();
         if (!revision.present) continue;  // gone for now: nothing is known until it comes back
         const std::string status = status_for(revision.snapshot, case_name);
-        const std::set<std::string> gates = gates_for(revision.snapshot.gates_passed, case_name);
+        std::set<std::string> gates = gates_for(revision.snapshot.gates_passed, case_name);
+        // G3 must not depend on its own declaration: withdrawing a premature `stability` claim
+        // is not a regression.
+        gates.erase("stability");
         const bool inside = revision.commit >= window.first;
         if (status == "experimental") {
             if (holding && inside) verdict.last_regression = Regression{revision.commit, "status back to experimental"};
