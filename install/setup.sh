@@ -7,6 +7,7 @@
 #   install/setup.sh --test      dependencies (with test tools), build with -Werror, all tests,
 #                                then the same tests again under AddressSanitizer + UBSan,
 #                                then a clang build of the fuzz targets, each fuzzed for a while
+#   install/setup.sh --fuzz      dependencies, then only that last stage (e.g. for a long run)
 #
 # Environment: KSA_FUZZ_SECONDS (default 60) is how long --test fuzzes each target; 0 skips
 # the fuzzing (the corpora still run as tests in both builds above). docs/SECURITY.md has more.
@@ -25,12 +26,13 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --demo) mode=demo ;;
         --test) mode=test ;;
+        --fuzz) mode=fuzz ;;
         --prefix) prefix=$2; shift ;;
         --prefix=*) prefix=${1#--prefix=} ;;
         --build-dir) build_dir=$2; shift ;;
         --build-dir=*) build_dir=${1#--build-dir=} ;;
         --no-deps) install_deps=0 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "setup.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -47,7 +49,7 @@ packages=(git cmake g++ ninja-build pkg-config libgit2-dev libtomlplusplus-dev l
 # Tests also drive the real pre-commit framework and check JSON with python3.
 [ "$mode" = test ] && packages+=(pre-commit python3)
 # ...and fuzz with libFuzzer, which comes with clang (its runtime is a separate package).
-[ "$mode" = test ] && packages+=(clang-14 libclang-rt-14-dev)
+[ "$mode" = test ] || [ "$mode" = fuzz ] && packages+=(clang-14 libclang-rt-14-dev)
 
 install_packages() {
     local missing=()
@@ -68,23 +70,6 @@ install_packages() {
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
-
-if [ "$install_deps" -eq 1 ]; then
-    step "Installing build dependencies (apt)"
-    install_packages
-fi
-
-werror=OFF
-[ "$mode" = test ] && werror=ON
-
-step "Configuring and building in $build_dir"
-generator=()
-command -v ninja >/dev/null && generator=(-G Ninja)
-if [ -f "$build_dir/CMakeCache.txt" ] && ! grep -q "CMAKE_GENERATOR:INTERNAL=${generator[1]:-Unix Makefiles}" "$build_dir/CMakeCache.txt"; then
-    rm -rf "$build_dir"  # a cache made by another generator cannot be reused
-fi
-cmake -S "$root" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKSA_WERROR="$werror" >/dev/null
-cmake --build "$build_dir" --parallel "$(nproc)"
 
 # The fuzz targets built with clang-14 and libFuzzer in $build_dir-fuzz: their corpora run
 # once, then each target is fuzzed for KSA_FUZZ_SECONDS; any crash, leak, sanitizer report
@@ -118,12 +103,34 @@ fuzz_stage() {
         local runs rate
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-        summary+=("$(printf '%-16s %4s s  %10s runs  %7s exec/s  corpus %5s files (%s seeds)  no crash' "$target" \
-            "$seconds" "$runs" "$rate" "$(find "$corpus" -type f | wc -l)" "$(find "$seeds" -type f | wc -l)")")
+        summary+=("$(printf '%-16s %4s s  %10s runs  %7s exec/s  corpus: %s seeds + %s new  no crash' "$target" \
+            "$seconds" "$runs" "$rate" "$(find "$seeds" -type f | wc -l)" "$(find "$corpus" -type f | wc -l)")")
     done
-    step "Fuzzing summary"
-    printf '%s\n' "${summary[@]}"
+    step "Fuzzing summary (also in $fuzz_dir/fuzz-summary.txt)"
+    printf '%s\n' "${summary[@]}" | tee "$fuzz_dir/fuzz-summary.txt"
 }
+
+if [ "$install_deps" -eq 1 ]; then
+    step "Installing build dependencies (apt)"
+    install_packages
+fi
+
+werror=OFF
+[ "$mode" = test ] && werror=ON
+
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+if [ "$mode" = fuzz ]; then
+    fuzz_stage
+    exit 0
+fi
+
+step "Configuring and building in $build_dir"
+if [ -f "$build_dir/CMakeCache.txt" ] && ! grep -q "CMAKE_GENERATOR:INTERNAL=${generator[1]:-Unix Makefiles}" "$build_dir/CMakeCache.txt"; then
+    rm -rf "$build_dir"  # a cache made by another generator cannot be reused
+fi
+cmake -S "$root" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKSA_WERROR="$werror" >/dev/null
+cmake --build "$build_dir" --parallel "$(nproc)"
 
 case "$mode" in
     test)
