@@ -83,6 +83,16 @@ echo "# 100 MiB manifest: the whole push took $(elapsed_ms "$started") ms"
 expect_contains "$ERR" "remote: engines/huge/koder.toml: error[KSA015]: manifest is 104857600 bytes, over the limit of 1048576 bytes; it was not read"
 end_case
 
+begin_case "a 17 MiB file at the registry path is refused unread (KSA012)"
+server_and_client
+mkdir -p meta/docs/stack/registries
+head -c 17825792 /dev/zero | tr '\0' 'a' >meta/docs/stack/registries/self-hosted-pairs.md
+git add -A
+git commit -q -m "huge registry"
+expect_rejected_for_findings
+expect_contains "$ERR" "remote: meta/docs/stack/registries/self-hosted-pairs.md: error[KSA012]: the generated registry is 17825792 bytes, over the limit of 16777216 bytes; it was not read"
+end_case
+
 begin_case "a million nested arrays are refused by the nesting limit at their line and column"
 server_and_client
 mkdir -p engines/deep
