@@ -24,7 +24,7 @@ struct NestingExcess {
 // (`[a.b]` is 2, `[[a.b]]` is 3 with the array), each table a dotted key creates (`a.b.c = 1`
 // adds 2), each array and inline table. Strings and comments are skipped. The scan never
 // under-counts a valid document; on invalid text it may over-count, which only moves a
-// rejection from "invalid TOML" to "too deep". Linear time, constant memory.
+// rejection from "invalid TOML" to "too deep". Linear time; memory bounded by the limit.
 std::optional<NestingExcess> find_excess_nesting(std::string_view text, std::uint32_t limit);
 
 } // namespace ksa::manifest
