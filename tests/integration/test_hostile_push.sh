@@ -31,6 +31,7 @@ server_and_client() {
 # the branch did not move on the server.
 expect_rejected_for_findings() {
     push_rejected origin main
+    expect_contains "$ERR" "remote: koder-spec-audit: push rejected: fix the manifests named above"
     expect_not_contains "$ERR" "internal error"
     expect_not_contains "$ERR" "could not read the push"
     expect_no_control_chars "$ERR"
