@@ -51,7 +51,8 @@ std::uint8_t ByteReader::byte() {
 }
 
 std::string ByteReader::string() {
-    const std::size_t length = std::min<std::size_t>(byte(), data_.size());
+    const std::size_t wanted = byte();  // first: it consumes the byte the size below excludes
+    const std::size_t length = std::min(wanted, data_.size());
     std::string value(data_.substr(0, length));
     data_.remove_prefix(length);
     return value;
