@@ -5,7 +5,12 @@
 #   install/setup.sh             dependencies, build, install into --prefix
 #   install/setup.sh --demo      the above, then the demo on examples/monorepo
 #   install/setup.sh --test      dependencies (with test tools), build with -Werror, all tests,
-#                                then the same tests again under AddressSanitizer + UBSan
+#                                then the same tests again under AddressSanitizer + UBSan,
+#                                then a clang build of the fuzz targets, each fuzzed for a while
+#   install/setup.sh --fuzz      dependencies, then only that last stage (e.g. for a long run)
+#
+# Environment: KSA_FUZZ_SECONDS (default 60) is how long --test fuzzes each target; 0 skips
+# the fuzzing (the corpora still run as tests in both builds above). docs/SECURITY.md has more.
 #
 # Options: --prefix DIR (default /usr/local as root, else ~/.local), --build-dir DIR
 # (default build/), --no-deps (skip apt).
@@ -21,12 +26,13 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --demo) mode=demo ;;
         --test) mode=test ;;
+        --fuzz) mode=fuzz ;;
         --prefix) prefix=$2; shift ;;
         --prefix=*) prefix=${1#--prefix=} ;;
         --build-dir) build_dir=$2; shift ;;
         --build-dir=*) build_dir=${1#--build-dir=} ;;
         --no-deps) install_deps=0 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "setup.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -42,6 +48,8 @@ step() { printf '\n==> %s\n' "$*"; }
 packages=(git cmake g++ ninja-build pkg-config libgit2-dev zlib1g-dev libtomlplusplus-dev libcli11-dev libfmt-dev catch2)
 # Tests also drive the real pre-commit framework and check JSON with python3.
 [ "$mode" = test ] && packages+=(pre-commit python3)
+# ...and fuzz with libFuzzer, which comes with clang (its runtime is a separate package).
+[ "$mode" = test ] || [ "$mode" = fuzz ] && packages+=(clang-14 libclang-rt-14-dev)
 
 install_packages() {
     local missing=()
@@ -63,6 +71,45 @@ install_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# The fuzz targets built with clang-14 and libFuzzer in $build_dir-fuzz: their corpora run
+# once, then each target is fuzzed for KSA_FUZZ_SECONDS; any crash, leak, sanitizer report
+# or timeout fails the run and leaves the input in $build_dir-fuzz/artifacts/.
+fuzz_stage() {
+    local seconds=${KSA_FUZZ_SECONDS:-60}
+    case "$seconds" in ''|*[!0-9]*) echo "setup.sh: KSA_FUZZ_SECONDS must be a whole number of seconds" >&2; exit 2 ;; esac
+    local fuzz_dir="$build_dir-fuzz"
+    step "Building the fuzz targets with clang-14 and libFuzzer in $fuzz_dir"
+    cmake -S "$root" -B "$fuzz_dir" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++-14 \
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKSA_WERROR=OFF >/dev/null
+    cmake --build "$fuzz_dir" --target ksa_fuzz --parallel "$(nproc)"
+    step "Running every fuzz corpus once (libFuzzer)"
+    (cd "$fuzz_dir" && ctest --output-on-failure -R '^fuzz\.')
+    [ "$seconds" -gt 0 ] || { echo "KSA_FUZZ_SECONDS=0: no fuzzing"; return; }
+    local summary=() target
+    for target in fuzz_manifest fuzz_ref_update fuzz_registry; do
+        step "Fuzzing $target for $seconds s"
+        local seeds="$root/tests/fuzz/corpus/$target" corpus="$fuzz_dir/corpus/$target" log="$fuzz_dir/$target.log"
+        local dict=()
+        [ -f "$root/tests/fuzz/$target.dict" ] && dict=(-dict="$root/tests/fuzz/$target.dict")
+        mkdir -p "$corpus" "$fuzz_dir/artifacts"
+        # New inputs go to the first folder (build-fuzz/corpus/); the checked-in seeds are only read.
+        if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+            "$fuzz_dir/tests/fuzz/$target" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+            -print_final_stats=1 -artifact_prefix="$fuzz_dir/artifacts/$target-" "$corpus" "$seeds" >"$log" 2>&1; then
+            tail -n 60 "$log"
+            echo "setup.sh: $target found a problem; the input is in $fuzz_dir/artifacts/ (add it to $seeds and fix)" >&2
+            exit 1
+        fi
+        local runs rate
+        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+        rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+        summary+=("$(printf '%-16s %4s s  %10s runs  %7s exec/s  corpus: %s seeds + %s new  no crash' "$target" \
+            "$seconds" "$runs" "$rate" "$(find "$seeds" -type f | wc -l)" "$(find "$corpus" -type f | wc -l)")")
+    done
+    step "Fuzzing summary (also in $fuzz_dir/fuzz-summary.txt)"
+    printf '%s\n' "${summary[@]}" | tee "$fuzz_dir/fuzz-summary.txt"
+}
+
 if [ "$install_deps" -eq 1 ]; then
     step "Installing build dependencies (apt)"
     install_packages
@@ -71,9 +118,14 @@ fi
 werror=OFF
 [ "$mode" = test ] && werror=ON
 
-step "Configuring and building in $build_dir"
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
+if [ "$mode" = fuzz ]; then
+    fuzz_stage
+    exit 0
+fi
+
+step "Configuring and building in $build_dir"
 if [ -f "$build_dir/CMakeCache.txt" ] && ! grep -q "CMAKE_GENERATOR:INTERNAL=${generator[1]:-Unix Makefiles}" "$build_dir/CMakeCache.txt"; then
     rm -rf "$build_dir"  # a cache made by another generator cannot be reused
 fi
@@ -96,6 +148,7 @@ case "$mode" in
         step "Running every test under the sanitizers"
         (cd "$sanitize_dir" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
             UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure --parallel "$(nproc)")
+        fuzz_stage
         ;;
     install|demo)
         step "Installing into $prefix"

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "manifest/document.h"
+#include "manifest/nesting.h"
 #include "manifest/paths.h"
 #include "audit/precedents.h"
 #include "rules/context.h"
@@ -88,6 +89,21 @@ ParsedCandidate read_and_parse(TreeSource& source, const Candidate& candidate, c
         return result;
     }
     result.was_read = true;
+    // Checked before toml++ sees the text: its parser and the tree it builds recurse per level.
+    if (const auto excess = manifest::find_excess_nesting(*content, config.max_nesting_depth)) {
+        Diagnostic diagnostic = file_diagnostic(
+            RuleCode::manifest_unreadable, config, candidate.path,
+            fmt::format("nested more than {} levels deep (tables, dotted keys, arrays and inline tables count); "
+                        "it was not parsed",
+                        config.max_nesting_depth),
+            "flatten the structure, or raise the limit (`audit.max_nesting_depth`; on the server "
+            "koder-audit.maxNestingDepth), at most 1024");
+        diagnostic.span.line = excess->line;
+        diagnostic.span.column = excess->column;
+        diagnostic.source_line = std::string(manifest::line_of(*content, excess->line));
+        out.push_back(std::move(diagnostic));
+        return result;
+    }
     const auto kind = manifest::classify_path(candidate.path).value_or(manifest::ManifestKind::module);
     manifest::ParseOutcome parsed = manifest::parse_document(candidate.path, kind, std::move(*content));
     if (!parsed.document) {

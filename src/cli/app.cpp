@@ -32,6 +32,9 @@ void add_config_options(CLI::App& command, CommonOptions& options) {
     command.add_option("--max-manifest-bytes", options.max_manifest_bytes,
                        "Largest manifest read, in bytes; larger ones are reported unread")
         ->check(CLI::PositiveNumber);
+    command.add_option("--max-nesting-depth", options.max_nesting_depth,
+                       "Deepest TOML nesting parsed (1-1024, default 64); deeper manifests are reported unparsed")
+        ->check(CLI::Range(1, 1024));
 }
 
 void add_source_options(CLI::App& command, CommonOptions& options) {

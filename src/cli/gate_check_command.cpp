@@ -59,6 +59,7 @@ evidence::StabilityOracle history_oracle(const CommonOptions& options, std::vect
     history::HistoryRequest request;
     if (!options.source.revision.empty()) request.revision = options.source.revision;
     if (options.max_manifest_bytes) request.max_manifest_bytes = *options.max_manifest_bytes;
+    if (options.max_nesting_depth) request.max_nesting_depth = *options.max_nesting_depth;
     auto result = history::run_history(reader, request);
     if (!result) {
         notes.push_back(fmt::format("stability claims not checked: {}", result.failure().message));

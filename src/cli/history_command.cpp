@@ -45,14 +45,14 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
     }
     auto repository = git::Repository::open_from_environment();
     if (!repository) return cannot_run(repository.failure().message);
-    if (!options.max_manifest_bytes) {
-        // The size limit of docs/history.md: the [audit] value of the .koder-spec-audit.toml
-        // committed at the audited revision. (An unknown revision is reported by run_history.)
-        if (auto tip = repository->revision_source(request.revision)) {
-            auto config = audit::load_config(**tip, overrides_from(options));
-            if (!config) return cannot_run(config.failure().message);
-            request.max_manifest_bytes = config->max_manifest_bytes;
-        }
+    // The limits of docs/history.md: the [audit] values of the .koder-spec-audit.toml committed
+    // at the audited revision, under the command line's. (An unknown revision is reported by
+    // run_history.)
+    if (auto tip = repository->revision_source(request.revision)) {
+        auto config = audit::load_config(**tip, overrides_from(options));
+        if (!config) return cannot_run(config.failure().message);
+        request.max_manifest_bytes = config->max_manifest_bytes;
+        request.max_nesting_depth = config->max_nesting_depth;
     }
     // A MODULE is a component name, or a folder relative to the current folder (as for
     // --validate): both readings select.

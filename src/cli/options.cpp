@@ -97,6 +97,7 @@ ConfigOverrides overrides_from(const CommonOptions& options) {
     ConfigOverrides overrides;
     if (options.phase) overrides.phase = parse_phase(*options.phase);
     overrides.max_manifest_bytes = options.max_manifest_bytes;
+    overrides.max_nesting_depth = options.max_nesting_depth;
     return overrides;
 }
 

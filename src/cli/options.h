@@ -33,6 +33,7 @@ struct CommonOptions {
     SourceOptions source;
     std::optional<int> phase;
     std::optional<std::uint64_t> max_manifest_bytes;
+    std::optional<std::uint32_t> max_nesting_depth;
     bool fix = false;  // hook pre-commit --fix: regenerate and stage the registry
 };
 

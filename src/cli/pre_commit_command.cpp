@@ -64,7 +64,7 @@ int pre_commit_command(const CommonOptions& options) {
 
     if (auto head = repository->revision_source("HEAD")) {
         auto entry = (*head)->stat(config->registry_path);
-        if (entry && entry->kind == EntryKind::file) {
+        if (entry && entry->kind == EntryKind::file && entry->size <= registry::max_registry_bytes) {
             auto text = (*head)->read(config->registry_path);
             if (!text) return cannot_run(text.failure().message);
             change.parent_registry = std::move(*text);

@@ -4,7 +4,10 @@
 #include <cstdlib>
 #include <ctime>
 
+#include <cerrno>
+
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -79,11 +82,20 @@ std::optional<std::string> override_request() {
     return reason;
 }
 
+// Appends one record whole. Concurrent pushes run concurrent hooks: O_APPEND puts each write at
+// the end, and the exclusive lock keeps a record that needs several writes (a short write, a
+// long reason) from interleaving with another hook's.
 bool append_override_log(const std::string& path, const std::string& line) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) return false;
-    const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-    return ::close(fd) == 0 && written;
+    bool written = ::flock(fd, LOCK_EX) == 0;
+    for (std::size_t done = 0; written && done < line.size();) {
+        const ssize_t got = ::write(fd, line.data() + done, line.size() - done);
+        if (got < 0 && errno == EINTR) continue;
+        written = got > 0;
+        if (written) done += static_cast<std::size_t>(got);
+    }
+    return ::close(fd) == 0 && written;  // closing releases the lock
 }
 
 std::string utc_now() {

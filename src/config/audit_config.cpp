@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "manifest/nesting.h"
+
 namespace ksa {
 namespace {
 
@@ -35,8 +37,17 @@ std::optional<Phase> parse_phase(std::int64_t number) {
     return std::nullopt;
 }
 
+std::optional<std::uint32_t> parse_nesting_depth(std::int64_t number) {
+    if (number < 1 || number > static_cast<std::int64_t>(manifest::max_max_nesting_depth)) return std::nullopt;
+    return static_cast<std::uint32_t>(number);
+}
+
 Expected<AuditConfig> parse_config(std::string_view text, std::string_view path) {
     AuditConfig config;
+    // The file comes from the repository too: the same pre-scan keeps a deep one from toml++.
+    if (const auto excess = manifest::find_excess_nesting(text, manifest::default_max_nesting_depth))
+        return Failure{fmt::format("{}:{}:{}: nested more than {} levels deep; not parsed", path, excess->line,
+                                   excess->column, manifest::default_max_nesting_depth)};
     toml::table root;
     try {
         root = toml::parse(text, path);
@@ -112,9 +123,15 @@ Expected<AuditConfig> parse_config(std::string_view text, std::string_view path)
             if (number == nullptr || number->get() <= 0)
                 return failure_at(path, node.source(), "`audit.max_manifest_bytes` must be a positive integer");
             config.max_manifest_bytes = static_cast<std::uint64_t>(number->get());
+        } else if (key.str() == "max_nesting_depth") {
+            const auto* number = node.as_integer();
+            const auto depth = number != nullptr ? parse_nesting_depth(number->get()) : std::nullopt;
+            if (!depth) return failure_at(path, node.source(), "`audit.max_nesting_depth` must be an integer from 1 to 1024");
+            config.max_nesting_depth = *depth;
         } else {
             return failure_at(path, key.source(),
-                              fmt::format("unknown key `audit.{}` (known: phase, max_manifest_bytes)", key.str()));
+                              fmt::format("unknown key `audit.{}` (known: phase, max_manifest_bytes, max_nesting_depth)",
+                                          key.str()));
         }
     }
     return config;
@@ -123,6 +140,7 @@ Expected<AuditConfig> parse_config(std::string_view text, std::string_view path)
 void apply_overrides(AuditConfig& config, const ConfigOverrides& overrides) {
     if (overrides.phase) config.phase = *overrides.phase;
     if (overrides.max_manifest_bytes) config.max_manifest_bytes = *overrides.max_manifest_bytes;
+    if (overrides.max_nesting_depth) config.max_nesting_depth = *overrides.max_nesting_depth;
     if (overrides.registry_path) config.registry_path = *overrides.registry_path;
     if (overrides.stale_registry_is_error) config.stale_registry_is_error = *overrides.stale_registry_is_error;
 }

@@ -32,6 +32,7 @@ std::optional<PrecedentFile> parse_precedent_file(std::string_view spec);
 struct AuditConfig {
     Phase phase = Phase::advisory;
     std::uint64_t max_manifest_bytes = 1024 * 1024;
+    std::uint32_t max_nesting_depth = 64;  // [audit] max_nesting_depth: deeper TOML is refused unparsed
     std::string registry_path{default_registry_path};  // [registry] path
     bool stale_registry_is_error = false;               // [registry] stale = "error"
     std::vector<PrecedentFile> precedent_files = default_precedent_files();  // [heuristic] precedent_files
@@ -44,6 +45,7 @@ struct ConfigOverrides {
     std::optional<std::string> registry_path;
     std::optional<bool> stale_registry_is_error;
     std::optional<std::uint64_t> max_manifest_bytes;
+    std::optional<std::uint32_t> max_nesting_depth;
 };
 
 // Parses the configuration file's text. A malformed file is a Failure naming path:line:col,
@@ -53,5 +55,8 @@ Expected<AuditConfig> parse_config(std::string_view text, std::string_view path)
 void apply_overrides(AuditConfig& config, const ConfigOverrides& overrides);
 
 std::optional<Phase> parse_phase(std::int64_t number);
+
+// A nesting limit from 1 to 1024 (manifest/nesting.h); nullopt for anything else.
+std::optional<std::uint32_t> parse_nesting_depth(std::int64_t number);
 
 } // namespace ksa

@@ -42,6 +42,12 @@ Expected<ServerConfig> parse_server_config(const ConfigValues& values, const std
             const auto number = parse_unsigned(value);
             if (!number || *number == 0) return bad_value(origin, key, value, "a positive number of bytes");
             config.audit.max_manifest_bytes = *number;
+        } else if (name == "maxnestingdepth") {
+            const auto number = parse_unsigned(value);
+            const auto depth = number && *number <= 1024 ? parse_nesting_depth(static_cast<std::int64_t>(*number))
+                                                         : std::nullopt;
+            if (!depth) return bad_value(origin, key, value, "a nesting depth from 1 to 1024");
+            config.audit.max_nesting_depth = *depth;
         } else if (name == "maxcommits") {
             const auto number = parse_unsigned(value);
             if (!number || *number == 0) return bad_value(origin, key, value, "a positive number of commits");

@@ -14,7 +14,7 @@
 namespace ksa {
 
 struct ServerConfig {
-    AuditConfig audit;  // koder-audit.phase, .maxManifestBytes, .registryPath, .staleRegistry
+    AuditConfig audit;  // koder-audit.phase, .maxManifestBytes, .maxNestingDepth, .registryPath, .staleRegistry
     std::uint64_t max_commits = 100000;   // koder-audit.maxCommits: new commits examined per push
     double time_budget_seconds = 0;       // koder-audit.timeBudget: 0 = no budget
     bool accept_on_overrun = false;       // koder-audit.onOverrun = reject (default) | accept

@@ -8,6 +8,7 @@
 #include "manifest/document.h"
 #include "manifest/gate.h"
 #include "manifest/model.h"
+#include "manifest/nesting.h"
 #include "manifest/paths.h"
 
 namespace ksa::history {
@@ -40,7 +41,7 @@ std::string name_from_path(const std::string& path) {
     return name.empty() ? path : name;  // a nameless manifest at the root
 }
 
-ParsedVersion parse_version(const std::string& path, std::string text) {
+ParsedVersion parse_version(const std::string& path, std::string text, std::uint32_t max_nesting_depth) {
     ParsedVersion parsed;
     const auto kind = manifest::classify_path(path);
     if (!kind) {
@@ -49,6 +50,12 @@ ParsedVersion parse_version(const std::string& path, std::string text) {
     }
     if (text.find('\0') != std::string::npos) {
         parsed.problem = "binary content (a NUL byte)";
+        return parsed;
+    }
+    // The same guard as the audit's: toml++ recurses, a hostile version must not reach it.
+    if (const auto excess = manifest::find_excess_nesting(text, max_nesting_depth)) {
+        parsed.problem = fmt::format("line {}, column {}: nested more than {} levels deep: not parsed", excess->line,
+                                     excess->column, max_nesting_depth);
         return parsed;
     }
     auto outcome = manifest::parse_document(path, *kind, std::move(text));
@@ -87,7 +94,8 @@ ParsedVersion parse_version(const std::string& path, std::string text) {
 }
 
 std::optional<Failure> mine(git::HistoryReader& reader, const std::vector<git::ChainCommit>& commits,
-                            std::uint64_t max_manifest_bytes, unsigned threads, MinedHistory& history) {
+                            std::uint64_t max_manifest_bytes, std::uint32_t max_nesting_depth, unsigned threads,
+                            MinedHistory& history) {
     // Which paths declare each component, rebuilt from the carried-over path states.
     std::unordered_map<std::string, std::set<std::string>> paths_of;
     for (const auto& [path, state] : history.paths)
@@ -133,7 +141,7 @@ std::optional<Failure> mine(git::HistoryReader& reader, const std::vector<git::C
                 // A blob that cannot be read is not remembered: its message names this path.
                 if (!text) version = ParsedVersion{"", {}, text.failure().message};
                 else
-                    parsed_blobs.emplace(change.blob, version = parse_version(change.path, std::move(*text)));
+                    parsed_blobs.emplace(change.blob, version = parse_version(change.path, std::move(*text), max_nesting_depth));
             }
             if (!version.problem.empty()) {
                 // Reported and skipped: the path keeps its last usable version.

@@ -8,6 +8,7 @@
 
 #include "git/history_reader.h"
 #include "history/model.h"
+#include "manifest/nesting.h"
 #include "support/expected.h"
 
 namespace ksa::history {
@@ -25,12 +26,15 @@ std::string name_from_path(const std::string& path);
 
 // Parses one manifest version. The component is named by [package].name / [app].slug; a
 // fragment without one by its file name, a module without one by its folder.
-ParsedVersion parse_version(const std::string& path, std::string text);
+// Text nested deeper than `max_nesting_depth` is refused before the TOML parser sees it.
+ParsedVersion parse_version(const std::string& path, std::string text,
+                            std::uint32_t max_nesting_depth = manifest::default_max_nesting_depth);
 
 // Extends `history` with `commits` (oldest first), each the first-parent child of the last
 // commit already in `history` (the first may be a root commit when `history` is empty). Tree
 // comparisons run on up to `threads` threads.
 std::optional<Failure> mine(git::HistoryReader& reader, const std::vector<git::ChainCommit>& commits,
-                            std::uint64_t max_manifest_bytes, unsigned threads, MinedHistory& history);
+                            std::uint64_t max_manifest_bytes, std::uint32_t max_nesting_depth, unsigned threads,
+                            MinedHistory& history);
 
 } // namespace ksa::history

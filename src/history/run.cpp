@@ -111,7 +111,8 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
     result.tip = *tip;
     // The tool's version is part of the key: a fixed bug must not live on in a cache.
     const HistoryCache cache(cache_dir(reader),
-                             fmt::format("version={};max_manifest_bytes={}", KSA_VERSION, request.max_manifest_bytes));
+                             fmt::format("version={};max_manifest_bytes={};max_nesting_depth={}", KSA_VERSION,
+                                         request.max_manifest_bytes, request.max_nesting_depth));
     const std::set<std::string> cached = request.use_cache ? cache.tips() : std::set<std::string>{};
     auto chain = reader.first_parent_chain(*tip, [&](const std::string& id) { return cached.contains(id); });
     if (!chain) return chain.failure();
@@ -142,7 +143,7 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
     if (chain->shallow_end) result.history.shallow = true;
     std::vector<git::ChainCommit> commits(chain->commits.rbegin(), chain->commits.rend());
     result.mined = commits.size();
-    if (auto problem = mine(reader, commits, request.max_manifest_bytes, request.threads, result.history)) return *problem;
+    if (auto problem = mine(reader, commits, request.max_manifest_bytes, request.max_nesting_depth, request.threads, result.history)) return *problem;
     // Rewriting the cache costs about what mining a few hundred commits does: a run that
     // resumed from a cache and read fewer keeps it as it is.
     const bool worth_writing = !result.from_cache || commits.size() >= rewrite_threshold;

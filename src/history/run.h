@@ -21,6 +21,7 @@ struct HistoryRequest {
     std::vector<std::string> modules;  // component names or module folders; empty: all
     bool use_cache = true;
     std::uint64_t max_manifest_bytes = 1024 * 1024;
+    std::uint32_t max_nesting_depth = 64;
     unsigned threads = 1;  // for the tree comparisons of a long walk
 };
 

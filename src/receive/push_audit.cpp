@@ -107,7 +107,7 @@ private:
             if (!parent) return parent.failure();
             auto entry = (*parent)->stat(config_.audit.registry_path);
             if (!entry) return entry.failure();
-            if (entry->kind == EntryKind::file) {
+            if (entry->kind == EntryKind::file && entry->size <= registry::max_registry_bytes) {
                 auto text = (*parent)->read(config_.audit.registry_path);
                 if (!text) return text.failure();
                 change.parent_registry = std::move(*text);

@@ -90,6 +90,13 @@ Expected<Diagnostics> check_registry(const RegistryChange& change, const AuditCo
                                                describe(entry->kind))));
         return findings;
     }
+    if (entry->kind == EntryKind::file && entry->size > max_registry_bytes) {
+        findings.push_back(finding(RuleCode::registry_hand_edited, config, path, 0, {},
+                                   fmt::format("the generated registry is {} bytes, over the limit of {} bytes; it "
+                                               "was not read",
+                                               entry->size, max_registry_bytes)));
+        return findings;
+    }
     auto expected = incremental_registry(change, config);
     if (!expected) return expected.failure();
     if (entry->kind == EntryKind::missing) {

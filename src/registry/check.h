@@ -2,6 +2,7 @@
 // commit changes [self_hosted] blocks without regenerating the registry).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,10 @@
 #include "source/tree_source.h"
 
 namespace ksa::registry {
+
+// A generated registry is about 500 bytes per pair; a larger file at its path is refused unread
+// (KSA012), and a parent's that large is not read back (the check then regenerates in full).
+inline constexpr std::uint64_t max_registry_bytes = 16 * 1024 * 1024;
 
 struct RegistryChange {
     TreeSource& tree;                            // the tree being committed (index or commit)

@@ -52,7 +52,13 @@ std::string escape_for_terminal(std::string_view raw) {
             i += 2;
             continue;
         }
-        // Bidirectional controls reorder what the reader sees ("Trojan Source").
+        // Bidirectional controls reorder what the reader sees ("Trojan Source"); U+061C
+        // (ARABIC LETTER MARK) is the one outside U+2000..U+206F.
+        if (length == 2 && c == 0xD8 && static_cast<unsigned char>(raw[i + 1]) == 0x9C) {
+            out += "\\u{061c}";
+            i += 2;
+            continue;
+        }
         if (length == 3 && c == 0xE2) {
             const auto b1 = static_cast<unsigned char>(raw[i + 1]);
             const auto b2 = static_cast<unsigned char>(raw[i + 2]);

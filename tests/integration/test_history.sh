@@ -434,6 +434,23 @@ expect_exit 2 koder-spec-audit self-hosted --history
 expect_contains "$ERR" ".koder-spec-audit.toml"
 end_case
 
+begin_case "j2: a version nested a million levels deep is reported and skipped, never parsed"
+new_repo repo && cd repo
+release 1.0.0 experimental
+release 1.1.0
+python3 -c 'import sys; sys.stdout.write("category = \"engine\"\nx = " + "[" * 1000000 + "]" * 1000000 + "\n")' \
+    >engines/kodec/koder.toml
+commit "hostile"
+release 1.2.0
+release 1.3.0
+release 1.4.0
+history_json --max-manifest-bytes 3000000
+expect_json '[i["problem"] for i in d["invalid_manifests"]]' '["line 2, column 69: nested more than 64 levels deep: not parsed"]'
+expect_json 'verdict("kodec")["passes"]' 'true'
+history_json --max-manifest-bytes 3000000 --max-nesting-depth 1024 --no-cache
+expect_json '[i["problem"] for i in d["invalid_manifests"]]' '["line 2, column 1029: nested more than 1024 levels deep: not parsed"]'
+end_case
+
 begin_case "k: the cache: re-runs read only new commits, rewrites and corrupt files are not trusted"
 new_repo repo && cd repo
 release 1.0.0 experimental

@@ -250,4 +250,31 @@ expect_exit_in "1 2" koder-spec-audit self-hosted --validate --cached link
 expect_not_contains "$OUT" "secret-outside"
 end_case
 
+begin_case "the nesting limit: default 64, --max-nesting-depth, the configuration file, the hook"
+hooked_repo repo
+mkdir -p engines/deep
+# 3 levels: [self_hosted] (1) and x = [[1]] inside it (2, 3).
+{ manifest_ok deep; printf 'extra = [[1]]\n'; } >engines/deep/koder.toml
+expect_exit 0 koder-spec-audit koder-toml --validate --phase 4 --max-nesting-depth 3 engines/deep
+expect_exit 1 koder-spec-audit koder-toml --validate --max-nesting-depth 2 engines/deep
+expect_contains "$OUT" "engines/deep/koder.toml:12:10: error[KSA015]: nested more than 2 levels deep"
+expect_exit 2 koder-spec-audit koder-toml --validate --max-nesting-depth 0 engines/deep
+expect_exit 2 koder-spec-audit koder-toml --validate --max-nesting-depth 1025 engines/deep
+printf '[audit]\nmax_nesting_depth = 2\n' >.koder-spec-audit.toml
+expect_exit 1 koder-spec-audit koder-toml --validate engines/deep
+expect_contains "$OUT" "error[KSA015]: nested more than 2 levels deep"
+git add -A
+commit_rejected -m "too deep for this repository"
+expect_contains "$ERR" "engines/deep/koder.toml:12:10: error[KSA015]"
+printf '[audit]\nmax_nesting_depth = 2000\n' >.koder-spec-audit.toml
+git add -A
+expect_exit 2 koder-spec-audit hook pre-commit
+expect_contains "$ERR" ".koder-spec-audit.toml:2:21: \`audit.max_nesting_depth\` must be an integer from 1 to 1024"
+# A configuration file nested past 64 levels is refused before it is parsed.
+{ printf '[audit]\nphase = '; head -c 1000 /dev/zero | tr '\0' '['; printf '\n'; } >.koder-spec-audit.toml
+git add -A
+expect_exit 2 koder-spec-audit hook pre-commit
+expect_contains "$ERR" ".koder-spec-audit.toml:2:72: nested more than 64 levels deep; not parsed"
+end_case
+
 finish

@@ -180,6 +180,49 @@ TEST_CASE("KSA015 manifest-unreadable: a file over the size limit is not read", 
     CHECK(at_limit.files_checked == 1);
 }
 
+TEST_CASE("KSA015 manifest-unreadable: nesting deeper than the limit is reported where it crosses it", "[audit]") {
+    TempDir dir;
+    dir.write("koder.toml", "deep = [[[[1]]]]\n" + std::string(valid_manifest));
+    WorktreeSource source(dir.path());
+    AuditConfig config;
+    config.max_nesting_depth = 3;
+    const auto over = ksa::audit::audit_candidates(source, {Candidate{"koder.toml", EntryKind::file}}, config);
+    INFO(describe(over.diagnostics));
+    REQUIRE(over.diagnostics.size() == 1);
+    const ksa::Diagnostic& d = over.diagnostics.front();
+    CHECK(d.rule == RuleCode::manifest_unreadable);
+    CHECK(d.severity == Severity::error);
+    CHECK(d.span.line == 1);
+    CHECK(d.span.column == 11);
+    CHECK(d.source_line == "deep = [[[[1]]]]");
+    CHECK_THAT(d.message, Catch::Contains("nested more than 3 levels deep"));
+    CHECK_THAT(d.hint, Catch::Contains("max_nesting_depth"));
+    CHECK(over.files_checked == 1);
+
+    config.max_nesting_depth = 4;  // at the limit: parsed and checked
+    const auto at_limit = ksa::audit::audit_candidates(source, {Candidate{"koder.toml", EntryKind::file}}, config);
+    INFO(describe(at_limit.diagnostics));
+    CHECK(at_limit.diagnostics.empty());
+}
+
+TEST_CASE("KSA015 manifest-unreadable: a million nested arrays and 500,000 dotted keys never reach toml++", "[audit]") {
+    TempDir dir;
+    dir.write("engines/arrays/koder.toml", "category = \"engine\"\nx = " + std::string(1000000, '['));
+    std::string dotted = "category = \"engine\"\na";
+    for (int i = 0; i < 500000; ++i) dotted += ".a";
+    dir.write("engines/keys/koder.toml", dotted + " = 1\n");
+    AuditConfig config;
+    config.max_manifest_bytes = 4 * 1024 * 1024;
+    const auto run = audit_tree(dir.path(), config);
+    INFO(describe(run.diagnostics));
+    REQUIRE(run.diagnostics.size() == 2);
+    for (const ksa::Diagnostic& d : run.diagnostics) {
+        CHECK(d.rule == RuleCode::manifest_unreadable);
+        CHECK(d.span.line == 2);
+        CHECK_THAT(d.message, Catch::Contains("nested more than 64 levels deep"));
+    }
+}
+
 TEST_CASE("KSA015 manifest-unreadable: a file with a NUL byte", "[audit]") {
     TempDir dir;
     dir.write("koder.toml", "category = \"engine\"\n# \0 binary\n"s);

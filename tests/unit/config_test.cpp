@@ -98,3 +98,27 @@ TEST_CASE("config: parse_phase accepts only 4 and 5", "[config]") {
     CHECK_FALSE(ksa::parse_phase(6).has_value());
     CHECK_FALSE(ksa::parse_phase(-4).has_value());
 }
+
+TEST_CASE("config: max_nesting_depth is 64 by default, 1 to 1024 when set", "[config]") {
+    CHECK(AuditConfig{}.max_nesting_depth == 64);
+    auto parsed = parse_config("[audit]\nmax_nesting_depth = 8\n", path);
+    REQUIRE(parsed.ok());
+    CHECK(parsed->max_nesting_depth == 8);
+    CHECK(parse_config("[audit]\nmax_nesting_depth = 1024\n", path).ok());
+    for (const char* bad : {"[audit]\nmax_nesting_depth = 0\n", "[audit]\nmax_nesting_depth = 1025\n",
+                            "[audit]\nmax_nesting_depth = -1\n", "[audit]\nmax_nesting_depth = \"8\"\n"})
+        CHECK_THAT(failure_of(bad), Catch::Contains(":2:21: `audit.max_nesting_depth` must be an integer from 1 to 1024"));
+    ksa::ConfigOverrides overrides;
+    overrides.max_nesting_depth = 3;
+    AuditConfig config = *parsed;
+    ksa::apply_overrides(config, overrides);
+    CHECK(config.max_nesting_depth == 3);
+}
+
+TEST_CASE("config: a deeply nested configuration file is refused before toml++ parses it", "[config]") {
+    const std::string deep = "[audit]\nphase = " + std::string(100000, '[') + "\n";
+    auto parsed = parse_config(deep, path);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK_THAT(parsed.failure().message, Catch::Contains(".koder-spec-audit.toml:2:"));
+    CHECK_THAT(parsed.failure().message, Catch::Contains("nested more than 64 levels deep"));
+}

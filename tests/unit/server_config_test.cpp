@@ -55,6 +55,11 @@ TEST_CASE("server config: each key sets its value", "[config][server]") {
         CHECK(parsed(one("koder-audit.maxmanifestbytes", "18446744073709551615")).audit.max_manifest_bytes ==
               18446744073709551615ULL);
     }
+    SECTION("maxnestingdepth") {
+        CHECK(parsed({}).audit.max_nesting_depth == 64);
+        CHECK(parsed(one("koder-audit.maxnestingdepth", "1")).audit.max_nesting_depth == 1);
+        CHECK(parsed(one("koder-audit.maxnestingdepth", "1024")).audit.max_nesting_depth == 1024);
+    }
     SECTION("maxcommits") {
         CHECK(parsed(one("koder-audit.maxcommits", "7")).max_commits == 7);
         CHECK(parsed(one("koder-audit.maxcommits", "1000000")).max_commits == 1000000);
@@ -158,6 +163,10 @@ TEST_CASE("server config: bad values are rejected with the origin and the key", 
         {"koder-audit.phase", "+5", "4 or 5"},
         {"koder-audit.phase", "18446744073709551620", "4 or 5"},
         {"koder-audit.maxmanifestbytes", "0", "a positive number of bytes"},
+        {"koder-audit.maxnestingdepth", "0", "a nesting depth from 1 to 1024"},
+        {"koder-audit.maxnestingdepth", "1025", "a nesting depth from 1 to 1024"},
+        {"koder-audit.maxnestingdepth", "-3", "a nesting depth from 1 to 1024"},
+        {"koder-audit.maxnestingdepth", "18446744073709551615", "a nesting depth from 1 to 1024"},
         {"koder-audit.maxmanifestbytes", "-1", "a positive number of bytes"},
         {"koder-audit.maxmanifestbytes", "10k", "a positive number of bytes"},
         {"koder-audit.maxmanifestbytes", "1.5", "a positive number of bytes"},
