@@ -84,7 +84,7 @@ git add engines/sdk/go
 git commit -q -m "Go SDK"
 git log --oneline -1
 
-printf '\n9. Evidence for the passed gates: Koder Jet is backed, kodec claims performance and production without it:\n'
+printf '\n9. Evidence for the passed gates: Koder Jet has its benchmark, consumers and changelog; kodec claims\n   performance and production without them; and this fresh history has none of the releases\n   their stability claims need (G3):\n'
 show koder-spec-audit self-hosted --gate-check infra/net/jet engines/kodec
 set +e
 "$tool" self-hosted --gate-check infra/net/jet engines/kodec
@@ -96,6 +96,18 @@ printf '\n10. The decision protocol, from the registry data:\n'
 show koder-spec-audit self-hosted --decide '"an mp3 decoder instead of ffmpeg"'
 "$tool" self-hosted --decide "an mp3 decoder instead of ffmpeg"
 
+printf '\n11. The stability gate (G3) from git history: kodec ships three more releases (one tagged):\n'
+for version in 1.7.0 1.8.0 1.9.0; do
+    sed -i "s/^version = .*/version = \"$version\"/" engines/kodec/koder.toml
+    git commit -q -am "kodec $version" >/dev/null
+done
+git tag kodec-v1.9.0
+git log --oneline -4
+show koder-spec-audit self-hosted --history engines/kodec
+"$tool" self-hosted --history engines/kodec
+show koder-spec-audit self-hosted --gate-check engines/kodec '|' grep KSA023 '||' echo "no KSA023: stability is earned"
+"$tool" self-hosted --gate-check engines/kodec | grep KSA023 || echo "no KSA023: stability is earned"
+
 echo
 echo "Demo finished: a clean import, three rejected commits, two accepted changes, an up-to-date registry,"
-echo "an anti-drift warning, an evidence check and a decision."
+echo "an anti-drift warning, an evidence check, a decision and the stability gate from history."
