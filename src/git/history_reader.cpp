@@ -6,7 +6,10 @@
 #include <string_view>
 #include <thread>
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <cerrno>
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "git/handles.h"
+#include "support/text.h"
 #include "git/pack_reader.h"
 #include "git/repository_state.h"
 #include "git/sources.h"
@@ -413,6 +417,46 @@ Expected<std::string> HistoryReader::read_blob(const std::string& blob, const st
 
 namespace {
 
+// Loose refs under the folder `dir` (a descriptor it closes), named `prefix` + file name:
+// readdir's entry types and openat, so 1,500 loose tags cost three system calls each.
+bool read_loose_tags(int dir, const std::string& prefix, int depth, std::map<std::string, TagTarget>& tags) {
+    DIR* stream = ::fdopendir(dir);
+    if (stream == nullptr) {
+        ::close(dir);
+        return false;
+    }
+    std::unique_ptr<DIR, int (*)(DIR*)> held(stream, ::closedir);
+    const auto is_id = [](std::string_view text) {
+        return text.size() == GIT_OID_HEXSZ && text::is_lower_hex(text);
+    };
+    while (const dirent* entry = ::readdir(stream)) {
+        const std::string_view name = entry->d_name;
+        if (name == "." || name == "..") continue;
+        unsigned char type = entry->d_type;
+        if (type == DT_UNKNOWN) {
+            struct stat info{};
+            if (::fstatat(::dirfd(stream), entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) return false;
+            type = S_ISDIR(info.st_mode) ? DT_DIR : S_ISREG(info.st_mode) ? DT_REG : DT_LNK;
+        }
+        if (type == DT_DIR) {
+            if (depth > 64) return false;
+            const int sub = ::openat(::dirfd(stream), entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+            if (sub < 0 || !read_loose_tags(sub, prefix + std::string(name) + "/", depth + 1, tags)) return false;
+            continue;
+        }
+        if (type != DT_REG) return false;  // a symbolic ref or something odd: libgit2 decides
+        const int fd = ::openat(::dirfd(stream), entry->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) return false;
+        char content[GIT_OID_HEXSZ + 2] = {};
+        const ssize_t got = ::read(fd, content, sizeof content);
+        ::close(fd);
+        if (got < GIT_OID_HEXSZ || !is_id(std::string_view(content, GIT_OID_HEXSZ))) return false;
+        const std::string full = prefix + std::string(name);
+        tags[full] = TagTarget{full.substr(10), std::string(content, GIT_OID_HEXSZ), ""};
+    }
+    return true;
+}
+
 // Reads refs/tags/ the way git stores them (packed-refs, then loose files, which win), with the
 // peeled commit git records for annotated tags. nullopt when the layout is not one this reads
 // (a reftable, an unreadable file): libgit2 lists the tags then.
@@ -421,7 +465,7 @@ std::optional<std::map<std::string, TagTarget>> read_tag_files(const std::string
     if (fs::exists(fs::path(common_dir) / "reftable")) return std::nullopt;
     std::map<std::string, TagTarget> tags;
     const auto is_id = [](std::string_view text) {
-        return text.size() == GIT_OID_HEXSZ && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+        return text.size() == GIT_OID_HEXSZ && text::is_lower_hex(text);
     };
     std::ifstream packed(fs::path(common_dir) / "packed-refs", std::ios::binary);
     std::string line;
@@ -442,21 +486,10 @@ std::optional<std::map<std::string, TagTarget>> read_tag_files(const std::string
         last = &tags[name];
         *last = TagTarget{name.substr(10), line.substr(0, GIT_OID_HEXSZ), ""};
     }
-    std::error_code error;
-    const fs::path loose = fs::path(common_dir) / "refs" / "tags";
-    for (fs::recursive_directory_iterator it(loose, error), end; !error && it != end; it.increment(error)) {
-        if (!it->is_regular_file(error)) continue;
-        char content[GIT_OID_HEXSZ + 2] = {};
-        const int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return std::nullopt;
-        const ssize_t got = ::read(fd, content, sizeof content);
-        ::close(fd);
-        // A symbolic or odd ref: libgit2 decides.
-        if (got < GIT_OID_HEXSZ || !is_id(std::string_view(content, GIT_OID_HEXSZ))) return std::nullopt;
-        const std::string name = "refs/tags/" + it->path().string().substr(loose.string().size() + 1);
-        tags[name] = TagTarget{name.substr(10), std::string(content, GIT_OID_HEXSZ), ""};
-    }
-    if (error && error != std::errc::no_such_file_or_directory) return std::nullopt;
+    const std::string loose = common_dir + "refs/tags";
+    const int root = ::open(loose.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0) return errno == ENOENT ? std::optional(std::move(tags)) : std::nullopt;
+    if (!read_loose_tags(root, "refs/tags/", 0, tags)) return std::nullopt;
     return tags;
 }
 

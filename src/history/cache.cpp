@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "source/file_writer.h"
+#include "support/text.h"
 
 namespace ksa::history {
 namespace fs = std::filesystem;
@@ -161,7 +162,7 @@ private:
 };
 
 bool is_commit_id(std::string_view name) {
-    return name.size() == 40 && name.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+    return name.size() == 40 && text::is_lower_hex(name);
 }
 
 } // namespace
@@ -279,6 +280,17 @@ std::optional<MinedHistory> HistoryCache::deserialize(const std::string& text, c
             if (!line.starts_with(magic)) return std::nullopt;
             Tokens tokens(line.substr(magic.size()));
             if (tokens.text() != fingerprint || !tokens.ok || !tokens.at_end()) return std::nullopt;
+            ++lines;
+            continue;
+        }
+        // The commit lines are most of the file: "c :<40 hex> <time>" is read directly.
+        if (line.size() > 46 && line.starts_with("c :") && line[43] == ' ') {
+            const std::string_view id = line.substr(3, 40);
+            std::int64_t time = 0;
+            const auto [at, error] = std::from_chars(line.data() + 44, line.data() + line.size(), time);
+            // Ids are compared with git's and escaped when printed: no validation pass needed.
+            if (error != std::errc() || at != line.data() + line.size()) return std::nullopt;
+            history.commits.push_back(CommitInfo{std::string(id), time});
             ++lines;
             continue;
         }

@@ -42,7 +42,7 @@ std::string case_label(const std::string& name) { return name.empty() ? "(every 
 
 std::string commit_label(const HistoryResult& result, std::uint32_t commit) {
     const CommitInfo& info = result.history.commits.at(commit);
-    return fmt::format("{} {}", format_date(info.time), short_id(info.id));
+    return fmt::format("{} {}", format_date(info.time), safe(short_id(info.id)));
 }
 
 std::string verdict_label(const CaseVerdict& verdict) {

@@ -175,6 +175,13 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+bool is_lower_hex(std::string_view s) {
+    bool all = true;
+    // No early exit: a branch-free loop the compiler vectorises (ids are 40 bytes).
+    for (const char c : s) all &= (c >= '0' && c <= '9') | (c >= 'a' && c <= 'f');
+    return all;
+}
+
 std::size_t display_width(std::string_view s) {
     // UTF-8 continuation bytes (10xxxxxx) do not start a code point.
     return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {

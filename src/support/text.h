@@ -33,6 +33,10 @@ std::optional<std::string> closest_match(std::string_view word,
 
 std::string_view trim(std::string_view s);
 
+// True when every byte of `s` is 0-9 or a-f (git's object ids); a plain loop, as
+// find_first_not_of with a 16-byte set costs a memchr per byte.
+bool is_lower_hex(std::string_view s);
+
 // Columns `s` takes on a terminal, counting one per code point (for aligned tables).
 std::size_t display_width(std::string_view s);
 
