@@ -18,10 +18,6 @@
 namespace ksa::cli {
 namespace {
 
-int cannot_run(const std::string& message) {
-    fmt::print(stderr, "koder-spec-audit: error: {}\n", text::escape_for_terminal(message));
-    return exit_cannot_run;
-}
 
 // --online: one finding per host that answers neither scheme, a note per host that does.
 void probe(evidence::GateCheckResult& result, const GateCheckOptions& gate_check) {
@@ -49,7 +45,8 @@ void probe(evidence::GateCheckResult& result, const GateCheckOptions& gate_check
 // The G3 verdicts of `--history` for the revision audited (HEAD for the working tree and the
 // index): gate-check asks it about every `stability` in gates_passed. When the history cannot
 // be read (no commits yet, not a repository), a note says so and the claims stay unchecked.
-evidence::StabilityOracle history_oracle(const CommonOptions& options, std::vector<std::string>& notes) {
+evidence::StabilityOracle history_oracle(const CommonOptions& options, const AuditConfig& config,
+                                         std::vector<std::string>& notes) {
     auto repository = git::Repository::open_from_environment();
     if (!repository) {
         notes.push_back(fmt::format("stability claims not checked: {}", repository.failure().message));
@@ -58,8 +55,9 @@ evidence::StabilityOracle history_oracle(const CommonOptions& options, std::vect
     git::HistoryReader reader(*repository);
     history::HistoryRequest request;
     if (!options.source.revision.empty()) request.revision = options.source.revision;
-    if (options.max_manifest_bytes) request.max_manifest_bytes = *options.max_manifest_bytes;
-    if (options.max_nesting_depth) request.max_nesting_depth = *options.max_nesting_depth;
+    // The same limits as the rest of the check (the configuration of the audited tree).
+    request.max_manifest_bytes = config.max_manifest_bytes;
+    request.max_nesting_depth = config.max_nesting_depth;
     auto result = history::run_history(reader, request);
     if (!result) {
         notes.push_back(fmt::format("stability claims not checked: {}", result.failure().message));
@@ -118,7 +116,7 @@ int gate_check_command(const CommonOptions& options, const std::vector<std::stri
     auto candidates = select_candidates(source, opened->prefix, Selection::modules, modules);
     if (!candidates) return cannot_run(candidates.failure().message);
     std::vector<std::string> history_notes;
-    const evidence::StabilityOracle stability = history_oracle(options, history_notes);
+    const evidence::StabilityOracle stability = history_oracle(options, *config, history_notes);
     evidence::GateCheckResult result = evidence::check_evidence(source, *candidates, *config, stability);
     result.notes.insert(result.notes.begin(), history_notes.begin(), history_notes.end());
     if (gate_check.online)

@@ -11,6 +11,7 @@
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "git/repository.h"
+#include "support/text.h"
 #include "source/worktree_source.h"
 
 namespace fs = std::filesystem;
@@ -114,6 +115,11 @@ int emit_report(const OutputOptions& output, const report::ReportInput& input, s
     std::fwrite(rendered.data(), 1, rendered.size(), stream);
     std::fflush(stream);
     return has_errors(input.diagnostics) ? exit_violations : exit_clean;
+}
+
+int cannot_run(const std::string& message) {
+    fmt::print(stderr, "koder-spec-audit: error: {}\n", text::escape_for_terminal(message));
+    return exit_cannot_run;
 }
 
 } // namespace ksa::cli

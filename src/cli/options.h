@@ -55,6 +55,9 @@ Expected<std::string> to_repository_path(const std::string& prefix, const std::s
 
 ConfigOverrides overrides_from(const CommonOptions& options);
 
+// Prints "koder-spec-audit: error: MESSAGE" (escaped) and returns exit_cannot_run.
+int cannot_run(const std::string& message);
+
 // Colour only on a terminal and never when NO_COLOR is set.
 bool use_color(ColorWhen when, std::FILE* stream);
 

@@ -11,7 +11,7 @@
 namespace ksa::cli {
 namespace {
 
-int cannot_run(const std::string& message) {
+int hook_cannot_run(const std::string& message) {
     fmt::print(stderr, "koder-spec-audit pre-commit: error: {}\n", text::escape_for_terminal(message));
     return exit_cannot_run;
 }
@@ -31,13 +31,13 @@ std::optional<Failure> regenerate_and_stage(git::Repository& repository, TreeSou
 
 int pre_commit_command(const CommonOptions& options) {
     auto repository = git::Repository::open_from_environment();
-    if (!repository) return cannot_run(repository.failure().message);
+    if (!repository) return hook_cannot_run(repository.failure().message);
     // Watched besides the manifests: the registry and the anti-drift precedent lists.
     const AuditConfig defaults;
     std::vector<std::string> default_watch = audit::precedent_paths(defaults);
     default_watch.push_back(std::string(default_registry_path));
     auto staged = repository->staged_manifest_changes(default_watch);
-    if (!staged) return cannot_run(staged.failure().message);
+    if (!staged) return hook_cannot_run(staged.failure().message);
     if (staged->changes.empty()) {
         // Nothing governed is staged, unless a configured path changed: look only when the
         // index holds a configuration file (otherwise no blob is read at all).
@@ -45,18 +45,18 @@ int pre_commit_command(const CommonOptions& options) {
         if (!config_entry || config_entry->kind != EntryKind::file) return exit_clean;
     }
     auto config = audit::load_config(*staged->index, overrides_from(options));
-    if (!config) return cannot_run(config.failure().message);
+    if (!config) return hook_cannot_run(config.failure().message);
     std::vector<std::string> watch = audit::precedent_paths(*config);
     watch.push_back(config->registry_path);
     if (watch != default_watch) {  // configured paths: watch those
         staged = repository->staged_manifest_changes(watch);
-        if (!staged) return cannot_run(staged.failure().message);
+        if (!staged) return hook_cannot_run(staged.failure().message);
     }
     if (staged->changes.empty()) return exit_clean;
     TreeSource& source = *staged->index;
 
     auto audited = audit::audit_change(source, staged->changes, *config);
-    if (!audited) return cannot_run(audited.failure().message);
+    if (!audited) return hook_cannot_run(audited.failure().message);
     audit::AuditRun& run = audited->run;
     registry::RegistryChange change{source, audited->manifest_changes, false, std::nullopt};
     for (const ChangedPath& changed : staged->changes)
@@ -66,15 +66,15 @@ int pre_commit_command(const CommonOptions& options) {
         auto entry = (*head)->stat(config->registry_path);
         if (entry && entry->kind == EntryKind::file && entry->size <= registry::max_registry_bytes) {
             auto text = (*head)->read(config->registry_path);
-            if (!text) return cannot_run(text.failure().message);
+            if (!text) return hook_cannot_run(text.failure().message);
             change.parent_registry = std::move(*text);
         }
     }
     auto findings = registry::check_registry(change, *config);
-    if (!findings) return cannot_run(findings.failure().message);
+    if (!findings) return hook_cannot_run(findings.failure().message);
     // --fix regenerates only a commit that is otherwise acceptable: errors are reported as usual.
     if (options.fix && !findings->empty() && !has_errors(run.diagnostics)) {
-        if (auto problem = regenerate_and_stage(*repository, source, *config)) return cannot_run(problem->message);
+        if (auto problem = regenerate_and_stage(*repository, source, *config)) return hook_cannot_run(problem->message);
         findings->clear();
     }
     for (Diagnostic& finding : *findings) run.diagnostics.push_back(std::move(finding));

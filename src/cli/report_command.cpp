@@ -16,10 +16,6 @@ namespace fs = std::filesystem;
 namespace ksa::cli {
 namespace {
 
-int cannot_run(const std::string& message) {
-    fmt::print(stderr, "koder-spec-audit: error: {}\n", text::escape_for_terminal(message));
-    return exit_cannot_run;
-}
 
 // The committed registry's text from the source: "" when absent; a failure when the path is
 // not a regular file (a directory, a symlink, a submodule).

@@ -10,10 +10,6 @@
 namespace ksa::cli {
 namespace {
 
-int cannot_run(const std::string& message) {
-    fmt::print(stderr, "koder-spec-audit: error: {}\n", text::escape_for_terminal(message));
-    return exit_cannot_run;
-}
 
 } // namespace
 

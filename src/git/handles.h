@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include <git2.h>
@@ -31,6 +32,7 @@ using CommitPtr = std::unique_ptr<git_commit, Deleter<&git_commit_free>>;
 using DiffPtr = std::unique_ptr<git_diff, Deleter<&git_diff_free>>;
 using OdbPtr = std::unique_ptr<git_odb, Deleter<&git_odb_free>>;
 using ReferencePtr = std::unique_ptr<git_reference, Deleter<&git_reference_free>>;
+using OdbObjectPtr = std::unique_ptr<git_odb_object, Deleter<&git_odb_object_free>>;
 
 // Folders nested deeper than this are refused instead of walked: the walks recurse, and a
 // hostile push must not exhaust the stack (git's own core.maxTreeDepth defaults to 2048).
@@ -43,6 +45,12 @@ inline bool too_deep(std::string_view folder) {
         if (c == '/' && ++depth > max_tree_depth) return true;
     return false;
 }
+
+// "1a2b..." (40 hex digits) for an object id.
+std::string to_hex(const git_oid& oid);
+
+// An object id from 40 hex digits; a SHA-256 id (64) or anything else is a Failure.
+Expected<git_oid> parse_object_id(std::string_view id);
 
 // Initialises libgit2 once per process (and shuts it down at exit).
 void ensure_initialized();

@@ -28,20 +28,8 @@
 namespace ksa::git {
 namespace {
 
-using OdbObjectPtr = std::unique_ptr<git_odb_object, Deleter<&git_odb_object_free>>;
 
-std::string hex(const git_oid& oid) {
-    char buffer[GIT_OID_HEXSZ + 1] = {};
-    git_oid_tostr(buffer, sizeof buffer, &oid);
-    return buffer;
-}
 
-Expected<git_oid> parse_id(std::string_view id) {
-    git_oid oid;
-    if (id.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&oid, id.data(), id.size()) < 0)
-        return Failure{fmt::format("'{}' is not an object id", id)};
-    return oid;
-}
 
 struct RawEntry {
     std::string_view name;
@@ -206,7 +194,7 @@ private:
             ManifestBlobChange change{folder, "", EntryKind::missing};
             if (new_entry != nullptr) {
                 change.kind = kind_of_mode(new_entry->mode);
-                if (change.kind == EntryKind::file) change.blob = hex(new_entry->id);
+                if (change.kind == EntryKind::file) change.blob = to_hex(new_entry->id);
             }
             changes.push_back(std::move(change));
         } else if ((old_entry != nullptr && old_entry->is_tree()) || (new_entry != nullptr && new_entry->is_tree())) {
@@ -271,11 +259,11 @@ std::optional<Failure> diff_range(git_odb* odb, const std::string& objects_dir, 
         const std::string& old_id = i == 0 ? before : trees[i - 1];
         std::optional<git_oid> old_tree;
         if (!old_id.empty()) {
-            auto id = parse_id(old_id);
+            auto id = parse_object_id(old_id);
             if (!id) return id.failure();
             old_tree = *id;
         }
-        auto new_tree = parse_id(trees[i]);
+        auto new_tree = parse_object_id(trees[i]);
         if (!new_tree) return new_tree.failure();
         if (old_tree && git_oid_equal(&*old_tree, &*new_tree)) continue;
         ManifestDiff diff(cache);
@@ -320,7 +308,7 @@ Expected<std::string> HistoryReader::resolve_commit(const std::string& revision)
     if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) < 0)
         return last_error(fmt::format("'{}' does not name a commit", revision));
     ObjectPtr commit(peeled);
-    return hex(*git_object_id(commit.get()));
+    return to_hex(*git_object_id(commit.get()));
 }
 
 Expected<FirstParentChain> HistoryReader::first_parent_chain(const std::string& tip,
@@ -335,7 +323,7 @@ Expected<FirstParentChain> HistoryReader::first_parent_chain(const std::string& 
             chain.stop_id = id;
             break;
         }
-        auto oid = parse_id(id);
+        auto oid = parse_object_id(id);
         if (!oid) return oid.failure();
         std::shared_ptr<const PackedObject> packed = state_->packs->read(oid->id);
         OdbObjectPtr object;
@@ -363,7 +351,7 @@ Expected<FirstParentChain> HistoryReader::first_parent_chain(const std::string& 
         if (header->parents.empty()) break;
         id = header->parents.front();
         // A shallow clone's boundary commits keep their parent lines; the parents are absent.
-        auto parent = parse_id(id);
+        auto parent = parse_object_id(id);
         if (!parent) return parent.failure();
         if (git_odb_exists(state_->odb.get(), &*parent) == 0) {
             chain.shallow_end = true;
@@ -401,7 +389,7 @@ Expected<std::vector<std::vector<ManifestBlobChange>>> HistoryReader::chain_chan
 
 Expected<std::string> HistoryReader::read_blob(const std::string& blob, const std::string& path, std::uint64_t max_bytes) {
     if (auto problem = state_->open_odb()) return *problem;
-    auto oid = parse_id(blob);
+    auto oid = parse_object_id(blob);
     if (!oid) return oid.failure();
     std::size_t size = 0;
     git_object_t type = GIT_OBJECT_INVALID;
@@ -417,6 +405,8 @@ Expected<std::string> HistoryReader::read_blob(const std::string& blob, const st
 
 namespace {
 
+bool is_object_id(std::string_view text) { return text.size() == GIT_OID_HEXSZ && text::is_lower_hex(text); }
+
 // Loose refs under the folder `dir` (a descriptor it closes), named `prefix` + file name:
 // readdir's entry types and openat, so 1,500 loose tags cost three system calls each.
 bool read_loose_tags(int dir, const std::string& prefix, int depth, std::map<std::string, TagTarget>& tags) {
@@ -426,9 +416,6 @@ bool read_loose_tags(int dir, const std::string& prefix, int depth, std::map<std
         return false;
     }
     std::unique_ptr<DIR, int (*)(DIR*)> held(stream, ::closedir);
-    const auto is_id = [](std::string_view text) {
-        return text.size() == GIT_OID_HEXSZ && text::is_lower_hex(text);
-    };
     while (const dirent* entry = ::readdir(stream)) {
         const std::string_view name = entry->d_name;
         if (name == "." || name == "..") continue;
@@ -450,7 +437,7 @@ bool read_loose_tags(int dir, const std::string& prefix, int depth, std::map<std
         char content[GIT_OID_HEXSZ + 2] = {};
         const ssize_t got = ::read(fd, content, sizeof content);
         ::close(fd);
-        if (got < GIT_OID_HEXSZ || !is_id(std::string_view(content, GIT_OID_HEXSZ))) return false;
+        if (got < GIT_OID_HEXSZ || !is_object_id(std::string_view(content, GIT_OID_HEXSZ))) return false;
         const std::string full = prefix + std::string(name);
         tags[full] = TagTarget{full.substr(10), std::string(content, GIT_OID_HEXSZ), ""};
     }
@@ -464,9 +451,6 @@ std::optional<std::map<std::string, TagTarget>> read_tag_files(const std::string
     namespace fs = std::filesystem;
     if (fs::exists(fs::path(common_dir) / "reftable")) return std::nullopt;
     std::map<std::string, TagTarget> tags;
-    const auto is_id = [](std::string_view text) {
-        return text.size() == GIT_OID_HEXSZ && text::is_lower_hex(text);
-    };
     std::ifstream packed(fs::path(common_dir) / "packed-refs", std::ios::binary);
     std::string line;
     TagTarget* last = nullptr;
@@ -474,12 +458,12 @@ std::optional<std::map<std::string, TagTarget>> read_tag_files(const std::string
         if (line.empty() || line.front() == '#') continue;
         if (line.front() == '^') {
             // The commit an annotated tag peels to (git writes it with "peeled").
-            if (last == nullptr || !is_id(std::string_view(line).substr(1))) return std::nullopt;
+            if (last == nullptr || !is_object_id(std::string_view(line).substr(1))) return std::nullopt;
             last->peeled = line.substr(1);
             continue;
         }
         last = nullptr;
-        if (line.size() < GIT_OID_HEXSZ + 2 || line[GIT_OID_HEXSZ] != ' ' || !is_id(std::string_view(line).substr(0, GIT_OID_HEXSZ)))
+        if (line.size() < GIT_OID_HEXSZ + 2 || line[GIT_OID_HEXSZ] != ' ' || !is_object_id(std::string_view(line).substr(0, GIT_OID_HEXSZ)))
             return std::nullopt;
         const std::string name = line.substr(GIT_OID_HEXSZ + 1);
         if (!name.starts_with("refs/tags/")) continue;
@@ -518,14 +502,14 @@ Expected<std::vector<TagTarget>> HistoryReader::tags(const std::function<bool(st
         if (git_reference_resolve(&resolved, held.get()) < 0) continue;
         ReferencePtr direct(resolved);
         if (const git_oid* target = git_reference_target(direct.get()))
-            found.push_back({std::string(name), hex(*target), ""});
+            found.push_back({std::string(name), to_hex(*target), ""});
     }
     std::sort(found.begin(), found.end(), [](const TagTarget& a, const TagTarget& b) { return a.name < b.name; });
     return found;
 }
 
 Expected<std::string> HistoryReader::peel_to_commit(const std::string& id) {
-    auto oid = parse_id(id);
+    auto oid = parse_object_id(id);
     if (!oid) return oid.failure();
     git_object* raw = nullptr;
     if (git_object_lookup(&raw, state_->repository, &*oid, GIT_OBJECT_ANY) < 0) return std::string();
@@ -534,14 +518,14 @@ Expected<std::string> HistoryReader::peel_to_commit(const std::string& id) {
     // Tags of trees and blobs name no release.
     if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) < 0) return std::string();
     ObjectPtr commit(peeled);
-    return hex(*git_object_id(commit.get()));
+    return to_hex(*git_object_id(commit.get()));
 }
 
 Expected<bool> HistoryReader::is_ancestor(const std::string& ancestor, const std::string& descendant) {
     if (ancestor == descendant) return true;
-    auto a = parse_id(ancestor);
+    auto a = parse_object_id(ancestor);
     if (!a) return a.failure();
-    auto d = parse_id(descendant);
+    auto d = parse_object_id(descendant);
     if (!d) return d.failure();
     const int result = git_graph_descendant_of(state_->repository, &*d, &*a);
     if (result < 0) return last_error("cannot compare commits");

@@ -35,19 +35,7 @@ Expected<ConfigValues> collect(git_config* config, std::string_view section) {
     return values;
 }
 
-Expected<git_oid> parse_id(const std::string& id) {
-    git_oid oid;
-    if (id.size() == 64) return Failure{fmt::format("'{}' is a SHA-256 id: SHA-256 repositories are not supported", id)};
-    if (id.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, id.c_str()) < 0)
-        return Failure{fmt::format("'{}' is not an object id", id)};
-    return oid;
-}
 
-std::string hex(const git_oid& oid) {
-    char buffer[GIT_OID_HEXSZ + 1] = {};
-    git_oid_tostr(buffer, sizeof buffer, &oid);
-    return buffer;
-}
 
 // One side of a tree comparison: the entry of a name in a tree, if any.
 struct Side {
@@ -122,7 +110,7 @@ private:
 };
 
 Expected<CommitPtr> lookup_commit(git_repository* repository, const std::string& id) {
-    auto oid = parse_id(id);
+    auto oid = parse_object_id(id);
     if (!oid) return oid.failure();
     git_commit* raw = nullptr;
     if (git_commit_lookup(&raw, repository, &*oid) < 0) return last_error(fmt::format("cannot read commit {}", id));
@@ -167,7 +155,7 @@ Expected<ConfigValues> Repository::config_file_values(const std::string& path, s
 }
 
 Expected<std::pair<ObjectKind, std::string>> Repository::peel(const std::string& id) {
-    auto oid = parse_id(id);
+    auto oid = parse_object_id(id);
     if (!oid) return oid.failure();
     git_object* raw = nullptr;
     if (git_object_lookup(&raw, state_->repository.get(), &*oid, GIT_OBJECT_ANY) < 0)
@@ -180,7 +168,7 @@ Expected<std::pair<ObjectKind, std::string>> Repository::peel(const std::string&
             return last_error(fmt::format("cannot read the target of tag {}", id));
         object.reset(target);
     }
-    const std::string peeled = hex(*git_object_id(object.get()));
+    const std::string peeled = to_hex(*git_object_id(object.get()));
     switch (git_object_type(object.get())) {
         case GIT_OBJECT_COMMIT: return std::pair{ObjectKind::commit, peeled};
         case GIT_OBJECT_TREE: return std::pair{ObjectKind::tree, peeled};
@@ -196,7 +184,7 @@ Expected<std::vector<std::string>> Repository::new_commits(const std::vector<std
     RevwalkPtr walk(raw);
     git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
     for (const std::string& tip : tips) {
-        auto oid = parse_id(tip);
+        auto oid = parse_object_id(tip);
         if (!oid) return oid.failure();
         if (git_revwalk_push(walk.get(), &*oid) < 0) return last_error(fmt::format("cannot walk from {}", tip));
     }
@@ -215,7 +203,7 @@ Expected<std::vector<std::string>> Repository::new_commits(const std::vector<std
     }
     // Tips of this push already walked: their commits were counted and checked.
     for (const std::string& tip : seen_tips) {
-        auto oid = parse_id(tip);
+        auto oid = parse_object_id(tip);
         if (!oid) return oid.failure();
         if (git_revwalk_hide(walk.get(), &*oid) < 0) return last_error(fmt::format("cannot walk from {}", tip));
     }
@@ -223,7 +211,7 @@ Expected<std::vector<std::string>> Repository::new_commits(const std::vector<std
     git_oid oid;
     int status = 0;
     while ((status = git_revwalk_next(&oid, walk.get())) == 0) {
-        commits.push_back(hex(oid));
+        commits.push_back(to_hex(oid));
         if (commits.size() > limit) break;
     }
     if (status < 0 && status != GIT_ITEROVER) return last_error("cannot walk the pushed commits");
@@ -251,7 +239,7 @@ Expected<Repository::CommitChanges> Repository::commit_manifest_changes(const st
         git_commit* raw = nullptr;
         if (git_commit_parent(&raw, commit->get(), i) < 0) return last_error(fmt::format("cannot read a parent of {}", id));
         CommitPtr parent(raw);
-        if (i == 0) result.first_parent = hex(*git_commit_id(parent.get()));
+        if (i == 0) result.first_parent = to_hex(*git_commit_id(parent.get()));
         auto parent_tree = commit_tree(parent.get());
         if (!parent_tree) return parent_tree.failure();
         parent_trees.push_back(std::move(*parent_tree));

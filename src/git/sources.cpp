@@ -108,8 +108,6 @@ Expected<bool> IndexSource::has_fragments(const std::string& module_dir) {
 
 namespace {
 
-using OdbObjectPtr = std::unique_ptr<git_odb_object, Deleter<&git_odb_object_free>>;
-
 // Walks a tree object's raw bytes ("<octal mode> <name>\0<20-byte id>" per entry), recording
 // manifest-named entries; `folder` is the path prefix ("" or ending in '/').
 std::optional<Failure> walk_raw_tree(git_odb* odb, const git_oid& id, std::string& folder, std::vector<Candidate>& found,
