@@ -334,6 +334,38 @@ EOF
 rev() { git rev-parse --verify "${1:-HEAD}^{commit}"; }
 short() { rev "${1:-HEAD}" | cut -c1-10; }
 
+# new_server DIR: a bare repository whose hooks/pre-receive is the source tree's hook; sets
+# SERVER to its absolute path.
+new_server() {
+    git init -q --bare -- "$1"
+    mkdir -p -- "$1/hooks"
+    ln -s -- "$KSA_SOURCE_DIR/hooks/pre-receive" "$1/hooks/pre-receive"
+    SERVER=$(cd -- "$1" && pwd -P)
+}
+
+# new_client DIR: a repository whose origin is $SERVER over file://; enters DIR. No
+# pre-commit hook: the client commits anything, as a pusher bypassing it would.
+new_client() {
+    new_repo "$1"
+    git -C "$1" remote add origin "file://$SERVER"
+    cd -- "$1"
+}
+
+# commit_file PATH CONTENT MESSAGE: writes, stages and commits PATH.
+commit_file() {
+    write_file "$1" "$2"
+    git add -- "$1"
+    git commit -q -m "$3"
+}
+
+# server_and_client: ./server.git with the hook, and ./client (entered) whose main is on it.
+server_and_client() {
+    new_server server.git
+    new_client client
+    commit_file README.md "# test" "readme"
+    push_ok origin main
+}
+
 # push_ok ARGS...: `git push ARGS` succeeds.
 push_ok() {
     expect_exit 0 git push "$@"

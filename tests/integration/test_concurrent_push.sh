@@ -7,14 +7,6 @@
 
 PUSHES=16
 
-# new_server DIR: a bare repository whose hooks/pre-receive is the source tree's hook.
-new_server() {
-    git init -q --bare -- "$1"
-    mkdir -p -- "$1/hooks"
-    ln -s -- "$KSA_SOURCE_DIR/hooks/pre-receive" "$1/hooks/pre-receive"
-    SERVER=$(cd -- "$1" && pwd -P)
-}
-
 # A server and a client (no pre-commit hook) whose main is on the server; then one branch bNN
 # per push, each adding its own manifest: valid for odd NN, a bad status for even NN.
 server_client_and_branches() {

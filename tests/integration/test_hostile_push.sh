@@ -7,26 +7,6 @@
 # nothing raw reaches the pusher's terminal. (The pre-commit side: test_hostile_entries.sh.)
 . "$(dirname -- "$0")/lib.sh"
 
-# new_server DIR: a bare repository whose hooks/pre-receive is the source tree's hook.
-new_server() {
-    git init -q --bare -- "$1"
-    mkdir -p -- "$1/hooks"
-    ln -s -- "$KSA_SOURCE_DIR/hooks/pre-receive" "$1/hooks/pre-receive"
-    SERVER=$(cd -- "$1" && pwd -P)
-}
-
-# A server, and a client (no pre-commit hook: a pusher who bypasses it) whose main is on it.
-server_and_client() {
-    new_server server.git
-    new_repo client
-    git -C client remote add origin "file://$SERVER"
-    cd client
-    write_file README.md "# test"
-    git add README.md
-    git commit -q -m readme
-    push_ok origin main
-}
-
 # The push was refused for findings (exit 1 of the hook), not because the hook broke, and
 # the branch did not move on the server.
 expect_rejected_for_findings() {

@@ -11,38 +11,6 @@ ZERO64=0000000000000000000000000000000000000000000000000000000000000000
 
 # --- helpers -------------------------------------------------------------------------
 
-# new_server DIR: a bare repository with hooks/pre-receive linked to the source tree's hook.
-# SERVER names it (absolute) for the other helpers.
-new_server() {
-    git init -q --bare -- "$1"
-    mkdir -p -- "$1/hooks"
-    ln -s -- "$KSA_SOURCE_DIR/hooks/pre-receive" "$1/hooks/pre-receive"
-    SERVER=$(cd -- "$1" && pwd -P)
-}
-
-# new_client DIR: a repository whose origin is $SERVER over file://; enters DIR. No
-# pre-commit hook: the client commits anything, as a pusher bypassing it would.
-new_client() {
-    new_repo "$1"
-    git -C "$1" remote add origin "file://$SERVER"
-    cd -- "$1"
-}
-
-# commit_file PATH CONTENT MESSAGE: writes, stages and commits PATH.
-commit_file() {
-    write_file "$1" "$2"
-    git add -- "$1"
-    git commit -q -m "$3"
-}
-
-
-# A server and a client whose main (a README) is already on the server.
-server_and_client() {
-    new_server server.git
-    new_client client
-    commit_file README.md "# test" "readme"
-    push_ok origin main
-}
 
 expect_server_lacks_object() {
     if git -C "$SERVER" cat-file -e "$1" 2>/dev/null; then

@@ -35,14 +35,6 @@ monorepo() {
     git commit -q -m "example monorepo"
 }
 
-# new_server DIR: a bare repository with hooks/pre-receive linked to the source tree's hook.
-new_server() {
-    git init -q --bare -- "$1"
-    mkdir -p -- "$1/hooks"
-    ln -s -- "$KSA_SOURCE_DIR/hooks/pre-receive" "$1/hooks/pre-receive"
-    SERVER=$(cd -- "$1" && pwd -P)
-}
-
 
 # start MODE [REGISTRY_PATH]: the monorepo in ./repo, set up for MODE ("commit": the
 # pre-commit hook installed; "push": no client hook, a server in ./server.git whose main
