@@ -119,6 +119,15 @@ ParsedCandidate read_and_parse(TreeSource& source, const Candidate& candidate, c
     return result;
 }
 
+bool looks_like_manifest(const std::string& text) {
+    if (text.find('\0') != std::string::npos || text.size() > 16 * 1024 * 1024) return false;
+    if (manifest::find_excess_nesting(text, AuditConfig{}.max_nesting_depth)) return false;
+    manifest::ParseOutcome parsed = manifest::parse_document("koder.toml", manifest::ManifestKind::module, text);
+    if (!parsed.document) return false;
+    for (const char* key : {"category", "package", "app", "self_hosted", "no_external_alternative"})
+        if (parsed.document->root.contains(key)) return true;
+    return false;
+}
 
 Expected<AuditConfig> load_config(TreeSource& source, const ConfigOverrides& overrides) {
     AuditConfig config;

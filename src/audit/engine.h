@@ -32,6 +32,10 @@ struct ParsedCandidate {
 ParsedCandidate read_and_parse(TreeSource& source, const Candidate& candidate, const AuditConfig& config,
                                Diagnostics& out);
 
+// True when `text` parses as TOML and has a manifest's top-level keys (category, [package],
+// [app], [self_hosted], [no_external_alternative]): how a ref naming a lone blob is judged.
+bool looks_like_manifest(const std::string& text);
+
 // Validates every candidate. Anything that cannot be read becomes a diagnostic (KSA015), so a
 // hook fails closed instead of passing what it could not see.
 // `anti_drift_only` candidates get KSA011 alone (see audit_change).

@@ -1,6 +1,8 @@
 #include "config/server_config.h"
 
+#include <cctype>
 #include <charconv>
+#include <optional>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -19,6 +21,15 @@ std::optional<std::uint64_t> parse_unsigned(std::string_view text) {
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
     return value;
+}
+
+// git's boolean spellings (git-config(1) "bool").
+std::optional<bool> parse_bool(std::string_view text) {
+    std::string lower(text);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return true;
+    if (lower == "false" || lower == "no" || lower == "off" || lower == "0" || lower.empty()) return false;
+    return std::nullopt;
 }
 
 } // namespace
@@ -100,6 +111,19 @@ Expected<ServerConfig> parse_server_config(const ConfigValues& values, const std
         } else if (name == "mode") {
             if (value != "enforce" && value != "warn") return bad_value(origin, key, value, "enforce or warn");
             config.warn_only = value == "warn";
+        } else if (name == "trustedref") {
+            // Repeatable: every value is one pattern; "" alone means none (every pushed commit is new).
+            config.trusted_refs.clear();
+            for (const std::string& item : list) {
+                if (item.empty()) continue;
+                if (!item.starts_with("refs/") || item.find_first_of(" \t\n") != std::string::npos)
+                    return bad_value(origin, key, item, "a ref pattern such as refs/heads/* or refs/tags/v*");
+                config.trusted_refs.push_back(item);
+            }
+        } else if (name == "allowreplacerefs") {
+            const auto allowed = parse_bool(value);
+            if (!allowed) return bad_value(origin, key, value, "true or false");
+            config.allow_replace_refs = *allowed;
         } else if (name == "configfile") {
             // Handled by the caller, which loads that file first.
         } else {

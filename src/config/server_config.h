@@ -23,6 +23,10 @@ struct ServerConfig {
     std::string override_log;             // koder-audit.overrideLog: file the overrides are appended to
     std::string format = "text";          // koder-audit.format = text | json
     bool warn_only = false;               // koder-audit.mode = enforce (default) | warn: report, never reject
+    // koder-audit.trustedRef (repeatable): refs whose commits count as already checked. Only refs
+    // that pass through this hook belong here: never refs/pull/*, which Forgejo writes without hooks.
+    std::vector<std::string> trusted_refs{"refs/heads/*", "refs/tags/*"};
+    bool allow_replace_refs = false;      // koder-audit.allowReplaceRefs: accept refs/replace/* (judged)
 };
 
 // Configuration values by lower-cased key ("koder-audit.phase"), each key's values in order.

@@ -64,6 +64,12 @@ constexpr std::array rules{
              "`stability` is passed but the history verdict says the gate is not earned.", E, E},
     RuleInfo{RuleCode::host_unreachable, "host-unreachable",
              "A `production_ref` host answers neither HTTPS nor HTTP (gate-check --online).", E, E},
+    RuleInfo{RuleCode::tree_unsafe, "tree-unsafe",
+             "A pushed tree would not check out as the audit reads it: malformed (git fsck's order, duplicate, "
+             "'/', '.', '..' or '.git' checks), a mode git never writes, or a symlinked folder on a checked path.",
+             E, E},
+    RuleInfo{RuleCode::ref_refused, "ref-refused",
+             "A push updates refs/replace/*, which would make git read other objects than the audited ones.", E, E},
 };
 
 } // namespace

@@ -33,6 +33,8 @@ enum class RuleCode {
     changelog_marker = 22,
     stability_evidence = 23,
     host_unreachable = 24,
+    tree_unsafe = 25,
+    ref_refused = 26,
 };
 
 enum class Phase { advisory = 4, strict = 5 };

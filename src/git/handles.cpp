@@ -24,18 +24,4 @@ Failure last_error(std::string_view what) {
                                                    : "unknown libgit2 error")};
 }
 
-std::string to_hex(const git_oid& oid) {
-    char buffer[GIT_OID_HEXSZ + 1] = {};
-    git_oid_tostr(buffer, sizeof buffer, &oid);
-    return buffer;
-}
-
-Expected<git_oid> parse_object_id(std::string_view id) {
-    git_oid oid;
-    if (id.size() == 64) return Failure{fmt::format("'{}' is a SHA-256 id: SHA-256 repositories are not supported", id)};
-    if (id.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&oid, id.data(), id.size()) < 0)
-        return Failure{fmt::format("'{}' is not an object id", id)};
-    return oid;
-}
-
 } // namespace ksa::git

@@ -2,6 +2,7 @@
 // Only files in src/git/ include this header or call git_* functions.
 #pragma once
 
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <cstddef>
@@ -10,6 +11,7 @@
 
 #include <git2.h>
 
+#include "git/object_id.h"
 #include "support/expected.h"
 
 namespace ksa::git {
@@ -46,11 +48,14 @@ inline bool too_deep(std::string_view folder) {
     return false;
 }
 
-// "1a2b..." (40 hex digits) for an object id.
-std::string to_hex(const git_oid& oid);
-
-// An object id from 40 hex digits; a SHA-256 id (64) or anything else is a Failure.
-Expected<git_oid> parse_object_id(std::string_view id);
+// Between the layer's ObjectId and libgit2's git_oid.
+inline git_oid to_oid(const ObjectId& id) {
+    git_oid oid;
+    std::memcpy(oid.id, id.data(), id.size());
+    return oid;
+}
+inline ObjectId from_oid(const git_oid& oid) { return object_id_from_raw(oid.id); }
+inline std::string to_hex(const git_oid& oid) { return to_hex(from_oid(oid)); }
 
 // Initialises libgit2 once per process (and shuts it down at exit).
 void ensure_initialized();

@@ -77,8 +77,6 @@ public:
     // The folder shared by all work trees of the repository (where caches live).
     [[nodiscard]] std::string common_dir() const;
     [[nodiscard]] bool is_shallow() const;
-    // The object folder (GIT_OBJECT_DIRECTORY when git sets one).
-    [[nodiscard]] std::string objects_dir() const;
 
     struct State;  // defined in history_reader.cpp only
 

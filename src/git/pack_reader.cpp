@@ -15,16 +15,20 @@ namespace ksa::git {
 namespace {
 
 constexpr int max_delta_depth = 4096;  // git writes 50 by default; deeper is treated as corrupt
-constexpr std::size_t generation_bytes = 48U << 20;
+// zlib cannot expand data more than about 1032:1; a size claiming more is corrupt (and must not
+// make us allocate it).
+constexpr std::uint64_t max_inflate_ratio = 1100;
 
 std::uint32_t be32(const unsigned char* p) {
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
 }
 
-// A read-only mapping of a whole file.
-struct Mapping {
+// The bytes of a pack or index: a read-only mapping of the file, or (fuzzing) a string.
+struct Bytes {
     const unsigned char* data = nullptr;
     std::size_t size = 0;
+    bool mapped = false;
+    std::string owned;
 
     bool map(const std::filesystem::path& path) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -34,24 +38,31 @@ struct Mapping {
             ::close(fd);
             return false;
         }
-        void* mapped = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+        void* region = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
         ::close(fd);
-        if (mapped == MAP_FAILED) return false;
-        data = static_cast<const unsigned char*>(mapped);
+        if (region == MAP_FAILED) return false;
+        data = static_cast<const unsigned char*>(region);
         size = static_cast<std::size_t>(info.st_size);
+        mapped = true;
         return true;
     }
 
-    Mapping() = default;
-    Mapping(const Mapping&) = delete;
-    Mapping& operator=(const Mapping&) = delete;
-    ~Mapping() {
-        if (data != nullptr) ::munmap(const_cast<unsigned char*>(data), size);
+    void hold(std::string bytes) {
+        owned = std::move(bytes);
+        data = reinterpret_cast<const unsigned char*>(owned.data());
+        size = owned.size();
+    }
+
+    Bytes() = default;
+    Bytes(const Bytes&) = delete;
+    Bytes& operator=(const Bytes&) = delete;
+    ~Bytes() {
+        if (mapped) ::munmap(const_cast<unsigned char*>(data), size);
     }
 };
 
 // The base-128 size of a delta header (least significant group first).
-bool delta_size(const std::string& delta, std::size_t& at, std::size_t& value) {
+bool delta_size(std::string_view delta, std::size_t& at, std::size_t& value) {
     value = 0;
     for (unsigned shift = 0; at < delta.size() && shift < 64; shift += 7) {
         const auto byte = static_cast<unsigned char>(delta[at++]);
@@ -68,7 +79,7 @@ bool apply_delta(const std::string& base, const std::string& delta, std::string&
     std::size_t result_size = 0;
     if (!delta_size(delta, at, base_size) || base_size != base.size() || !delta_size(delta, at, result_size)) return false;
     out.clear();
-    out.reserve(result_size);
+    out.reserve(std::min(result_size, base.size() + delta.size()));
     while (at < delta.size()) {
         const auto op = static_cast<unsigned char>(delta[at++]);
         if ((op & 0x80) != 0) {
@@ -85,10 +96,10 @@ bool apply_delta(const std::string& base, const std::string& delta, std::string&
                     size |= static_cast<std::size_t>(static_cast<unsigned char>(delta[at++])) << (8 * bit);
                 }
             if (size == 0) size = 0x10000;
-            if (offset > base.size() || size > base.size() - offset || out.size() + size > result_size) return false;
+            if (offset > base.size() || size > base.size() - offset || size > result_size - out.size()) return false;
             out.append(base, offset, size);
         } else if (op != 0) {
-            if (op > delta.size() - at || out.size() + op > result_size) return false;
+            if (op > delta.size() - at || op > result_size - out.size()) return false;
             out.append(delta, at, op);
             at += op;
         } else {
@@ -100,9 +111,20 @@ bool apply_delta(const std::string& base, const std::string& delta, std::string&
 
 } // namespace
 
+std::string_view describe(ObjectType type) {
+    switch (type) {
+        case ObjectType::commit: return "commit";
+        case ObjectType::tree: return "tree";
+        case ObjectType::blob: return "blob";
+        case ObjectType::tag: return "tag";
+        case ObjectType::none: break;
+    }
+    return "unknown object";
+}
+
 struct PackReader::Pack {
-    Mapping pack;
-    Mapping index;
+    Bytes pack;
+    Bytes index;
     std::uint32_t count = 0;
     std::size_t number = 0;  // position in packs_, part of the cache key
 
@@ -131,34 +153,42 @@ struct PackReader::Pack {
         // Packs over 2 GiB: the offset lives in the 64-bit table.
         const std::size_t large = 8 * std::size_t{small & 0x7fffffffU};
         const unsigned char* table = offsets + 4 * std::size_t{count};
-        if (table + large + 8 > index.data + index.size - 40) return std::nullopt;
+        const auto table_bytes = static_cast<std::size_t>(index.data + index.size - 40 - table);
+        if (large > table_bytes || table_bytes - large < 8) return std::nullopt;
         return (std::uint64_t{be32(table + large)} << 32) | be32(table + large + 4);
+    }
+
+    // Header checks of both files: "PACK" version 2 or 3; index magic "\377tOc" version 2,
+    // fanout, names, CRCs, offsets, trailer.
+    bool check() {
+        if (pack.size < 32 || std::memcmp(pack.data, "PACK", 4) != 0) return false;
+        const std::uint32_t version = be32(pack.data + 4);
+        if (version != 2 && version != 3) return false;
+        if (index.size < 8 + 1024 + 40 || std::memcmp(index.data, "\377tOc", 4) != 0 || be32(index.data + 4) != 2)
+            return false;
+        count = be32(index.data + 8 + 4 * 255);
+        return (index.size - 8 - 1024 - 40) / 28 >= count;
     }
 
     bool open(const std::filesystem::path& pack_path) {
         std::filesystem::path index_path = pack_path;
         index_path.replace_extension(".idx");
-        if (!pack.map(pack_path) || !index.map(index_path)) return false;
-        if (pack.size < 32 || std::memcmp(pack.data, "PACK", 4) != 0) return false;
-        const std::uint32_t version = be32(pack.data + 4);
-        if (version != 2 && version != 3) return false;
-        // Index version 2: magic, version, fanout, names, CRCs, offsets, (large offsets), trailer.
-        if (index.size < 8 + 1024 + 40 || std::memcmp(index.data, "\377tOc", 4) != 0 || be32(index.data + 4) != 2)
-            return false;
-        count = be32(index.data + 8 + 4 * 255);
-        return index.size >= 8 + 1024 + 28 * std::size_t{count} + 40;
+        return pack.map(pack_path) && index.map(index_path) && check();
     }
 };
 
 struct PackReader::Cache {
-    using Map = std::unordered_map<std::uint64_t, std::shared_ptr<const PackedObject>>;
+    using Map = std::unordered_map<std::uint64_t, ObjectData>;
+    explicit Cache(std::size_t bytes) : generation_bytes(std::max<std::size_t>(bytes / 2, 1)) {}
+
+    std::size_t generation_bytes;
     Map young;
     Map old;
     std::size_t young_bytes = 0;
 
     static std::uint64_t key(const Pack& pack, std::uint64_t offset) { return (std::uint64_t{pack.number} << 48) ^ offset; }
 
-    std::shared_ptr<const PackedObject> get(std::uint64_t key) {
+    ObjectData get(std::uint64_t key) {
         if (auto found = young.find(key); found != young.end()) return found->second;
         if (auto found = old.find(key); found != old.end()) {
             auto object = found->second;
@@ -168,28 +198,48 @@ struct PackReader::Cache {
         return nullptr;
     }
 
-    void put(std::uint64_t key, const std::shared_ptr<const PackedObject>& object) {
-        // Two generations: the objects used in the last ~48 MiB of reads stay.
+    void put(std::uint64_t key, const ObjectData& object) {
+        // Two generations: the objects used in the last `generation_bytes` of reads stay.
         if (young_bytes + object->data.size() > generation_bytes) {
             old = std::move(young);
             young = Map();
             young.reserve(old.size());
             young_bytes = 0;
         }
+        if (object->data.size() > generation_bytes) return;  // would evict everything for one object
         young_bytes += object->data.size() + 64;
         young.emplace(key, object);
     }
 };
 
-PackReader::PackReader(const std::string& objects_dir) : cache_(std::make_unique<Cache>()) {
-    std::error_code error;
-    for (std::filesystem::directory_iterator it(std::filesystem::path(objects_dir) / "pack", error), end;
-         !error && it != end; it.increment(error)) {
-        if (it->path().extension() != ".pack") continue;
-        auto pack = std::make_unique<Pack>();
-        pack->number = packs_.size();
-        if (pack->open(it->path())) packs_.push_back(std::move(pack));
+PackReader::PackReader(const std::vector<std::string>& object_dirs, std::size_t cache_bytes)
+    : cache_(std::make_unique<Cache>(cache_bytes)) {
+    for (const std::string& dir : object_dirs) {
+        std::error_code error;
+        std::vector<std::filesystem::path> found;
+        for (std::filesystem::directory_iterator it(std::filesystem::path(dir) / "pack", error), end;
+             !error && it != end; it.increment(error))
+            if (it->path().extension() == ".pack") found.push_back(it->path());
+        std::sort(found.begin(), found.end());  // a stable order: the cache key holds the position
+        for (const auto& path : found) {
+            auto pack = std::make_unique<Pack>();
+            pack->number = packs_.size();
+            if (pack->open(path)) packs_.push_back(std::move(pack));
+        }
     }
+    start_stream();
+}
+
+PackReader::PackReader(std::string pack_bytes, std::string index_bytes, std::size_t cache_bytes)
+    : cache_(std::make_unique<Cache>(cache_bytes)) {
+    auto pack = std::make_unique<Pack>();
+    pack->pack.hold(std::move(pack_bytes));
+    pack->index.hold(std::move(index_bytes));
+    if (pack->check()) packs_.push_back(std::move(pack));
+    start_stream();
+}
+
+void PackReader::start_stream() {
     auto* stream = new z_stream{};
     if (inflateInit(stream) != Z_OK) {
         delete stream;
@@ -207,77 +257,147 @@ PackReader::~PackReader() {
 }
 
 bool PackReader::empty() const { return packs_.empty(); }
+std::size_t PackReader::pack_count() const { return packs_.size(); }
 
-std::shared_ptr<const PackedObject> PackReader::read(const unsigned char (&id)[20]) {
+ObjectData PackReader::read(const ObjectId& id) {
     for (auto& pack : packs_)
-        if (const auto offset = pack->find(id)) return read_at(*pack, *offset, 0);
+        if (const auto offset = pack->find(id.data())) return read_at(*pack, *offset, 0);
     return nullptr;
 }
 
-bool PackReader::inflate_into(const Pack& pack, std::uint64_t at, std::size_t size, std::string& out) {
+std::optional<ObjectHeader> PackReader::header(const ObjectId& id) {
+    for (auto& pack : packs_)
+        if (const auto offset = pack->find(id.data())) return header_at(*pack, *offset, 0);
+    return std::nullopt;
+}
+
+// Inflates `size` bytes from the stream at `at`; `partial` stops when `size` bytes are out
+// (the first bytes of a delta), otherwise the stream must end exactly there.
+bool PackReader::inflate_into(const Pack& pack, std::uint64_t at, std::size_t size, std::string& out, bool partial) {
     auto* stream = static_cast<z_stream*>(stream_);
-    if (at >= pack.pack.size || inflateReset(stream) != Z_OK) return false;
+    if (stream == nullptr || at >= pack.pack.size || inflateReset(stream) != Z_OK) return false;
+    const std::uint64_t available = pack.pack.size - at;
+    if (!partial && size > available * max_inflate_ratio + 64) return false;
+    if (size > 0xffffffffU) return false;
     out.resize(size);
     unsigned char empty = 0;
     stream->next_in = const_cast<unsigned char*>(pack.pack.data + at);
-    stream->avail_in = static_cast<uInt>(std::min<std::uint64_t>(pack.pack.size - at, 0xffffffffU));
+    stream->avail_in = static_cast<uInt>(std::min<std::uint64_t>(available, 0xffffffffU));
     stream->next_out = size != 0 ? reinterpret_cast<unsigned char*>(out.data()) : &empty;
     stream->avail_out = static_cast<uInt>(size != 0 ? size : 1);
-    if (size > 0xffffffffU) return false;
-    const int status = ::inflate(stream, Z_FINISH);
+    const int status = ::inflate(stream, partial ? Z_SYNC_FLUSH : Z_FINISH);
+    if (partial) {
+        out.resize(stream->total_out);
+        return status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR;
+    }
     return status == Z_STREAM_END && stream->total_out == size;
 }
 
-std::shared_ptr<const PackedObject> PackReader::read_at(Pack& pack, std::uint64_t offset, int depth) {
-    if (depth > max_delta_depth || offset < 12 || offset >= pack.pack.size - 20) return nullptr;
+namespace {
+
+// An entry's header: type in bits 4-6 of the first byte, size in base-128 groups after it.
+struct EntryHeader {
+    int type = 0;
+    std::uint64_t size = 0;
+    std::uint64_t data = 0;  // offset of what follows the header
+};
+
+std::optional<EntryHeader> entry_header(const unsigned char* pack, std::uint64_t offset, std::uint64_t end) {
+    EntryHeader header;
+    std::uint64_t at = offset;
+    unsigned char byte = pack[at++];
+    header.type = (byte >> 4) & 7;
+    header.size = byte & 15U;
+    for (unsigned shift = 4; (byte & 0x80) != 0; shift += 7) {
+        if (at >= end || shift > 57) return std::nullopt;
+        byte = pack[at++];
+        header.size |= std::uint64_t{byte & 0x7fU} << shift;
+    }
+    if (header.size > (std::uint64_t{1} << 32)) return std::nullopt;
+    header.data = at;
+    return header;
+}
+
+// The base's distance back of an OFS_DELTA, in git's "offset encoding" (each continuation adds one).
+std::optional<std::uint64_t> ofs_base(const unsigned char* pack, std::uint64_t& at, std::uint64_t end,
+                                      std::uint64_t offset) {
+    if (at >= end) return std::nullopt;
+    unsigned char byte = pack[at++];
+    std::uint64_t distance = byte & 0x7fU;
+    while ((byte & 0x80) != 0) {
+        if (at >= end || distance > (std::uint64_t{1} << 56)) return std::nullopt;
+        byte = pack[at++];
+        distance = ((distance + 1) << 7) | (byte & 0x7fU);
+    }
+    if (distance == 0 || distance > offset) return std::nullopt;
+    return offset - distance;
+}
+
+} // namespace
+
+std::optional<ObjectHeader> PackReader::header_at(Pack& pack, std::uint64_t offset, int depth) {
+    if (depth > max_delta_depth || offset < 12 || pack.pack.size < 20 || offset >= pack.pack.size - 20) return std::nullopt;
+    if (auto cached = cache_->get(Cache::key(pack, offset))) return ObjectHeader{cached->type, cached->data.size()};
+    const auto end = static_cast<std::uint64_t>(pack.pack.size - 20);
+    const auto header = entry_header(pack.pack.data, offset, end);
+    if (!header) return std::nullopt;
+    if (header->type >= 1 && header->type <= 4) return ObjectHeader{static_cast<ObjectType>(header->type), header->size};
+    if (header->type != 6 && header->type != 7) return std::nullopt;
+    std::uint64_t at = header->data;
+    std::optional<std::uint64_t> base;
+    if (header->type == 6) {
+        base = ofs_base(pack.pack.data, at, end, offset);
+    } else {
+        if (at + 20 > end) return std::nullopt;
+        base = pack.find(pack.pack.data + at);
+        at += 20;
+    }
+    if (!base) return std::nullopt;
+    // The delta starts with the base's size and the result's size: 20 bytes hold both.
+    std::string start;
+    if (!inflate_into(pack, at, static_cast<std::size_t>(std::min<std::uint64_t>(header->size, 20)), start, true))
+        return std::nullopt;
+    std::size_t cursor = 0;
+    std::size_t base_size = 0;
+    std::size_t result_size = 0;
+    if (!delta_size(start, cursor, base_size) || !delta_size(start, cursor, result_size)) return std::nullopt;
+    const auto base_header = header_at(pack, *base, depth + 1);
+    if (!base_header) return std::nullopt;
+    return ObjectHeader{base_header->type, result_size};
+}
+
+ObjectData PackReader::read_at(Pack& pack, std::uint64_t offset, int depth) {
+    if (depth > max_delta_depth || offset < 12 || pack.pack.size < 20 || offset >= pack.pack.size - 20) return nullptr;
     const std::uint64_t key = Cache::key(pack, offset);
     if (auto cached = cache_->get(key)) return cached;
-    // Entry header: type in bits 4-6 of the first byte, size in base-128 groups after it.
-    std::uint64_t at = offset;
     const auto end = static_cast<std::uint64_t>(pack.pack.size - 20);
-    unsigned char byte = pack.pack.data[at++];
-    const int type = (byte >> 4) & 7;
-    std::uint64_t size = byte & 15U;
-    for (unsigned shift = 4; (byte & 0x80) != 0; shift += 7) {
-        if (at >= end || shift > 57) return nullptr;
-        byte = pack.pack.data[at++];
-        size |= std::uint64_t{byte & 0x7fU} << shift;
-    }
-    if (size > (std::uint64_t{1} << 32)) return nullptr;
-    auto object = std::make_shared<PackedObject>();
-    if (type >= 1 && type <= 4) {
-        object->type = type;
-        if (!inflate_into(pack, at, static_cast<std::size_t>(size), object->data)) return nullptr;
-    } else if (type == 6 || type == 7) {
-        std::shared_ptr<const PackedObject> base;
-        if (type == 6) {
-            // The base's distance back, in git's "offset encoding" (each continuation adds one).
-            if (at >= end) return nullptr;
-            byte = pack.pack.data[at++];
-            std::uint64_t distance = byte & 0x7fU;
-            while ((byte & 0x80) != 0) {
-                if (at >= end || distance > (std::uint64_t{1} << 56)) return nullptr;
-                byte = pack.pack.data[at++];
-                distance = ((distance + 1) << 7) | (byte & 0x7fU);
-            }
-            if (distance == 0 || distance > offset) return nullptr;
-            base = read_at(pack, offset - distance, depth + 1);
+    const auto header = entry_header(pack.pack.data, offset, end);
+    if (!header) return nullptr;
+    std::uint64_t at = header->data;
+    auto object = std::make_shared<RawObject>();
+    if (header->type >= 1 && header->type <= 4) {
+        object->type = static_cast<ObjectType>(header->type);
+        if (!inflate_into(pack, at, static_cast<std::size_t>(header->size), object->data)) return nullptr;
+    } else if (header->type == 6 || header->type == 7) {
+        std::optional<std::uint64_t> base_offset;
+        if (header->type == 6) {
+            base_offset = ofs_base(pack.pack.data, at, end, offset);
         } else {
             if (at + 20 > end) return nullptr;
-            const auto base_offset = pack.find(pack.pack.data + at);
+            base_offset = pack.find(pack.pack.data + at);  // absent: a thin delta, libgit2's business
             at += 20;
-            if (!base_offset) return nullptr;  // a thin reference: libgit2 knows where to look
-            base = read_at(pack, *base_offset, depth + 1);
         }
+        if (!base_offset) return nullptr;
+        const ObjectData base = read_at(pack, *base_offset, depth + 1);
         if (!base) return nullptr;
         std::string delta;
-        if (!inflate_into(pack, at, static_cast<std::size_t>(size), delta)) return nullptr;
+        if (!inflate_into(pack, at, static_cast<std::size_t>(header->size), delta)) return nullptr;
         object->type = base->type;
         if (!apply_delta(base->data, delta, object->data)) return nullptr;
     } else {
         return nullptr;
     }
-    std::shared_ptr<const PackedObject> done = std::move(object);
+    ObjectData done = std::move(object);
     cache_->put(key, done);
     return done;
 }

@@ -1,19 +1,24 @@
-// Repository operations the pre-receive hook needs: configuration, the walk over the pushed
-// commits, and the manifest changes of each commit.
+// Repository operations the pre-receive hook needs: configuration, trusted refs, the walk over
+// the pushed commits, and the manifest changes of each commit and of each branch's end state.
 #include <algorithm>
 #include <cstring>
+#include <set>
+
+#include <fnmatch.h>
 
 #include <fmt/format.h>
 
+#include "git/commit.h"
 #include "git/handles.h"
 #include "git/repository.h"
 #include "git/repository_state.h"
+#include "git/rev_walk.h"
+#include "git/sources.h"
 #include "manifest/paths.h"
 
 namespace ksa::git {
 namespace {
 
-using RevwalkPtr = std::unique_ptr<git_revwalk, Deleter<&git_revwalk_free>>;
 using ConfigPtr = std::unique_ptr<git_config, Deleter<&git_config_free>>;
 
 Expected<ConfigValues> collect(git_config* config, std::string_view section) {
@@ -35,105 +40,107 @@ Expected<ConfigValues> collect(git_config* config, std::string_view section) {
     return values;
 }
 
+constexpr std::string_view unusual_mode_hint =
+    "git writes only the modes 100644, 100755, 120000, 040000 and 160000; this tree was made by hand "
+    "(git hash-object --literally, git mktree): recreate it with git add and git commit";
 
-
-// One side of a tree comparison: the entry of a name in a tree, if any.
-struct Side {
-    const git_tree_entry* entry = nullptr;
-    [[nodiscard]] bool is_tree() const { return entry != nullptr && git_tree_entry_type(entry) == GIT_OBJECT_TREE; }
-};
-
-class TreeDiff {
+// Compares two trees for the push audit: records changed manifest and watched paths, and the
+// problems of the new side that would make a checkout differ from what the audit reads.
+class PushDiff {
 public:
-    TreeDiff(git_repository* repository, const std::vector<std::string>& watched)
-        : repository_(repository), watched_(watched) {}
+    explicit PushDiff(const std::vector<std::string>& watched) : watched_(watched) {}
 
-    // Records manifest paths that differ between `before` and `after` (either may be null),
-    // descending only into subtrees whose ids differ.
-    std::optional<Failure> compare(const git_tree* before, const git_tree* after, const std::string& folder) {
-        if (too_deep(folder)) return Failure{fmt::format("folders nested more than {} levels deep under {}…: refused", max_tree_depth, std::string_view(folder).substr(0, 80))};
-        if (before != nullptr && after != nullptr && git_oid_equal(git_tree_id(before), git_tree_id(after)))
-            return std::nullopt;
-        if (after != nullptr) {
-            for (std::size_t i = 0, n = git_tree_entrycount(after); i < n; ++i) {
-                const git_tree_entry* entry = git_tree_entry_byindex(after, i);
-                const git_tree_entry* old = before != nullptr ? git_tree_entry_byname(before, git_tree_entry_name(entry)) : nullptr;
-                if (auto problem = compare_entry(Side{old}, Side{entry}, folder)) return problem;
-            }
+    Step operator()(std::string_view path, const TreeEntry* before, const TreeEntry* after) {
+        const bool watched = is_watched(path);
+        const bool manifest_named = manifest::classify_path(path).has_value() || watched;
+        if (after != nullptr) check_new_entry(path, *after);
+        if (manifest_named) {
+            if (after == nullptr) changes.push_back({std::string(path), ChangeStatus::deleted});
+            else changes.push_back({std::string(path), before == nullptr ? ChangeStatus::added : ChangeStatus::modified});
+            // A folder at a manifest's path is reported as such: nothing inside is a manifest.
+            if (after != nullptr && after->is_tree()) return Step::skip;
         }
-        if (before != nullptr) {
-            for (std::size_t i = 0, n = git_tree_entrycount(before); i < n; ++i) {
-                const git_tree_entry* entry = git_tree_entry_byindex(before, i);
-                if (after != nullptr && git_tree_entry_byname(after, git_tree_entry_name(entry)) != nullptr) continue;
-                if (auto problem = compare_entry(Side{entry}, Side{}, folder)) return problem;
-            }
-        }
-        return std::nullopt;
+        const bool folder = (before != nullptr && before->is_tree()) || (after != nullptr && after->is_tree());
+        return folder ? Step::descend : Step::skip;
     }
 
     std::vector<ChangedPath> changes;
+    std::vector<Repository::TreeProblem> problems;
 
 private:
-    Expected<TreePtr> load(const Side& side, const std::string& path) {
-        if (!side.is_tree()) return TreePtr();
-        git_tree* raw = nullptr;
-        if (git_tree_lookup(&raw, repository_, git_tree_entry_id(side.entry)) < 0)
-            return last_error(fmt::format("cannot read folder {}", path));
-        return TreePtr(raw);
-    }
-
-    std::optional<Failure> compare_entry(const Side& old, const Side& now, const std::string& folder) {
-        const git_tree_entry* any = now.entry != nullptr ? now.entry : old.entry;
-        const std::string path = folder.empty() ? std::string(git_tree_entry_name(any))
-                                                : folder + "/" + git_tree_entry_name(any);
-        if (old.entry != nullptr && now.entry != nullptr && git_oid_equal(git_tree_entry_id(old.entry), git_tree_entry_id(now.entry)) &&
-            git_tree_entry_filemode(old.entry) == git_tree_entry_filemode(now.entry))
-            return std::nullopt;
-        const bool manifest_named = manifest::classify_path(path).has_value() ||
-                                    std::find(watched_.begin(), watched_.end(), path) != watched_.end();
-        // A folder (or anything that is not a blob) named like a manifest is itself a finding.
-        if (manifest_named) {
-            if (now.entry == nullptr) changes.push_back({path, ChangeStatus::deleted});
-            else changes.push_back({path, old.entry == nullptr ? ChangeStatus::added : ChangeStatus::modified});
+    void check_new_entry(std::string_view path, const TreeEntry& entry) {
+        if (!entry.mode_is_canonical()) {
+            problems.push_back({std::string(path),
+                                fmt::format("tree entry has mode {:o}, which git checks out as a {} (mode {:06o})",
+                                            entry.stored, describe(entry.kind()), entry.mode),
+                                std::string(unusual_mode_hint)});
         }
-        if (!old.is_tree() && !now.is_tree()) return std::nullopt;
-        if (manifest_named && now.is_tree()) return std::nullopt;  // reported; nothing inside is a manifest of its own
-        auto old_tree = load(old, path);
-        if (!old_tree) return old_tree.failure();
-        auto new_tree = load(now, path);
-        if (!new_tree) return new_tree.failure();
-        return compare(old_tree->get(), new_tree->get(), path);
+        if (entry.kind() != EntryKind::symlink) return;
+        if (manifest::base_name(path) == manifest::fragment_dir_name) {
+            problems.push_back({std::string(path),
+                                "the fragment folder is a symbolic link: a checkout would show the fragments of the "
+                                "folder it points to, which the audit does not read",
+                                "commit self-hosted/ as a real folder holding its koder_*.toml files"});
+        } else if (leads_to_watched(path)) {
+            problems.push_back({std::string(path),
+                                "a folder on the way to a checked file (the registry or a precedent list) is a "
+                                "symbolic link: a checkout would show another file than the one audited",
+                                "commit the folder as a real folder"});
+        }
     }
 
-    git_repository* repository_;
+    [[nodiscard]] bool is_watched(std::string_view path) const {
+        return std::find(watched_.begin(), watched_.end(), path) != watched_.end();
+    }
+    [[nodiscard]] bool leads_to_watched(std::string_view path) const {
+        return std::any_of(watched_.begin(), watched_.end(), [&](const std::string& file) {
+            return file == path || (file.size() > path.size() && file.starts_with(path) && file[path.size()] == '/');
+        });
+    }
+
     const std::vector<std::string>& watched_;
 };
 
-Expected<CommitPtr> lookup_commit(git_repository* repository, const std::string& id) {
-    auto oid = parse_object_id(id);
-    if (!oid) return oid.failure();
-    git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, repository, &*oid) < 0) return last_error(fmt::format("cannot read commit {}", id));
-    return CommitPtr(raw);
+Expected<CommitObject> read_commit(ObjectReader& reader, const ObjectId& id, ObjectData& holder) {
+    auto object = reader.read(id, ObjectType::commit, fmt::format("commit {}", to_hex(id)));
+    if (!object) return object.failure();
+    holder = std::move(*object);
+    auto parsed = parse_commit(holder->data);
+    if (!parsed) return Failure{fmt::format("commit {} is malformed", to_hex(id))};
+    return *parsed;
 }
 
-Expected<TreePtr> commit_tree(git_commit* commit) {
-    git_tree* raw = nullptr;
-    if (git_commit_tree(&raw, commit) < 0) return last_error("cannot read a commit's tree");
-    return TreePtr(raw);
+// The tree a commit or tree id stands for.
+Expected<ObjectId> tree_of(ObjectReader& reader, const ObjectId& id) {
+    auto header = reader.header(id, fmt::format("object {}", to_hex(id)));
+    if (!header) return header.failure();
+    if (header->type == ObjectType::tree) return id;
+    ObjectData holder;
+    auto commit = read_commit(reader, id, holder);
+    if (!commit) return commit.failure();
+    return commit->tree;
 }
 
-// True when `path` has the same entry (or is absent in both) in `tree` and in `other`.
-bool same_entry(git_tree* tree, git_tree* other, const std::string& path) {
-    git_tree_entry* a = nullptr;
-    git_tree_entry* b = nullptr;
-    const bool has_a = git_tree_entry_bypath(&a, tree, path.c_str()) == 0;
-    const bool has_b = git_tree_entry_bypath(&b, other, path.c_str()) == 0;
-    TreeEntryPtr hold_a(a);
-    TreeEntryPtr hold_b(b);
-    if (!has_a || !has_b) return has_a == has_b;
-    return git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)) &&
-           git_tree_entry_filemode(a) == git_tree_entry_filemode(b);
+Repository::CommitChanges run_diff(TreeCache& trees, const ObjectId* before, const ObjectId& after,
+                                   const std::vector<std::string>& watched, std::optional<Failure>& failure) {
+    TreeDiffer differ(trees);
+    PushDiff visit(watched);
+    std::string folder;
+    failure = differ.diff(before, &after, folder, visit);
+    Repository::CommitChanges result;
+    result.from_first_parent = std::move(visit.changes);
+    result.problems = std::move(visit.problems);
+    for (const TreeDefect& defect : differ.defects)
+        result.problems.push_back({defect.folder.empty() ? std::string("/") : defect.folder,
+                                   fmt::format("malformed tree: it {}", defect.problem),
+                                   "git fsck refuses this tree and git's checkout would not show what the audit "
+                                   "reads; recreate the commit with git add and git commit"});
+    return result;
+}
+
+bool same_entry(const PathLookup& a, const PathLookup& b) {
+    if (!a.entry || !b.entry) return !a.entry && !b.entry;
+    return a.entry->id == b.entry->id && a.entry->stored == b.entry->stored;
 }
 
 } // namespace
@@ -157,108 +164,181 @@ Expected<ConfigValues> Repository::config_file_values(const std::string& path, s
 Expected<std::pair<ObjectKind, std::string>> Repository::peel(const std::string& id) {
     auto oid = parse_object_id(id);
     if (!oid) return oid.failure();
-    git_object* raw = nullptr;
-    if (git_object_lookup(&raw, state_->repository.get(), &*oid, GIT_OBJECT_ANY) < 0)
-        return std::pair{ObjectKind::missing, id};
-    ObjectPtr object(raw);
-    // Follow tags to whatever they finally name.
-    while (git_object_type(object.get()) == GIT_OBJECT_TAG) {
-        git_object* target = nullptr;
-        if (git_tag_target(&target, reinterpret_cast<git_tag*>(object.get())) < 0)
-            return last_error(fmt::format("cannot read the target of tag {}", id));
-        object.reset(target);
+    ObjectReader& reader = state_->store()->reader;
+    ObjectId current = *oid;
+    // Follow tags to whatever they finally name (a chain of tags is bounded like git's).
+    for (int depth = 0; depth < 64; ++depth) {
+        if (!reader.exists(current)) return std::pair{ObjectKind::missing, to_hex(current)};
+        auto header = reader.header(current, fmt::format("object {}", to_hex(current)));
+        if (!header) return header.failure();
+        switch (header->type) {
+            case ObjectType::commit: return std::pair{ObjectKind::commit, to_hex(current)};
+            case ObjectType::tree: return std::pair{ObjectKind::tree, to_hex(current)};
+            case ObjectType::blob: return std::pair{ObjectKind::blob, to_hex(current)};
+            case ObjectType::tag: break;
+            case ObjectType::none: return Failure{fmt::format("object {} has an unknown type", to_hex(current))};
+        }
+        auto tag = reader.read(current, ObjectType::tag, fmt::format("tag {}", to_hex(current)));
+        if (!tag) return tag.failure();
+        const auto parsed = parse_tag((*tag)->data);
+        if (!parsed) return Failure{fmt::format("tag {} is malformed", to_hex(current))};
+        current = parsed->object;
     }
-    const std::string peeled = to_hex(*git_object_id(object.get()));
-    switch (git_object_type(object.get())) {
-        case GIT_OBJECT_COMMIT: return std::pair{ObjectKind::commit, peeled};
-        case GIT_OBJECT_TREE: return std::pair{ObjectKind::tree, peeled};
-        default: return std::pair{ObjectKind::blob, peeled};
-    }
+    return Failure{fmt::format("tag {} leads through more than 64 tags", id)};
 }
 
-Expected<std::vector<std::string>> Repository::new_commits(const std::vector<std::string>& tips, std::size_t limit,
-                                                       const std::vector<std::string>& seen_tips) {
-    git_repository* repository = state_->repository.get();
-    git_revwalk* raw = nullptr;
-    if (git_revwalk_new(&raw, repository) < 0) return last_error("cannot walk the history");
-    RevwalkPtr walk(raw);
-    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    for (const std::string& tip : tips) {
-        auto oid = parse_object_id(tip);
-        if (!oid) return oid.failure();
-        if (git_revwalk_push(walk.get(), &*oid) < 0) return last_error(fmt::format("cannot walk from {}", tip));
-    }
-    // Everything reachable from an existing reference is already in the repository (and was
-    // checked when it arrived). Refs that do not lead to a commit hide nothing.
+Expected<std::vector<std::string>> Repository::trusted_commits(const std::vector<std::string>& patterns) {
     git_reference_iterator* raw_refs = nullptr;
-    if (git_reference_iterator_new(&raw_refs, repository) < 0) return last_error("cannot list references");
+    if (git_reference_iterator_new(&raw_refs, state_->repository.get()) < 0) return last_error("cannot list references");
     std::unique_ptr<git_reference_iterator, Deleter<&git_reference_iterator_free>> refs(raw_refs);
+    std::set<std::string> commits;
     git_reference* reference = nullptr;
-    while (git_reference_next(&reference, refs.get()) == 0) {
-        ReferencePtr held(reference);
-        git_object* target = nullptr;
-        if (git_reference_peel(&target, held.get(), GIT_OBJECT_COMMIT) < 0) continue;
-        ObjectPtr commit(target);
-        git_revwalk_hide(walk.get(), git_object_id(commit.get()));
-    }
-    // Tips of this push already walked: their commits were counted and checked.
-    for (const std::string& tip : seen_tips) {
-        auto oid = parse_object_id(tip);
-        if (!oid) return oid.failure();
-        if (git_revwalk_hide(walk.get(), &*oid) < 0) return last_error(fmt::format("cannot walk from {}", tip));
-    }
-    std::vector<std::string> commits;
-    git_oid oid;
     int status = 0;
-    while ((status = git_revwalk_next(&oid, walk.get())) == 0) {
-        commits.push_back(to_hex(oid));
-        if (commits.size() > limit) break;
+    while ((status = git_reference_next(&reference, refs.get())) == 0) {
+        ReferencePtr held(reference);
+        const char* name = git_reference_name(held.get());
+        const bool trusted = std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
+            return ::fnmatch(pattern.c_str(), name, 0) == 0;
+        });
+        if (!trusted) continue;
+        git_reference* raw_resolved = nullptr;
+        if (git_reference_resolve(&raw_resolved, held.get()) < 0) continue;  // a dangling symbolic ref
+        ReferencePtr resolved(raw_resolved);
+        const git_oid* target = git_reference_target(resolved.get());
+        if (target == nullptr) continue;
+        auto peeled = peel(to_hex(*target));
+        if (!peeled) return peeled.failure();
+        // Refs to trees and blobs, and broken refs, vouch for no commit.
+        if (peeled->first == ObjectKind::commit) commits.insert(peeled->second);
     }
-    if (status < 0 && status != GIT_ITEROVER) return last_error("cannot walk the pushed commits");
-    return commits;
+    if (status != GIT_ITEROVER) return last_error("cannot list references");
+    return std::vector<std::string>(commits.begin(), commits.end());
+}
+
+Expected<Repository::NewCommits> Repository::new_commits(const std::vector<std::string>& tips,
+                                                         const std::vector<std::string>& trusted, std::size_t limit) {
+    std::vector<ObjectId> tip_ids;
+    std::vector<ObjectId> trusted_ids;
+    for (auto [from, to] : {std::pair{&tips, &tip_ids}, std::pair{&trusted, &trusted_ids}})
+        for (const std::string& id : *from) {
+            auto parsed = parse_object_id(id);
+            if (!parsed) return parsed.failure();
+            to->push_back(*parsed);
+        }
+    auto found = find_new_commits(state_->store()->reader, tip_ids, trusted_ids, limit);
+    if (!found) return found.failure();
+    NewCommits result;
+    result.overrun = found->overrun;
+    result.commits.reserve(found->commits.size());
+    for (const ObjectId& id : found->commits) result.commits.push_back(to_hex(id));
+    return result;
 }
 
 Expected<CommitSummary> Repository::commit_summary(const std::string& id) {
-    auto commit = lookup_commit(state_->repository.get(), id);
+    auto oid = parse_object_id(id);
+    if (!oid) return oid.failure();
+    ObjectData holder;
+    auto commit = read_commit(state_->store()->reader, *oid, holder);
     if (!commit) return commit.failure();
-    const char* summary = git_commit_summary(commit->get());
-    return CommitSummary{id, id.substr(0, 10), summary != nullptr ? summary : ""};
+    return CommitSummary{id, id.substr(0, 10), commit_subject(commit->message)};
 }
 
 Expected<Repository::CommitChanges> Repository::commit_manifest_changes(const std::string& id,
                                                                       const std::vector<std::string>& watched) {
-    git_repository* repository = state_->repository.get();
-    auto commit = lookup_commit(repository, id);
+    auto oid = parse_object_id(id);
+    if (!oid) return oid.failure();
+    auto store = state_->store();
+    ObjectData holder;
+    auto commit = read_commit(store->reader, *oid, holder);
     if (!commit) return commit.failure();
-    auto tree = commit_tree(commit->get());
-    if (!tree) return tree.failure();
-    const unsigned parents = git_commit_parentcount(commit->get());
-    std::vector<TreePtr> parent_trees;
-    CommitChanges result;
-    for (unsigned i = 0; i < parents; ++i) {
-        git_commit* raw = nullptr;
-        if (git_commit_parent(&raw, commit->get(), i) < 0) return last_error(fmt::format("cannot read a parent of {}", id));
-        CommitPtr parent(raw);
-        if (i == 0) result.first_parent = to_hex(*git_commit_id(parent.get()));
-        auto parent_tree = commit_tree(parent.get());
-        if (!parent_tree) return parent_tree.failure();
-        parent_trees.push_back(std::move(*parent_tree));
+    std::vector<ObjectId> parent_trees;
+    for (const ObjectId& parent : commit->parents) {
+        ObjectData parent_holder;
+        auto parent_commit = read_commit(store->reader, parent, parent_holder);
+        if (!parent_commit) return parent_commit.failure();
+        parent_trees.push_back(parent_commit->tree);
     }
-    TreeDiff diff(repository, watched);
-    if (auto problem = diff.compare(parent_trees.empty() ? nullptr : parent_trees.front().get(), tree->get(), ""))
-        return *problem;
-    result.from_first_parent = diff.changes;
+    std::optional<Failure> failure;
+    CommitChanges result = run_diff(store->trees, parent_trees.empty() ? nullptr : &parent_trees.front(),
+                                    commit->tree, watched, failure);
+    if (failure) return *failure;
+    if (!commit->parents.empty()) result.first_parent = to_hex(commit->parents.front());
     // The audit reads manifests only; a merge brings nothing new at a path equal to one of its
     // other parents' versions.
-    for (ChangedPath& change : diff.changes) {
+    for (const ChangedPath& change : result.from_first_parent) {
         if (!manifest::classify_path(change.path)) continue;
-        const bool from_a_parent =
-            parent_trees.size() > 1 && std::any_of(parent_trees.begin() + 1, parent_trees.end(), [&](const TreePtr& parent) {
-                return same_entry(tree->get(), parent.get(), change.path);
-            });
-        if (!from_a_parent) result.new_content.push_back(std::move(change));
+        bool from_a_parent = false;
+        if (parent_trees.size() > 1) {
+            auto mine = lookup_path(store->trees, commit->tree, change.path);
+            if (!mine) return mine.failure();
+            for (std::size_t i = 1; i < parent_trees.size() && !from_a_parent; ++i) {
+                auto theirs = lookup_path(store->trees, parent_trees[i], change.path);
+                if (!theirs) return theirs.failure();
+                from_a_parent = !mine->defect && !theirs->defect && same_entry(*mine, *theirs);
+            }
+        }
+        if (!from_a_parent) result.new_content.push_back(change);
     }
     return result;
+}
+
+Expected<Repository::CommitChanges> Repository::tree_changes(const std::string& before, const std::string& after,
+                                                            const std::vector<std::string>& watched) {
+    auto store = state_->store();
+    std::optional<ObjectId> before_tree;
+    if (!before.empty()) {
+        auto id = parse_object_id(before);
+        if (!id) return id.failure();
+        auto tree = tree_of(store->reader, *id);
+        if (!tree) return tree.failure();
+        before_tree = *tree;
+    }
+    auto after_id = parse_object_id(after);
+    if (!after_id) return after_id.failure();
+    auto after_tree = tree_of(store->reader, *after_id);
+    if (!after_tree) return after_tree.failure();
+    std::optional<Failure> failure;
+    CommitChanges result = run_diff(store->trees, before_tree ? &*before_tree : nullptr, *after_tree, watched, failure);
+    if (failure) return *failure;
+    result.first_parent = before;
+    result.new_content = result.from_first_parent;
+    std::erase_if(result.new_content, [](const ChangedPath& change) { return !manifest::classify_path(change.path); });
+    return result;
+}
+
+Expected<std::string> Repository::first_parent_base(const std::string& tip, const std::set<std::string>& fresh) {
+    std::string current = tip;
+    auto& reader = state_->store()->reader;
+    while (fresh.count(current) != 0) {
+        auto oid = parse_object_id(current);
+        if (!oid) return oid.failure();
+        ObjectData holder;
+        auto commit = read_commit(reader, *oid, holder);
+        if (!commit) return commit.failure();
+        if (commit->parents.empty()) return std::string();
+        current = to_hex(commit->parents.front());
+    }
+    return current;
+}
+
+Expected<std::string> Repository::read_blob(const std::string& id, std::uint64_t max_bytes) {
+    auto oid = parse_object_id(id);
+    if (!oid) return oid.failure();
+    auto& reader = state_->store()->reader;
+    const std::string what = fmt::format("blob {}", id.substr(0, 10));
+    auto size = blob_size(reader, *oid, what);
+    if (!size) return size.failure();
+    if (*size > max_bytes) return Failure{fmt::format("{} bytes, over the {}-byte manifest limit", *size, max_bytes)};
+    return git::read_blob(reader, *oid, what);
+}
+
+Expected<std::unique_ptr<TreeSource>> Repository::object_source(const std::string& id, std::string description) {
+    auto oid = parse_object_id(id);
+    if (!oid) return oid.failure();
+    auto store = state_->store();
+    auto tree = tree_of(store->reader, *oid);
+    if (!tree) return tree.failure();
+    return std::unique_ptr<TreeSource>(std::make_unique<GitTreeSource>(store, *tree, std::move(description)));
 }
 
 } // namespace ksa::git

@@ -14,6 +14,7 @@
 #include "git/handles.h"
 #include "git/index_file.h"
 #include "git/sources.h"
+#include "git/tree_walk.h"
 #include "manifest/paths.h"
 #include "source/file_writer.h"
 
@@ -69,45 +70,36 @@ bool audit_relevant(std::string_view path) {
     return path == config_file_name || manifest::classify_path(path).has_value();
 }
 
-bool same_id(const ObjectId& a, const git_oid& b) { return std::memcmp(a.data(), b.id, a.size()) == 0; }
-
 struct HeadEntry {
-    git_oid id;
-    std::uint32_t mode;
+    ObjectId id;
+    std::uint32_t mode;  // as stored
 };
 
 // Walks HEAD's tree looking for manifests, skipping every folder whose tree the index's
 // cache-tree proves unchanged; so the cost follows the staged change, not the repository.
 class HeadWalker {
 public:
-    HeadWalker(git_repository* repository, const IndexSnapshot& index, const std::vector<std::string>& watched)
-        : repository_(repository), index_(index), watched_(watched) {}
+    HeadWalker(TreeCache& trees, const IndexSnapshot& index, const std::vector<std::string>& watched)
+        : trees_(trees), index_(index), watched_(watched) {}
 
-    // `node` is the folder's cache-tree node, when the index has one for it.
-    std::optional<Failure> walk(const git_tree* tree, const std::string& folder, std::optional<std::uint32_t> node) {
-        if (too_deep(folder)) return Failure{fmt::format("folders nested more than {} levels deep under {}…: refused", max_tree_depth, std::string_view(folder).substr(0, 80))};
-        if (!folder.empty() && unchanged_folders.count(folder) != 0) return std::nullopt;  // a sparse folder
-        if (node && index_.cache_tree[*node].valid && same_id(index_.cache_tree[*node].id, *git_tree_id(tree))) {
-            unchanged_folders.insert(folder);
+    std::optional<Failure> walk(const ObjectId& root) {
+        std::optional<std::uint32_t> root_node;
+        if (!index_.cache_tree.empty()) root_node = 0;
+        if (unchanged(root_node, root)) {
+            unchanged_folders.insert("");
             return std::nullopt;
         }
-        const std::size_t count = git_tree_entrycount(tree);
-        for (std::size_t i = 0; i < count; ++i) {
-            const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
-            const char* name = git_tree_entry_name(entry);
-            std::string path = folder.empty() ? std::string(name) : folder + "/" + name;
-            if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
-                git_tree* raw = nullptr;
-                if (git_tree_lookup(&raw, repository_, git_tree_entry_id(entry)) < 0)
-                    return last_error(fmt::format("cannot read HEAD's folder {}", path));
-                TreePtr subtree(raw);
-                const auto child = node ? index_.cache_tree_child(*node, name) : std::nullopt;
-                if (auto problem = walk(subtree.get(), path, child)) return problem;
-            } else if (manifest::classify_path(path) || is_watched(path)) {
-                manifests.emplace(std::move(path), HeadEntry{*git_tree_entry_id(entry),
-                                                             static_cast<std::uint32_t>(git_tree_entry_filemode(entry))});
-            }
-        }
+        nodes_[""] = root_node;
+        TreeDiffer differ(trees_);
+        std::string folder;
+        auto problem = differ.diff(nullptr, &root, folder, [&](std::string_view path, const TreeEntry*, const TreeEntry* entry) {
+            if (entry->is_tree()) return descend_into(path, *entry) ? Step::descend : Step::skip;
+            if (manifest::classify_path(path) || is_watched(path))
+                manifests.emplace(std::string(path), HeadEntry{entry->id, entry->stored});
+            return Step::skip;
+        });
+        if (problem) return problem;
+        if (!differ.defects.empty()) return Failure{fmt::format("HEAD: {}", describe(differ.defects.front()))};
         return std::nullopt;
     }
 
@@ -124,50 +116,52 @@ public:
     std::set<std::string> unchanged_folders;
 
 private:
-    [[nodiscard]] bool is_watched(const std::string& path) const {
+    [[nodiscard]] bool unchanged(std::optional<std::uint32_t> node, const ObjectId& id) const {
+        return node && index_.cache_tree[*node].valid && index_.cache_tree[*node].id == id;
+    }
+
+    bool descend_into(std::string_view path, const TreeEntry& entry) {
+        const std::string folder(path);
+        if (unchanged_folders.count(folder) != 0) return false;  // a sparse folder equal to HEAD's
+        const auto parent = nodes_.find(std::string(manifest::parent_dir(path)));
+        std::optional<std::uint32_t> node;
+        if (parent != nodes_.end() && parent->second)
+            node = index_.cache_tree_child(*parent->second, manifest::base_name(path));
+        if (unchanged(node, entry.id)) {
+            unchanged_folders.insert(folder);
+            return false;
+        }
+        nodes_[folder] = node;
+        return true;
+    }
+
+    [[nodiscard]] bool is_watched(std::string_view path) const {
         return std::find(watched_.begin(), watched_.end(), path) != watched_.end();
     }
 
-    git_repository* repository_;
+    TreeCache& trees_;
     const IndexSnapshot& index_;
     const std::vector<std::string>& watched_;
+    std::map<std::string, std::optional<std::uint32_t>> nodes_;  // cache-tree node of each folder entered
 };
 
 } // namespace
 
 namespace {
 
-struct SparseWalk {
-    std::string prefix;
-    std::vector<IndexEntry>* entries;
-};
-
-int collect_sparse(const char* root, const git_tree_entry* entry, void* payload) {
-    auto& walk = *static_cast<SparseWalk*>(payload);
-    if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) return 0;
-    std::string path = walk.prefix + root + git_tree_entry_name(entry);
-    if (!audit_relevant(path)) return 0;
-    IndexEntry kept;
-    kept.path = std::move(path);
-    std::memcpy(kept.id.data(), git_tree_entry_id(entry)->id, kept.id.size());
-    kept.mode = static_cast<std::uint32_t>(git_tree_entry_filemode(entry));
-    walk.entries->push_back(std::move(kept));
-    return 0;
-}
-
 // A sparse index stores a folder outside the sparse cone as one tree entry: list the
 // manifests inside it from the tree, as if the index had them.
-std::optional<Failure> expand_sparse_directory(git_repository* repository, const IndexEntry& folder,
+std::optional<Failure> expand_sparse_directory(TreeCache& trees, const IndexEntry& folder,
                                                std::vector<IndexEntry>& entries) {
-    git_oid id;
-    git_oid_fromraw(&id, folder.id.data());
-    git_tree* raw = nullptr;
-    if (git_tree_lookup(&raw, repository, &id) < 0)
-        return last_error(fmt::format("cannot read the sparse folder {}", folder.path));
-    TreePtr tree(raw);
-    SparseWalk walk{folder.path + "/", &entries};
-    if (git_tree_walk(tree.get(), GIT_TREEWALK_PRE, collect_sparse, &walk) < 0)
-        return last_error(fmt::format("cannot walk the sparse folder {}", folder.path));
+    TreeDiffer walker(trees);
+    std::string prefix = folder.path + "/";
+    auto problem = walker.diff(nullptr, &folder.id, prefix, [&](std::string_view path, const TreeEntry*, const TreeEntry* entry) {
+        if (entry->is_tree()) return Step::descend;
+        if (audit_relevant(path)) entries.push_back(IndexEntry{std::string(path), entry->id, entry->stored});
+        return Step::skip;
+    });
+    if (problem) return problem;
+    if (!walker.defects.empty()) return Failure{fmt::format("sparse folder {}: {}", folder.path, describe(walker.defects.front()))};
     return std::nullopt;
 }
 
@@ -235,11 +229,11 @@ Expected<std::unique_ptr<TreeSource>> Repository::index_source() {
         return audit_relevant(path) || path.ends_with(".md");
     }, shared_index_dirs());
     if (!snapshot) return snapshot.failure();
+    auto store = state_->store();
     for (const IndexEntry& folder : snapshot->sparse_directories)
-        if (auto problem = expand_sparse_directory(state_->repository.get(), folder, snapshot->entries)) return *problem;
+        if (auto problem = expand_sparse_directory(store->trees, folder, snapshot->entries)) return *problem;
     if (!snapshot->sparse_directories.empty()) sort_entries(snapshot->entries);
-    std::shared_ptr<git_repository> repository(state_, state_->repository.get());
-    return std::unique_ptr<TreeSource>(std::make_unique<IndexSource>(std::move(repository), std::move(*snapshot)));
+    return std::unique_ptr<TreeSource>(std::make_unique<IndexSource>(std::move(store), std::move(*snapshot)));
 }
 
 Expected<std::unique_ptr<TreeSource>> Repository::revision_source(const std::string& revision) {
@@ -250,12 +244,11 @@ Expected<std::unique_ptr<TreeSource>> Repository::revision_source(const std::str
     git_object* peeled = nullptr;
     if (git_object_peel(&peeled, object.get(), GIT_OBJECT_TREE) < 0)
         return last_error(fmt::format("revision '{}' does not name a tree", revision));
-    TreePtr tree(reinterpret_cast<git_tree*>(peeled));
-    char short_id[GIT_OID_HEXSZ + 1] = {};
-    git_oid_tostr(short_id, 8, git_object_id(object.get()));
-    std::shared_ptr<git_repository> repository(state_, state_->repository.get());
-    return std::unique_ptr<TreeSource>(std::make_unique<CommitTreeSource>(
-        std::move(repository), std::move(tree), fmt::format("revision {} ({})", revision, short_id)));
+    const ObjectId tree = from_oid(*git_object_id(peeled));
+    git_object_free(peeled);
+    const std::string short_id = to_hex(*git_object_id(object.get())).substr(0, 7);
+    return std::unique_ptr<TreeSource>(std::make_unique<GitTreeSource>(
+        state_->store(), tree, fmt::format("revision {} ({})", revision, short_id)));
 }
 
 Expected<Repository::StagedChanges> Repository::staged_manifest_changes(const std::vector<std::string>& watched) {
@@ -264,33 +257,35 @@ Expected<Repository::StagedChanges> Repository::staged_manifest_changes(const st
     if (!snapshot) return snapshot.failure();
 
     // An unborn HEAD (first commit) compares with nothing: every staged file is added.
-    TreePtr head_tree;
+    std::optional<ObjectId> head_tree;
     git_object* head = nullptr;
     const int head_status = git_revparse_single(&head, repository, "HEAD^{tree}");
     if (head_status == 0) {
-        head_tree.reset(reinterpret_cast<git_tree*>(head));
+        head_tree = from_oid(*git_object_id(head));
+        git_object_free(head);
     } else if (git_repository_head_unborn(repository) != 1) {
         return last_error("cannot read HEAD");
     }
 
-    HeadWalker walker(repository, *snapshot, watched);
+    auto store = state_->store();
+    HeadWalker walker(store->trees, *snapshot, watched);
     // Sparse folders equal to HEAD's hold no change; the others are expanded from their trees.
     for (const IndexEntry& folder : snapshot->sparse_directories) {
-        git_tree_entry* raw = nullptr;
-        TreeEntryPtr in_head;
-        if (head_tree && git_tree_entry_bypath(&raw, head_tree.get(), folder.path.c_str()) == 0) in_head.reset(raw);
-        if (in_head && same_id(folder.id, *git_tree_entry_id(in_head.get()))) {
+        std::optional<ObjectId> in_head;
+        if (head_tree) {
+            auto found = lookup_path(store->trees, *head_tree, folder.path);
+            if (!found) return found.failure();
+            if (found->entry && found->entry->is_tree()) in_head = found->entry->id;
+        }
+        if (in_head && *in_head == folder.id) {
             walker.unchanged_folders.insert(folder.path);
-        } else if (auto problem = expand_sparse_directory(repository, folder, snapshot->entries)) {
+        } else if (auto problem = expand_sparse_directory(store->trees, folder, snapshot->entries)) {
             return *problem;
         }
     }
     if (!snapshot->sparse_directories.empty()) sort_entries(snapshot->entries);
     if (head_tree)
-        if (auto problem = walker.walk(head_tree.get(), "", snapshot->cache_tree.empty()
-                                                                ? std::nullopt
-                                                                : std::optional<std::uint32_t>(0)))
-            return *problem;
+        if (auto problem = walker.walk(*head_tree)) return *problem;
 
     StagedChanges staged;
     std::set<std::string> staged_manifests;
@@ -303,7 +298,7 @@ Expected<Repository::StagedChanges> Repository::staged_manifest_changes(const st
         const auto in_head = walker.manifests.find(entry.path);
         if (in_head == walker.manifests.end())
             staged.changes.push_back({entry.path, ChangeStatus::added});
-        else if (!same_id(entry.id, in_head->second.id) || entry.mode != in_head->second.mode)
+        else if (entry.id != in_head->second.id || canonical_mode(entry.mode) != canonical_mode(in_head->second.mode))
             staged.changes.push_back({entry.path, ChangeStatus::modified});
     }
     for (const auto& [path, entry] : walker.manifests)
@@ -312,8 +307,7 @@ Expected<Repository::StagedChanges> Repository::staged_manifest_changes(const st
     for (const std::string& folder : snapshot->manifest_folders)
         if (!walker.is_unchanged(folder + "/x")) staged.changes.push_back({folder, ChangeStatus::added});
 
-    std::shared_ptr<git_repository> shared(state_, repository);
-    staged.index = std::make_unique<IndexSource>(std::move(shared), std::move(*snapshot));
+    staged.index = std::make_unique<IndexSource>(std::move(store), std::move(*snapshot));
     return staged;
 }
 

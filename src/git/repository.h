@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,21 +65,52 @@ public:
     // What `id` names after peeling tags, and the peeled id.
     Expected<std::pair<ObjectKind, std::string>> peel(const std::string& id);
 
-    // Commits reachable from `tips` but from no existing reference and none of `seen_tips`,
-    // parents before children; stops after `limit` + 1 commits so the caller can tell an overrun.
-    Expected<std::vector<std::string>> new_commits(const std::vector<std::string>& tips, std::size_t limit,
-                                                   const std::vector<std::string>& seen_tips = {});
+    // The commits that refs matching `patterns` (fnmatch, '*' crosses '/') lead to, tags peeled:
+    // the commits a push may treat as already checked.
+    Expected<std::vector<std::string>> trusted_commits(const std::vector<std::string>& patterns);
+
+    struct NewCommits {
+        std::vector<std::string> commits;  // parents before children
+        bool overrun = false;              // more than the limit
+    };
+    // Commits reachable from `tips` and from none of `trusted`.
+    Expected<NewCommits> new_commits(const std::vector<std::string>& tips, const std::vector<std::string>& trusted,
+                                     std::size_t limit);
 
     Expected<CommitSummary> commit_summary(const std::string& id);
+
+    // Something in a pushed tree that would make a checkout differ from what the audit reads
+    // (a malformed tree, a mode git never writes, a symlinked fragment folder).
+    struct TreeProblem {
+        std::string path;     // the entry or the tree's folder ("/" for the root); raw bytes
+        std::string message;  // may hold raw names: escape before printing
+        std::string hint;
+    };
 
     struct CommitChanges {
         std::vector<ChangedPath> new_content;         // manifests differing from every parent
         std::vector<ChangedPath> from_first_parent;   // manifests and watched paths vs the first parent
         std::string first_parent;                     // "" for a root commit
+        std::vector<TreeProblem> problems;
     };
     // What a commit changes: against its parent (everything for a root commit); for a merge,
     // `new_content` keeps only paths whose content differs from every parent's.
     Expected<CommitChanges> commit_manifest_changes(const std::string& id, const std::vector<std::string>& watched = {});
+
+    // What changes from the tree of `before` (a commit or tree id; "" for no tree) to that of
+    // `after`: a branch update's end state.
+    Expected<CommitChanges> tree_changes(const std::string& before, const std::string& after,
+                                         const std::vector<std::string>& watched = {});
+
+    // The first commit on `tip`'s first-parent chain that is not in `fresh` ("" when the chain
+    // ends inside it): what a new branch's own commits start from.
+    Expected<std::string> first_parent_base(const std::string& tip, const std::set<std::string>& fresh);
+
+    // A blob's bytes; a Failure when it is not a blob or is larger than `max_bytes`.
+    Expected<std::string> read_blob(const std::string& id, std::uint64_t max_bytes);
+
+    // The tree of a commit or tree id, read as checkout would write it.
+    Expected<std::unique_ptr<TreeSource>> object_source(const std::string& id, std::string description);
 
 private:
     friend class HistoryReader;  // reads objects through the same libgit2 repository

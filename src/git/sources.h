@@ -1,12 +1,11 @@
-// TreeSource implementations over the index and over a commit's tree (internal to git/).
+// TreeSource implementations over the index and over a git tree (internal to git/).
 #pragma once
 
-#include <map>
 #include <memory>
 #include <string>
 
-#include "git/handles.h"
 #include "git/index_file.h"
+#include "git/tree_walk.h"
 #include "source/tree_source.h"
 
 namespace ksa::git {
@@ -15,8 +14,8 @@ namespace ksa::git {
 // which is all the audit ever asks about.
 class IndexSource final : public TreeSource {
 public:
-    IndexSource(std::shared_ptr<git_repository> repository, IndexSnapshot snapshot)
-        : repository_(std::move(repository)), snapshot_(std::move(snapshot)) {}
+    IndexSource(std::shared_ptr<ObjectStore> store, IndexSnapshot snapshot)
+        : store_(std::move(store)), snapshot_(std::move(snapshot)) {}
 
     [[nodiscard]] std::string description() const override { return "index"; }
     Expected<std::vector<Candidate>> list_manifests(const std::string& prefix) override;
@@ -29,14 +28,16 @@ public:
 private:
     [[nodiscard]] const IndexEntry* find(const std::string& path) const;
 
-    std::shared_ptr<git_repository> repository_;
+    std::shared_ptr<ObjectStore> store_;
     IndexSnapshot snapshot_;
 };
 
-class CommitTreeSource final : public TreeSource {
+// A tree (a commit's, a tag's) as checkout would write it: read through validated trees with
+// git's canonical modes. A tree that fails validation on the way is a Failure naming it.
+class GitTreeSource final : public TreeSource {
 public:
-    CommitTreeSource(std::shared_ptr<git_repository> repository, TreePtr tree, std::string description)
-        : repository_(std::move(repository)), tree_(std::move(tree)), description_(std::move(description)) {}
+    GitTreeSource(std::shared_ptr<ObjectStore> store, const ObjectId& root, std::string description)
+        : store_(std::move(store)), root_(root), description_(std::move(description)) {}
 
     [[nodiscard]] std::string description() const override { return description_; }
     Expected<std::vector<Candidate>> list_manifests(const std::string& prefix) override;
@@ -44,19 +45,18 @@ public:
     Expected<std::string> read(const std::string& path) override;
     Expected<bool> has_fragments(const std::string& module_dir) override;
 
-    // The id and mode of a path met while listing, so stat/read need no second lookup.
-    struct KnownEntry {
-        git_oid id;
-        std::uint32_t mode;
-    };
+    [[nodiscard]] const ObjectId& root() const { return root_; }
 
 private:
-    std::shared_ptr<git_repository> repository_;
-    TreePtr tree_;
+    Expected<PathLookup> lookup(const std::string& path);
+
+    std::shared_ptr<ObjectStore> store_;
+    ObjectId root_;
     std::string description_;
-    std::map<std::string, KnownEntry> listed_;
 };
 
-EntryKind kind_of_mode(std::uint32_t mode);
+// A blob's size from its header; a Failure when `id` is not a blob.
+Expected<std::uint64_t> blob_size(ObjectReader& reader, const ObjectId& id, const std::string& path);
+Expected<std::string> read_blob(ObjectReader& reader, const ObjectId& id, const std::string& path);
 
 } // namespace ksa::git

@@ -233,7 +233,7 @@ expect_server_ref refs/tags/v1 "$accepted"
 expect_server_ref refs/tags/v1-annotated "$(git rev-parse v1-annotated)"
 end_case
 
-begin_case "a tag naming a tree has its manifests checked; a tag naming a blob has none"
+begin_case "a tag naming a tree has its manifests checked; a tag naming a blob is judged when it reads as a manifest"
 server_and_client
 commit_file engines/web/koder.toml "$(manifest_bad_status koder-web)" "web"
 tree=$(git rev-parse 'HEAD^{tree}')
@@ -241,7 +241,14 @@ push_rejected origin "$tree:refs/tags/a-tree"
 expect_contains "$ERR" "remote: refs/tags/a-tree (tree ${tree:0:10}):"
 expect_contains "$ERR" "engines/web/koder.toml:9:10: error[KSA005]"
 expect_server_ref refs/tags/a-tree ""
-push_ok origin "$(git rev-parse HEAD:engines/web/koder.toml):refs/tags/a-blob"
+push_rejected origin "$(git rev-parse HEAD:engines/web/koder.toml):refs/tags/a-blob"
+expect_contains "$ERR" "remote: refs/tags/a-blob (blob $(git rev-parse HEAD:engines/web/koder.toml | cut -c1-10)):"
+expect_contains "$ERR" "koder.toml:9:10: error[KSA005]"
+expect_server_ref refs/tags/a-blob ""
+printf 'just some notes\n' >notes.txt
+git add notes.txt
+git commit -q -m notes
+push_ok origin "$(git rev-parse HEAD:notes.txt):refs/tags/a-note"
 expect_hook_silent
 end_case
 

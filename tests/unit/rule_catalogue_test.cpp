@@ -39,6 +39,8 @@ constexpr RuleCode every_code[] = {
     RuleCode::changelog_marker,
     RuleCode::stability_evidence,
     RuleCode::host_unreachable,
+    RuleCode::tree_unsafe,
+    RuleCode::ref_refused,
 };
 
 } // namespace

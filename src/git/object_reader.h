@@ -1,0 +1,54 @@
+// The one object reader of the git layer (internal to git/): the pack reader first, libgit2 for
+// whatever it does not hold (loose objects, a damaged or unusual pack). Everything that reads
+// trees, commits or blobs goes through here.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "git/handles.h"
+#include "git/object_id.h"
+#include "git/pack_reader.h"
+#include "git/raw_object.h"
+#include "support/expected.h"
+
+namespace ksa::git {
+
+// Cache budgets: a hook keeps its memory small; a history walk re-reads delta bases a lot.
+inline constexpr std::size_t hook_cache_bytes = 8U << 20;
+inline constexpr std::size_t history_cache_bytes = 96U << 20;
+
+class ObjectReader {
+public:
+    // Reads the objects of `repository` as git would find them: the object folder
+    // (GIT_OBJECT_DIRECTORY in a hook: the push's quarantine) and its alternates
+    // (GIT_ALTERNATE_OBJECT_DIRECTORIES, objects/info/alternates).
+    ObjectReader(git_repository* repository, std::size_t cache_bytes);
+    ObjectReader(const ObjectReader&) = delete;
+    ObjectReader& operator=(const ObjectReader&) = delete;
+
+    // The object; a Failure names `what` when it is missing or cannot be read.
+    Expected<ObjectData> read(const ObjectId& id, std::string_view what);
+    // The same, and a Failure unless it is of type `type`.
+    Expected<ObjectData> read(const ObjectId& id, ObjectType type, std::string_view what);
+    // Type and size without reading a blob's content (a huge blob stays unread).
+    Expected<ObjectHeader> header(const ObjectId& id, std::string_view what);
+    [[nodiscard]] bool exists(const ObjectId& id);
+
+    [[nodiscard]] git_repository* repository() const { return repository_; }
+
+private:
+    git_odb* odb();
+
+    git_repository* repository_;
+    OdbPtr odb_;
+    PackReader packs_;
+};
+
+// The object folders git reads for `repository`, in git's order: the object folder, then the
+// alternates (environment first, then objects/info/alternates, recursively).
+std::vector<std::string> object_directories(git_repository* repository);
+
+} // namespace ksa::git
