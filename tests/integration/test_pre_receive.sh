@@ -317,7 +317,7 @@ expect_server_ref refs/for/main "$(rev)"
 expect_server_ref refs/heads/-x "$(rev)"
 end_case
 
-begin_case "merges: only what differs from every parent is new; an evil merge is rejected"
+begin_case "merges: a branch's end state is judged even for content from another branch; an evil merge is rejected"
 server_and_client
 git checkout -q -b side
 commit_file engines/side/koder.toml "$(manifest_bad_status side)" "side, from before the hook"
@@ -326,12 +326,15 @@ git checkout -q main
 commit_file docs/a.md "a" "docs on main"
 push_ok origin main
 expect_hook_silent
-# The merge brings the side branch's (old, bad) manifest into main: nothing new.
+# The merge brings the side branch's (old, bad) manifest into main: no commit of the push made
+# it, but main's end state would hold it, so the push is refused there.
 git merge -q --no-ff -m "merge side" side
 [ "$(git rev-list --count --merges HEAD)" = 1 ] || fail "no merge commit"
-push_ok origin main
-expect_hook_silent
-expect_server_ref refs/heads/main "$(rev)"
+push_rejected origin main
+expect_contains "$ERR" "remote: refs/heads/main (end state $(short main~1)..$(short)):"
+expect_contains "$ERR" "engines/side/koder.toml:9:10: error[KSA005]"
+expect_not_contains "$ERR" "commit $(short) \"merge side\""
+git reset -q --hard main~1
 # An evil merge: the result differs from both parents at a manifest.
 git checkout -q -b other "main~1"
 commit_file engines/other/koder.toml "$(manifest_ok other)" "other"
