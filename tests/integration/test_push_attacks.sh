@@ -8,18 +8,17 @@
 # accepted, so the test proves the hook does not refuse everything.
 #
 # The families follow the issue's list "Forbidden states that currently land":
-#    1 replace refs                  6 tags of trees (registry, duplicate names)
-#    2 non-canonical file modes      7 commits that never went through the hook
-#    3 malformed trees               8 one small manifest, unbounded cost
-#    4 a changed path read as missing 9 invisible characters
-#    5 symlinked folders             10 overrides on deploy keys
+#    1 replace refs                       6 tags of trees (registry, duplicate names)
+#    2 non-canonical file modes           7 commits that never went through the hook
+#    3 malformed trees                    8 one small manifest, unbounded cost
+#    4 a changed path read as missing     9 invisible characters
+#    5 symlinked folders                 10 overrides on deploy keys
 # Cases are numbered by family (3a, 3b, ...). KSA_ONLY_CASE=3a (or "3", or "2g,3,7b") runs
 # only those cases or families, e.g. to see which attacks an old binary lets through: the
 # test stops at the first failing case, like every other test.
 . "$(dirname -- "$0")/lib.sh"
 
 GIT_RAW="$KSA_SOURCE_DIR/tests/integration/git_raw.py"
-ZERO=0000000000000000000000000000000000000000
 REGISTRY=meta/docs/stack/registries/self-hosted-pairs.md
 
 # --- helpers -------------------------------------------------------------------------
@@ -33,7 +32,7 @@ blob() { printf '%s\n' "$1" | git hash-object -w --stdin; }
 # An official manifest with a pending gate: KSA009 wherever it is read.
 manifest_official() { manifest_ok "$1" official; }
 
-tree_of() { git rev-parse "${1:-HEAD}^{tree}"; }
+tree_of() { git rev-parse "HEAD^{tree}"; }
 
 # commit_tree TREE MESSAGE [PARENT]: a commit of TREE on PARENT (default HEAD).
 commit_tree() { git commit-tree -p "${3:-HEAD}" -m "$2" "$1"; }
@@ -71,7 +70,7 @@ checkout_of() {
     rm -rf -- "$CASE_DIR/plain.git" "$2"
     git init -q --bare "$CASE_DIR/plain.git"
     git push -q "$CASE_DIR/plain.git" "$1:refs/heads/main"
-    git clone -q "$CASE_DIR/plain.git" "$2" >/dev/null 2>&1 || true
+    git clone -q "$CASE_DIR/plain.git" "$2" >/dev/null 2>"$CASE_DIR/clone.err" || true
 }
 
 # wrap_hook VAR=VALUE...: the server's hook becomes a wrapper that sets the environment a
@@ -145,7 +144,20 @@ case_1c() {
 }
 
 case_1d() {
-    begin_case "1d replace refs allowed: a replacement commit, tree or blob with a bad manifest is judged"
+    begin_case "1d replace ref: the tip replaced by a pull request's commit that no hook saw, refused"
+    server_and_web
+    tip=$(rev)
+    # refs/pull/1/head written on the server without a hook (see family 7): its commit, with
+    # a bad manifest, is already in the repository, so the replace ref brings nothing new.
+    fork_ref refs/pull/1/head web "$(manifest_official koder-web)"
+    git replace -f "$tip" "$fork_tip"
+    attack_refused origin "refs/replace/$tip"
+    expect_hook_names "refs/replace/$tip"
+    end_case
+}
+
+case_1e() {
+    begin_case "1e replace refs allowed: a replacement commit, tree or blob with a bad manifest is judged"
     server_and_web
     git -C "$SERVER" config koder-audit.allowReplaceRefs true
     tip=$(rev)
@@ -166,8 +178,8 @@ case_1d() {
     end_case
 }
 
-case_1e() {
-    begin_case "1e control: replace refs allowed, the tip reworded is accepted and honoured by the server"
+case_1f() {
+    begin_case "1f control: replace refs allowed, the tip reworded is accepted and honoured by the server"
     server_and_web
     git -C "$SERVER" config koder-audit.allowReplaceRefs true
     tip=$(rev)
@@ -203,13 +215,19 @@ case_2a() {
     end_case
 }
 
-# mode_attack MODE: engines/web/koder.toml changed (still valid) under MODE is refused.
-mode_attack() {
+# mode_commit MODE: sets $attack, main with engines/web/koder.toml changed (still valid)
+# under MODE.
+mode_commit() {
     changed=$(blob "$(manifest_ok koder-web | sed 's/nginx/caddy/')")
     tree=$(with_entry "$(tree_of)" engines/web/koder.toml "$1" "$changed")
     # git push never sends a gitlink's object: the same blob elsewhere carries it.
     tree=$(with_entry "$tree" docs/copy.toml 100644 "$changed")
     attack=$(commit_tree "$tree" "web, mode $1")
+}
+
+# mode_attack MODE: that commit is refused, naming the path and the mode.
+mode_attack() {
+    mode_commit "$1"
     attack_refused origin "$attack:refs/heads/main"
     expect_hook_names "engines/web/koder.toml" "$1"
 }
@@ -231,9 +249,10 @@ case_2c() {
 case_2d() {
     begin_case "2d mode 160755 at koder.toml: read as a file, a gitlink to git (an empty folder in a clone)"
     server_and_web
-    mode_attack 160755
+    mode_commit 160755
     checkout_of "$attack" "$CASE_DIR/checkout"
     [ -d "$CASE_DIR/checkout/engines/web/koder.toml" ] || fail "git did not check the 160755 entry out as a gitlink"
+    mode_attack 160755
     end_case
 }
 
@@ -356,6 +375,8 @@ case_3d() {
 special_name_attack() {
     holder=$(git_raw sorted 100644 koder.toml "$(blob "$(manifest_ok koder-web)")")
     folder_commit "$(git_raw sorted 100644 README.md "$(blob readme)" 40000 "$1" "$holder")" "web, $1"
+    checkout_of "$attack" "$CASE_DIR/checkout"
+    grep -q "invalid path 'engines/web/$1/koder.toml'" "$CASE_DIR/clone.err" || fail "git's checkout did not refuse $1"
     attack_refused origin "$attack:refs/heads/main"
     expect_hook_names "engines/web"
 }
@@ -563,7 +584,8 @@ case_6c() {
 # no hook runs. Those commits must not count as already checked.
 
 # fork_ref REF NAME MANIFEST: a fork of the server commits MANIFEST at engines/NAME, and the
-# server gets its branch at REF without any hook (fetch, then update-ref); the client
+# server gets its branch at REF (a REF ending in / is completed with the commit's id, as
+# GitLab names refs/keep-around/ID) without any hook: fetch, then update-ref. The client
 # fetches it. Sets $fork_tip.
 fork_ref() {
     rm -rf -- "$CASE_DIR/fork"
@@ -573,9 +595,11 @@ fork_ref() {
         commit_file "engines/$2/koder.toml" "$3" "$2 from a fork"
     )
     git -C "$SERVER" fetch -q "$CASE_DIR/fork" main
-    git -C "$SERVER" update-ref "$1" FETCH_HEAD
-    fork_tip=$(git -C "$SERVER" rev-parse "$1")
-    git fetch -q origin "$1"
+    fork_tip=$(git -C "$SERVER" rev-parse FETCH_HEAD)
+    ref=$1
+    case $ref in */) ref=$ref$fork_tip ;; esac
+    git -C "$SERVER" update-ref "$ref" "$fork_tip"
+    git fetch -q origin "$ref"
 }
 
 case_7a() {
@@ -603,7 +627,7 @@ case_7b() {
 case_7c() {
     begin_case "7c the same through refs/keep-around/* (any ref outside branches and tags)"
     server_and_client
-    fork_ref "refs/keep-around/$(rev)" web "$(manifest_official koder-web)"
+    fork_ref refs/keep-around/ web "$(manifest_official koder-web)"
     git merge -q --ff-only "$fork_tip"
     attack_refused origin main
     expect_hook_names "refs/heads/main" "engines/web/koder.toml" "KSA009"
@@ -662,7 +686,7 @@ case_8a() {
     mkdir -p engines/big
     big_manifest >engines/big/koder.toml
     size=$(wc -c <engines/big/koder.toml)
-    [ "$size" -gt 230000 ] && [ "$size" -lt 260000 ] || fail "the manifest is $size bytes"
+    if [ "$size" -lt 230000 ] || [ "$size" -gt 260000 ]; then fail "the manifest is $size bytes"; fi
     git add -A
     git commit -q -m "big"
     attack_refused origin main
@@ -673,7 +697,7 @@ case_8a() {
 }
 
 case_8b() {
-    begin_case "8b the same manifest: the hook run directly, and koder-toml --validate, within the bounds"
+    begin_case "8b the same manifest: the hook run directly on the bare repository, within the bounds"
     server_and_client
     base=$(rev)
     mkdir -p engines/big
@@ -687,6 +711,15 @@ case_8b() {
     expect_contains "$ERR" "engines/big/koder.toml"
     expect_contains "$ERR" "KSA007"
     expect_small "$ERR" "the hook's output"
+    end_case
+}
+
+case_8c() {
+    begin_case "8c the same manifest: koder-toml --validate within the bounds"
+    new_repo work
+    cd work
+    mkdir -p engines/big
+    big_manifest >engines/big/koder.toml
     expect_exit 1 bounded koder-spec-audit koder-toml --validate engines/big/koder.toml
     cat "$OUT" "$ERR" >"$CASE_DIR/validate.txt"
     expect_contains "$CASE_DIR/validate.txt" "KSA007"
@@ -788,8 +821,8 @@ case_10b() {
 
 # --- run -------------------------------------------------------------------------------
 
-ALL_CASES="1a 1b 1c 1d 1e 2a 2b 2c 2d 2e 2f 2g 2h 3a 3b 3c 3d 3e 3f 3g 3h 3i 3j 4a 4b 5a 5b 5c 5d
-           6a 6b 6c 7a 7b 7c 7d 8a 8b 9a 9b 10a 10b"
+ALL_CASES="1a 1b 1c 1d 1e 1f 2a 2b 2c 2d 2e 2f 2g 2h 3a 3b 3c 3d 3e 3f 3g 3h 3i 3j 4a 4b 5a 5b 5c 5d
+           6a 6b 6c 7a 7b 7c 7d 8a 8b 8c 9a 9b 10a 10b"
 for id in $ALL_CASES; do
     if wanted "$id"; then
         "case_$id"
