@@ -1,6 +1,7 @@
 #include "audit/engine.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -25,6 +26,37 @@ Diagnostic file_diagnostic(RuleCode rule, const AuditConfig& config, const std::
     return diagnostic;
 }
 
+// A file with thousands of findings of one rule (20,000 copies of a gate on one line) shows the
+// first ones and a count: output and memory stay bounded by what a person can read.
+constexpr std::size_t max_findings_per_rule = 50;
+
+void cap_findings(Diagnostics& diagnostics, std::size_t from, const std::string& path) {
+    std::map<RuleCode, std::size_t> seen;
+    std::map<RuleCode, std::pair<std::size_t, Severity>> hidden;
+    std::size_t kept = from;
+    for (std::size_t i = from; i < diagnostics.size(); ++i) {
+        Diagnostic& diagnostic = diagnostics[i];
+        if (++seen[diagnostic.rule] > max_findings_per_rule) {
+            auto& [count, severity] = hidden[diagnostic.rule];
+            if (count++ == 0 || diagnostic.severity == Severity::error) severity = diagnostic.severity;
+            continue;
+        }
+        if (kept != i) diagnostics[kept] = std::move(diagnostic);
+        ++kept;
+    }
+    diagnostics.resize(kept);
+    for (const auto& [rule, count_and_severity] : hidden) {
+        Diagnostic summary;
+        summary.rule = rule;
+        summary.severity = count_and_severity.second;
+        summary.path = path;
+        summary.message = fmt::format("{} more {} findings in this file are not shown (only the first {} are)",
+                                      count_and_severity.first, rule_id(rule), max_findings_per_rule);
+        summary.hint = "fix the findings shown and run again";
+        diagnostics.push_back(std::move(summary));
+    }
+}
+
 // Every rule, or (`anti_drift_only`, for modules re-checked because a precedent list changed)
 // KSA011 alone: their other findings belong to the commits that made them.
 void audit_one(TreeSource& source, const Candidate& candidate, const AuditConfig& config,
@@ -40,9 +72,11 @@ void audit_one(TreeSource& source, const Candidate& candidate, const AuditConfig
         auto fragments = source.has_fragments(document.module_dir);
         facts.has_fragments = fragments.ok() && *fragments;
     }
+    const std::size_t first = run.diagnostics.size();
     rules::RuleContext context(document, config, facts, run.diagnostics);
     if (anti_drift_only) rules::check_anti_drift(context);
     else rules::run_manifest_rules(context);
+    cap_findings(run.diagnostics, first, document.path);
 }
 
 bool is_module_manifest(const Candidate& candidate) {

@@ -148,8 +148,17 @@ int pre_receive_command(const CommonOptions& options, bool format_given) {
         const std::string pusher = pusher_value != nullptr ? pusher_value : "";
         const bool listed = !pusher.empty() && std::find(config->override_users.begin(), config->override_users.end(),
                                                          pusher) != config->override_users.end();
+        // Forgejo names the repository's owner as the pusher of a deploy key's push
+        // (GITEA_PUSHER_NAME), so such a push cannot claim the owner's override right.
+        const char* deploy_key = std::getenv("GITEA_DEPLOY_KEY_ID");
+        const bool from_deploy_key = deploy_key != nullptr && *deploy_key != '\0' && std::string_view(deploy_key) != "0";
         if (reason->empty()) {
             verdict.push_back("override ignored: give a reason, e.g. -o koder-audit.override=\"why\"");
+        } else if (from_deploy_key) {
+            verdict.push_back(fmt::format("override ignored: the push comes from a deploy key (GITEA_DEPLOY_KEY_ID={}), "
+                                          "which Forgejo reports as the repository's owner; overrides need a person's "
+                                          "own push",
+                                          text::escape_for_terminal(deploy_key)));
         } else if (!listed) {
             verdict.push_back(fmt::format("override ignored: pusher '{}' is not listed in koder-audit.overrideUser",
                                           text::escape_for_terminal(pusher)));

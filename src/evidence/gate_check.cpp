@@ -56,7 +56,7 @@ class ComponentCheck {
         diagnostic.span = span;
         diagnostic.message = std::move(message);
         diagnostic.hint = std::move(hint);
-        diagnostic.source_line = std::string(document_.line_text(span.line));
+        diagnostic.source_line = document_.source_line(span.line);
         return diagnostic;
     }
     void report(RuleCode rule, SourceSpan span, std::string message, std::string hint = {}) {

@@ -16,7 +16,7 @@ SourceSpan span_from(const toml::source_region& region) {
 
 const toml::table* Document::self_hosted() const { return root[self_hosted_key].as_table(); }
 
-std::string_view Document::line_text(int line) const { return line_of(text, line); }
+std::string_view Document::line_text(int line) const { return line_of(*text, line); }
 
 std::string_view line_of(std::string_view text, int line) {
     if (line <= 0) return {};
@@ -59,7 +59,7 @@ ParseOutcome parse_document(std::string path, ManifestKind kind, std::string tex
         document->path = std::move(path);
         document->kind = kind;
         document->module_dir = manifest::module_dir(document->path, kind);
-        document->text = std::move(text);
+        document->text = std::make_shared<const std::string>(std::move(text));
         outcome.document = std::move(document);
     } catch (const toml::parse_error& error) {
         outcome.error.span = span_from(error.source());

@@ -20,11 +20,13 @@ struct Document {
     std::string path;  // repository-relative
     ManifestKind kind = ManifestKind::module;
     std::string module_dir;
-    std::string text;
+    std::shared_ptr<const std::string> text;  // shared with the findings' source lines
     toml::table root;
 
     [[nodiscard]] const toml::table* self_hosted() const;  // nullptr when absent or not a table
     [[nodiscard]] std::string_view line_text(int line) const;
+    // The line as a diagnostic's excerpt, sharing the text.
+    [[nodiscard]] SourceLine source_line(int line) const { return SourceLine(text, line_text(line)); }
 };
 
 struct SyntaxError {

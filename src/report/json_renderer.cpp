@@ -36,7 +36,7 @@ std::string render_json(const ReportInput& input) {
             .field("end_column", std::int64_t{d.span.end_column})
             .field("message", d.message)
             .field("hint", d.hint)
-            .field("source_line", d.source_line);
+            .field("source_line", source_excerpt(d));
         if (!d.context.empty()) json.field("context", d.context);
         json.end_object();
     }

@@ -76,7 +76,7 @@ std::string render_sarif(const ReportInput& input) {
                 .field("startLine", std::int64_t{d.span.line})
                 .field("startColumn", std::int64_t{std::max(1, d.span.column)});
             if (d.span.end_column > d.span.column) json.field("endColumn", std::int64_t{d.span.end_column});
-            if (!d.source_line.empty()) json.key("snippet").begin_object().field("text", d.source_line).end_object();
+            if (!d.source_line.empty()) json.key("snippet").begin_object().field("text", source_excerpt(d)).end_object();
             json.end_object();
         }
         json.end_object().end_object().end_array();  // physicalLocation, location, locations

@@ -10,7 +10,7 @@ void RuleContext::report(RuleCode rule, SourceSpan span, std::string message, st
     diagnostic.span = span;
     diagnostic.message = std::move(message);
     diagnostic.hint = std::move(hint);
-    diagnostic.source_line = std::string(document_.line_text(span.line));
+    diagnostic.source_line = document_.source_line(span.line);
     out_.push_back(std::move(diagnostic));
 }
 

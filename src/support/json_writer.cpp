@@ -7,11 +7,33 @@
 namespace ksa {
 namespace {
 
+// Invisible characters (text::is_invisible_code_point) are written as \uXXXX escapes too: the
+// same JSON, but a report printed to a terminal (a pusher's) shows them.
+void append_escaped_code_point(std::string& out, char32_t code) {
+    if (code < 0x10000) {
+        out += fmt::format("\\u{:04x}", static_cast<unsigned>(code));
+        return;
+    }
+    const char32_t offset = code - 0x10000;
+    out += fmt::format("\\u{:04x}\\u{:04x}", static_cast<unsigned>(0xD800 + (offset >> 10)),
+                       static_cast<unsigned>(0xDC00 + (offset & 0x3FF)));
+}
+
 void append_quoted(std::string& out, std::string_view raw) {
     const std::string text = text::to_valid_utf8(raw);
     out += '"';
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x80) {
+            const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            char32_t code = c & (length == 2 ? 0x1Fu : length == 3 ? 0x0Fu : 0x07u);
+            for (std::size_t k = 1; k < length && i + k < text.size(); ++k)
+                code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
+            if (text::is_invisible_code_point(code)) append_escaped_code_point(out, code);
+            else out.append(text, i, length);
+            i += length;
+            continue;
+        }
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -20,8 +42,9 @@ void append_quoted(std::string& out, std::string_view raw) {
             case '\t': out += "\\t"; break;
             default:
                 if (c < 0x20 || c == 0x7F) out += fmt::format("\\u{:04x}", c);
-                else out += ch;
+                else out += static_cast<char>(c);
         }
+        ++i;
     }
     out += '"';
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -35,6 +37,57 @@ void append_hex_escape(std::string& out, unsigned char c) { out += fmt::format("
 
 } // namespace
 
+namespace {
+
+// Code points that are not visible text: format characters (Unicode category Cf), line and
+// paragraph separators (Zl, Zp), default-ignorable code points (zero-width, fillers, variation
+// selectors, tag characters) and noncharacters. Shown raw they hide, join or reorder what the
+// reader sees ("Trojan Source", look-alike names); they are printed as \u{XXXX} instead.
+constexpr std::pair<char32_t, char32_t> invisible_ranges[] = {
+    {0x0080, 0x009F},   // C1 controls: escape introducers on some terminals
+    {0x00AD, 0x00AD},   // soft hyphen
+    {0x034F, 0x034F},   // combining grapheme joiner
+    {0x061C, 0x061C},   // Arabic letter mark
+    {0x115F, 0x1160},   // Hangul choseong and jungseong fillers
+    {0x17B4, 0x17B5},   // Khmer inherent vowels
+    {0x180B, 0x180F},   // Mongolian variation selectors and vowel separator
+    {0x200B, 0x200F},   // zero-width space, non-joiner, joiner; LRM, RLM
+    {0x2028, 0x202E},   // line and paragraph separators; bidirectional embeddings
+    {0x2060, 0x206F},   // word joiner, invisible operators, bidirectional isolates
+    {0x3164, 0x3164},   // Hangul filler
+    {0xFE00, 0xFE0F},   // variation selectors
+    {0xFEFF, 0xFEFF},   // zero-width no-break space (byte order mark)
+    {0xFFA0, 0xFFA0},   // halfwidth Hangul filler
+    {0xFFF0, 0xFFFB},   // interlinear annotation controls and unassigned specials
+    {0xFFFE, 0xFFFF},   // noncharacters
+    {0x1BCA0, 0x1BCA3}, // shorthand format controls
+    {0x1D173, 0x1D17A}, // musical symbol format controls
+    {0xE0000, 0xE0FFF}, // tag characters, variation selectors supplement
+};
+
+bool is_invisible(char32_t code) {
+    if ((code & 0xFFFE) == 0xFFFE) return true;  // the noncharacters of every plane
+    for (const auto& [first, last] : invisible_ranges)
+        if (code >= first && code <= last) return true;
+    return false;
+}
+
+char32_t decode(std::string_view raw, std::size_t at, std::size_t length) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(raw[at + i]); };
+    switch (length) {
+        case 1: return byte(0);
+        case 2: return (char32_t{byte(0) & 0x1Fu} << 6) | (byte(1) & 0x3Fu);
+        case 3: return (char32_t{byte(0) & 0x0Fu} << 12) | (char32_t{byte(1) & 0x3Fu} << 6) | (byte(2) & 0x3Fu);
+        default:
+            return (char32_t{byte(0) & 0x07u} << 18) | (char32_t{byte(1) & 0x3Fu} << 12) |
+                   (char32_t{byte(2) & 0x3Fu} << 6) | (byte(3) & 0x3Fu);
+    }
+}
+
+} // namespace
+
+bool is_invisible_code_point(char32_t code) { return is_invisible(code); }
+
 std::string escape_for_terminal(std::string_view raw) {
     std::string out;
     out.reserve(raw.size());
@@ -46,27 +99,11 @@ std::string escape_for_terminal(std::string_view raw) {
         if (c < 0x20 || c == 0x7F) { append_hex_escape(out, c); ++i; continue; }
         const std::size_t length = utf8_sequence_length(raw, i);
         if (length == 0) { append_hex_escape(out, c); ++i; continue; }
-        // C1 controls (U+0080..U+009F) act as escape introducers on some terminals.
-        if (length == 2 && c == 0xC2 && static_cast<unsigned char>(raw[i + 1]) < 0xA0) {
-            out += fmt::format("\\u{{{:04x}}}", static_cast<unsigned char>(raw[i + 1]));
-            i += 2;
-            continue;
-        }
-        // Bidirectional controls reorder what the reader sees ("Trojan Source"); U+061C
-        // (ARABIC LETTER MARK) is the one outside U+2000..U+206F.
-        if (length == 2 && c == 0xD8 && static_cast<unsigned char>(raw[i + 1]) == 0x9C) {
-            out += "\\u{061c}";
-            i += 2;
-            continue;
-        }
-        if (length == 3 && c == 0xE2) {
-            const auto b1 = static_cast<unsigned char>(raw[i + 1]);
-            const auto b2 = static_cast<unsigned char>(raw[i + 2]);
-            const unsigned code = ((c & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
-            if ((code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) ||
-                code == 0x200E || code == 0x200F) {
-                out += fmt::format("\\u{{{:04x}}}", code);
-                i += 3;
+        if (length > 1) {
+            const char32_t code = decode(raw, i, length);
+            if (is_invisible(code)) {
+                out += fmt::format("\\u{{{:04x}}}", static_cast<std::uint32_t>(code));
+                i += length;
                 continue;
             }
         }

@@ -12,6 +12,10 @@ namespace ksa::text {
 // printed to a terminal without side effects ("\x1b", "\n", "\xff").
 std::string escape_for_terminal(std::string_view raw);
 
+// True for a code point that is not visible text (format characters, separators, zero-width
+// and filler characters, tag characters, noncharacters): escape_for_terminal spells these out.
+bool is_invisible_code_point(char32_t code);
+
 // escape_for_terminal applied to each line, keeping the line breaks.
 std::string escape_lines_for_terminal(std::string_view raw);
 
