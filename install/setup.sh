@@ -86,7 +86,7 @@ fuzz_stage() {
     (cd "$fuzz_dir" && ctest --output-on-failure -R '^fuzz\.')
     [ "$seconds" -gt 0 ] || { echo "KSA_FUZZ_SECONDS=0: no fuzzing"; return; }
     local summary=() target
-    for target in fuzz_manifest fuzz_ref_update fuzz_registry; do
+    for target in fuzz_manifest fuzz_ref_update fuzz_registry fuzz_git_objects fuzz_pack fuzz_index; do
         step "Fuzzing $target for $seconds s"
         local seeds="$root/tests/fuzz/corpus/$target" corpus="$fuzz_dir/corpus/$target" log="$fuzz_dir/$target.log"
         local dict=()

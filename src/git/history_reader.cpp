@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <unordered_map>
 
@@ -22,6 +23,7 @@
 #include "support/text.h"
 #include "git/commit.h"
 #include "git/object_reader.h"
+#include "git/packed_refs.h"
 #include "git/tree_walk.h"
 #include "git/repository_state.h"
 #include "git/sources.h"
@@ -233,23 +235,12 @@ std::optional<std::map<std::string, TagTarget>> read_tag_files(const std::string
     if (fs::exists(fs::path(common_dir) / "reftable")) return std::nullopt;
     std::map<std::string, TagTarget> tags;
     std::ifstream packed(fs::path(common_dir) / "packed-refs", std::ios::binary);
-    std::string line;
-    TagTarget* last = nullptr;
-    while (packed && std::getline(packed, line)) {
-        if (line.empty() || line.front() == '#') continue;
-        if (line.front() == '^') {
-            // The commit an annotated tag peels to (git writes it with "peeled").
-            if (last == nullptr || !is_object_id(std::string_view(line).substr(1))) return std::nullopt;
-            last->peeled = line.substr(1);
-            continue;
-        }
-        last = nullptr;
-        if (line.size() < GIT_OID_HEXSZ + 2 || line[GIT_OID_HEXSZ] != ' ' || !is_object_id(std::string_view(line).substr(0, GIT_OID_HEXSZ)))
-            return std::nullopt;
-        const std::string name = line.substr(GIT_OID_HEXSZ + 1);
-        if (!name.starts_with("refs/tags/")) continue;
-        last = &tags[name];
-        *last = TagTarget{name.substr(10), line.substr(0, GIT_OID_HEXSZ), ""};
+    if (packed) {
+        const std::string text((std::istreambuf_iterator<char>(packed)), std::istreambuf_iterator<char>());
+        const auto refs = parse_packed_refs(text);
+        if (!refs) return std::nullopt;
+        for (const PackedRef& ref : *refs)
+            if (ref.name.starts_with("refs/tags/")) tags[ref.name] = TagTarget{ref.name.substr(10), ref.target, ref.peeled};
     }
     const std::string loose = common_dir + "refs/tags";
     const int root = ::open(loose.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

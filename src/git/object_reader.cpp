@@ -77,6 +77,12 @@ git_odb* ObjectReader::odb() {
     return odb_.get();
 }
 
+ObjectData ObjectReader::try_read(const ObjectId& id) {
+    if (ObjectData packed = packs_.read(id)) return packed;
+    auto object = read(id, "");
+    return object ? std::move(*object) : nullptr;
+}
+
 Expected<ObjectData> ObjectReader::read(const ObjectId& id, std::string_view what) {
     if (ObjectData packed = packs_.read(id)) return packed;
     git_odb* database = odb();
@@ -111,7 +117,7 @@ Expected<ObjectHeader> ObjectReader::header(const ObjectId& id, std::string_view
 }
 
 bool ObjectReader::exists(const ObjectId& id) {
-    if (packs_.header(id)) return true;
+    if (packs_.contains(id)) return true;
     git_odb* database = odb();
     const git_oid oid = to_oid(id);
     return database != nullptr && git_odb_exists(database, &oid) == 1;

@@ -19,6 +19,20 @@ constexpr int max_delta_depth = 4096;  // git writes 50 by default; deeper is tr
 // make us allocate it).
 constexpr std::uint64_t max_inflate_ratio = 1100;
 
+std::uint64_t be64(const unsigned char* p) {
+    std::uint64_t value = 0;
+    for (int i = 0; i < 8; ++i) value = (value << 8) | p[i];
+    return value;
+}
+
+// memcmp of two ids, deciding on the first 8 bytes in one comparison almost always.
+int compare_ids(const unsigned char* a, const unsigned char* b) {
+    const std::uint64_t x = be64(a);
+    const std::uint64_t y = be64(b);
+    if (x != y) return x < y ? -1 : 1;
+    return std::memcmp(a + 8, b + 8, 12);
+}
+
 std::uint32_t be32(const unsigned char* p) {
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
 }
@@ -41,6 +55,8 @@ struct Bytes {
         void* region = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
         ::close(fd);
         if (region == MAP_FAILED) return false;
+        // Reads jump around the file: no fault-around, so only the pages read count (RSS).
+        ::madvise(region, static_cast<std::size_t>(info.st_size), MADV_RANDOM);
         data = static_cast<const unsigned char*>(region);
         size = static_cast<std::size_t>(info.st_size);
         mapped = true;
@@ -51,6 +67,10 @@ struct Bytes {
         owned = std::move(bytes);
         data = reinterpret_cast<const unsigned char*>(owned.data());
         size = owned.size();
+    }
+
+    void drop_pages() const {
+        if (mapped) ::madvise(const_cast<unsigned char*>(data), size, MADV_DONTNEED);
     }
 
     Bytes() = default;
@@ -130,15 +150,34 @@ struct PackReader::Pack {
 
     [[nodiscard]] const unsigned char* names() const { return index.data + 8 + 1024; }
 
-    // The pack offset of `id`, or nothing.
+    // The pack offset of `id`, or nothing. Ids are uniformly distributed (they are hashes), so
+    // an interpolation step or two on their first 8 bytes lands next to the entry; a binary
+    // search finishes (and bounds the cost of an index that is not uniform).
     [[nodiscard]] std::optional<std::uint64_t> find(const unsigned char* id) const {
         const unsigned char* fanout = index.data + 8;
         std::uint32_t low = id[0] == 0 ? 0 : be32(fanout + 4 * (id[0] - 1));
         std::uint32_t high = be32(fanout + 4 * id[0]);
         if (high > count || low > high) return std::nullopt;
+        const std::uint64_t key = be64(id);
+        // The first guess needs no read: the bucket of first byte b spans keys [b << 56, (b + 1) << 56).
+        std::uint64_t first = std::uint64_t{id[0]} << 56;
+        std::uint64_t last = first | 0x00ffffffffffffffULL;
+        for (int step = 0; step < 3 && high - low > 16; ++step) {
+            if (step > 0) {
+                first = be64(names() + 20 * std::size_t{low});
+                last = be64(names() + 20 * std::size_t{high - 1});
+            }
+            if (key < first || key > last || first == last) break;
+            const double fraction = static_cast<double>(key - first) / static_cast<double>(last - first);
+            const auto guess = std::min(high - 1, low + static_cast<std::uint32_t>(fraction * (high - 1 - low)));
+            const int order = compare_ids(names() + 20 * std::size_t{guess}, id);
+            if (order == 0) return offset_of(guess);
+            if (order < 0) low = guess + 1;
+            else high = guess;
+        }
         while (low < high) {
             const std::uint32_t middle = low + (high - low) / 2;
-            const int order = std::memcmp(names() + 20 * std::size_t{middle}, id, 20);
+            const int order = compare_ids(names() + 20 * std::size_t{middle}, id);
             if (order == 0) return offset_of(middle);
             if (order < 0) low = middle + 1;
             else high = middle;
@@ -177,38 +216,40 @@ struct PackReader::Pack {
     }
 };
 
+// Built objects, for the deltas built from them, as git's delta base cache keeps bases
+// (packfile.c): a direct-mapped table keyed by pack and offset, bounded in bytes, so a put costs
+// one slot and eviction never walks the table.
 struct PackReader::Cache {
-    using Map = std::unordered_map<std::uint64_t, ObjectData>;
-    explicit Cache(std::size_t bytes) : generation_bytes(std::max<std::size_t>(bytes / 2, 1)) {}
+    explicit Cache(std::size_t budget_bytes) : budget(budget_bytes) {}
 
-    std::size_t generation_bytes;
-    Map young;
-    Map old;
-    std::size_t young_bytes = 0;
+    static constexpr std::size_t slot_count = 4096;
+    struct Slot {
+        std::uint64_t key = ~std::uint64_t{0};
+        ObjectData object;
+    };
+    std::size_t budget;
+    std::size_t bytes = 0;
+    std::vector<Slot> slots = std::vector<Slot>(slot_count);
 
     static std::uint64_t key(const Pack& pack, std::uint64_t offset) { return (std::uint64_t{pack.number} << 48) ^ offset; }
+    static std::size_t slot_of(std::uint64_t key) { return (key * 0x9E3779B97F4A7C15ULL) >> 52; }  // 12 bits
 
-    ObjectData get(std::uint64_t key) {
-        if (auto found = young.find(key); found != young.end()) return found->second;
-        if (auto found = old.find(key); found != old.end()) {
-            auto object = found->second;
-            put(key, object);
-            return object;
-        }
-        return nullptr;
+    ObjectData get(std::uint64_t key) const {
+        const Slot& slot = slots[slot_of(key)];
+        return slot.key == key ? slot.object : nullptr;
     }
 
     void put(std::uint64_t key, const ObjectData& object) {
-        // Two generations: the objects used in the last `generation_bytes` of reads stay.
-        if (young_bytes + object->data.size() > generation_bytes) {
-            old = std::move(young);
-            young = Map();
-            young.reserve(old.size());
-            young_bytes = 0;
+        if (object->data.size() > budget / 4) return;  // one object must not flush everything
+        Slot& slot = slots[slot_of(key)];
+        if (slot.object) bytes -= slot.object->data.size();
+        if (bytes + object->data.size() > budget) {
+            for (Slot& other : slots) other = Slot{};  // rare: the table holds far less than the budget
+            bytes = 0;
         }
-        if (object->data.size() > generation_bytes) return;  // would evict everything for one object
-        young_bytes += object->data.size() + 64;
-        young.emplace(key, object);
+        slot.key = key;
+        slot.object = object;
+        bytes += object->data.size();
     }
 };
 
@@ -257,19 +298,43 @@ PackReader::~PackReader() {
 }
 
 bool PackReader::empty() const { return packs_.empty(); }
+
+// The pages of a mapping count in the process's memory (RSS) once read, so reading a 1 GiB
+// pushed pack would cost 1 GiB. After every `trim_bytes` read, the packs drop their pages
+// (MADV_DONTNEED: they stay in the page cache; a later read maps them again, a minor fault).
+// The indexes stay: every lookup's binary search touches them all over.
+void PackReader::trim() {
+    consumed_ = 0;
+    for (auto& pack : packs_) pack->pack.drop_pages();
+}
 std::size_t PackReader::pack_count() const { return packs_.size(); }
 
+// The pack holding `id` and its offset there; the pack that answered last is asked first (a
+// walk's objects come in runs from one pack), as git's find_pack_entry() does.
+std::optional<std::pair<PackReader::Pack*, std::uint64_t>> PackReader::locate(const ObjectId& id) {
+    if (packs_.empty()) return std::nullopt;
+    if (const auto offset = packs_[last_pack_]->find(id.data())) return std::pair{packs_[last_pack_].get(), *offset};
+    for (std::size_t i = 0; i < packs_.size(); ++i) {
+        if (i == last_pack_) continue;
+        if (const auto offset = packs_[i]->find(id.data())) {
+            last_pack_ = i;
+            return std::pair{packs_[i].get(), *offset};
+        }
+    }
+    return std::nullopt;
+}
+
 ObjectData PackReader::read(const ObjectId& id) {
-    for (auto& pack : packs_)
-        if (const auto offset = pack->find(id.data())) return read_at(*pack, *offset, 0);
-    return nullptr;
+    const auto found = locate(id);
+    return found ? read_at(*found->first, found->second, 0) : nullptr;
 }
 
 std::optional<ObjectHeader> PackReader::header(const ObjectId& id) {
-    for (auto& pack : packs_)
-        if (const auto offset = pack->find(id.data())) return header_at(*pack, *offset, 0);
-    return std::nullopt;
+    const auto found = locate(id);
+    return found ? header_at(*found->first, found->second, 0) : std::nullopt;
 }
+
+bool PackReader::contains(const ObjectId& id) { return locate(id).has_value(); }
 
 // Inflates `size` bytes from the stream at `at`; `partial` stops when `size` bytes are out
 // (the first bytes of a delta), otherwise the stream must end exactly there.
@@ -286,6 +351,8 @@ bool PackReader::inflate_into(const Pack& pack, std::uint64_t at, std::size_t si
     stream->next_out = size != 0 ? reinterpret_cast<unsigned char*>(out.data()) : &empty;
     stream->avail_out = static_cast<uInt>(size != 0 ? size : 1);
     const int status = ::inflate(stream, partial ? Z_SYNC_FLUSH : Z_FINISH);
+    consumed_ += stream->total_in;
+    if (consumed_ > trim_bytes) trim();
     if (partial) {
         out.resize(stream->total_out);
         return status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR;
@@ -390,14 +457,16 @@ ObjectData PackReader::read_at(Pack& pack, std::uint64_t offset, int depth) {
         if (!base_offset) return nullptr;
         const ObjectData base = read_at(pack, *base_offset, depth + 1);
         if (!base) return nullptr;
-        std::string delta;
-        if (!inflate_into(pack, at, static_cast<std::size_t>(header->size), delta)) return nullptr;
+        // One buffer for every delta: the base above is complete before this one is inflated.
+        if (!inflate_into(pack, at, static_cast<std::size_t>(header->size), delta_)) return nullptr;
         object->type = base->type;
-        if (!apply_delta(base->data, delta, object->data)) return nullptr;
+        if (!apply_delta(base->data, delta_, object->data)) return nullptr;
     } else {
         return nullptr;
     }
     ObjectData done = std::move(object);
+    // Kept: other entries are built from it (packs store older versions as deltas of newer ones,
+    // so a history walk newest first meets most bases as objects it asked for).
     cache_->put(key, done);
     return done;
 }

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ public:
     // each delta are inflated), or nullopt as for read().
     std::optional<ObjectHeader> header(const ObjectId& id);
 
+    // True when a pack holds `id` (nothing is read).
+    bool contains(const ObjectId& id);
+
     [[nodiscard]] bool empty() const;
     [[nodiscard]] std::size_t pack_count() const;
 
@@ -51,14 +55,20 @@ public:
     struct Cache;
 
 private:
+    std::optional<std::pair<Pack*, std::uint64_t>> locate(const ObjectId& id);
     ObjectData read_at(Pack& pack, std::uint64_t offset, int depth);
     std::optional<ObjectHeader> header_at(Pack& pack, std::uint64_t offset, int depth);
     bool inflate_into(const Pack& pack, std::uint64_t at, std::size_t size, std::string& out, bool partial = false);
     void start_stream();
+    void trim();
 
+    static constexpr std::uint64_t trim_bytes = 8U << 20;
     std::vector<std::unique_ptr<Pack>> packs_;
     std::unique_ptr<Cache> cache_;
     void* stream_ = nullptr;  // z_stream, reused for every object
+    std::size_t last_pack_ = 0;
+    std::string delta_;       // the delta being applied, reused
+    std::uint64_t consumed_ = 0;  // compressed bytes read since the last trim()
 };
 
 } // namespace ksa::git

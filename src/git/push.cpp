@@ -110,13 +110,24 @@ Expected<CommitObject> read_commit(ObjectReader& reader, const ObjectId& id, Obj
     return *parsed;
 }
 
+// A commit's tree and parents, from the walk's cache when it parsed the commit.
+Expected<CommitLinks> commit_links(ObjectStore& store, const ObjectId& id) {
+    if (const auto found = store.commits.find(id); found != store.commits.end()) return found->second;
+    ObjectData holder;
+    auto commit = read_commit(store.reader, id, holder);
+    if (!commit) return commit.failure();
+    CommitLinks links{commit->tree, commit->parents};
+    store.commits.emplace(id, links);
+    return links;
+}
+
 // The tree a commit or tree id stands for.
-Expected<ObjectId> tree_of(ObjectReader& reader, const ObjectId& id) {
-    auto header = reader.header(id, fmt::format("object {}", to_hex(id)));
+Expected<ObjectId> tree_of(ObjectStore& store, const ObjectId& id) {
+    if (const auto found = store.commits.find(id); found != store.commits.end()) return found->second.tree;
+    auto header = store.reader.header(id, fmt::format("object {}", to_hex(id)));
     if (!header) return header.failure();
     if (header->type == ObjectType::tree) return id;
-    ObjectData holder;
-    auto commit = read_commit(reader, id, holder);
+    auto commit = commit_links(store, id);
     if (!commit) return commit.failure();
     return commit->tree;
 }
@@ -225,7 +236,8 @@ Expected<Repository::NewCommits> Repository::new_commits(const std::vector<std::
             if (!parsed) return parsed.failure();
             to->push_back(*parsed);
         }
-    auto found = find_new_commits(state_->store()->reader, tip_ids, trusted_ids, limit);
+    auto store = state_->store();
+    auto found = find_new_commits(store->reader, tip_ids, trusted_ids, limit, store->commits);
     if (!found) return found.failure();
     NewCommits result;
     result.overrun = found->overrun;
@@ -248,13 +260,11 @@ Expected<Repository::CommitChanges> Repository::commit_manifest_changes(const st
     auto oid = parse_object_id(id);
     if (!oid) return oid.failure();
     auto store = state_->store();
-    ObjectData holder;
-    auto commit = read_commit(store->reader, *oid, holder);
+    auto commit = commit_links(*store, *oid);
     if (!commit) return commit.failure();
     std::vector<ObjectId> parent_trees;
     for (const ObjectId& parent : commit->parents) {
-        ObjectData parent_holder;
-        auto parent_commit = read_commit(store->reader, parent, parent_holder);
+        auto parent_commit = commit_links(*store, parent);
         if (!parent_commit) return parent_commit.failure();
         parent_trees.push_back(parent_commit->tree);
     }
@@ -289,13 +299,13 @@ Expected<Repository::CommitChanges> Repository::tree_changes(const std::string& 
     if (!before.empty()) {
         auto id = parse_object_id(before);
         if (!id) return id.failure();
-        auto tree = tree_of(store->reader, *id);
+        auto tree = tree_of(*store, *id);
         if (!tree) return tree.failure();
         before_tree = *tree;
     }
     auto after_id = parse_object_id(after);
     if (!after_id) return after_id.failure();
-    auto after_tree = tree_of(store->reader, *after_id);
+    auto after_tree = tree_of(*store, *after_id);
     if (!after_tree) return after_tree.failure();
     std::optional<Failure> failure;
     CommitChanges result = run_diff(store->trees, before_tree ? &*before_tree : nullptr, *after_tree, watched, failure);
@@ -306,14 +316,53 @@ Expected<Repository::CommitChanges> Repository::tree_changes(const std::string& 
     return result;
 }
 
+Expected<Repository::CommitChanges> Repository::path_changes(const std::string& before, const std::string& after,
+                                                            const std::vector<std::string>& paths) {
+    auto store = state_->store();
+    std::optional<ObjectId> before_tree;
+    if (!before.empty()) {
+        auto id = parse_object_id(before);
+        if (!id) return id.failure();
+        auto tree = tree_of(*store, *id);
+        if (!tree) return tree.failure();
+        before_tree = *tree;
+    }
+    auto after_id = parse_object_id(after);
+    if (!after_id) return after_id.failure();
+    auto after_tree = tree_of(*store, *after_id);
+    if (!after_tree) return after_tree.failure();
+    CommitChanges result;
+    result.first_parent = before;
+    for (const std::string& path : paths) {
+        auto now = lookup_path(store->trees, *after_tree, path);
+        if (!now) return now.failure();
+        PathLookup was;
+        if (before_tree) {
+            auto found = lookup_path(store->trees, *before_tree, path);
+            if (!found) return found.failure();
+            was = std::move(*found);
+        }
+        for (const PathLookup* side : {&*now, &was})
+            if (side->defect)
+                result.problems.push_back({side->defect->folder.empty() ? std::string("/") : side->defect->folder,
+                                           fmt::format("malformed tree: it {}", side->defect->problem), ""});
+        if (now->defect || was.defect || same_entry(*now, was)) continue;
+        const ChangeStatus status = !now->entry ? ChangeStatus::deleted
+                                    : was.entry ? ChangeStatus::modified
+                                                : ChangeStatus::added;
+        result.from_first_parent.push_back({path, status});
+        if (manifest::classify_path(path)) result.new_content.push_back({path, status});
+    }
+    return result;
+}
+
 Expected<std::string> Repository::first_parent_base(const std::string& tip, const std::set<std::string>& fresh) {
     std::string current = tip;
-    auto& reader = state_->store()->reader;
+    auto store = state_->store();
     while (fresh.count(current) != 0) {
         auto oid = parse_object_id(current);
         if (!oid) return oid.failure();
-        ObjectData holder;
-        auto commit = read_commit(reader, *oid, holder);
+        auto commit = commit_links(*store, *oid);
         if (!commit) return commit.failure();
         if (commit->parents.empty()) return std::string();
         current = to_hex(commit->parents.front());
@@ -336,7 +385,7 @@ Expected<std::unique_ptr<TreeSource>> Repository::object_source(const std::strin
     auto oid = parse_object_id(id);
     if (!oid) return oid.failure();
     auto store = state_->store();
-    auto tree = tree_of(store->reader, *oid);
+    auto tree = tree_of(*store, *oid);
     if (!tree) return tree.failure();
     return std::unique_ptr<TreeSource>(std::make_unique<GitTreeSource>(store, *tree, std::move(description)));
 }

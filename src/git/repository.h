@@ -102,6 +102,11 @@ public:
     Expected<CommitChanges> tree_changes(const std::string& before, const std::string& after,
                                          const std::vector<std::string>& watched = {});
 
+    // Like tree_changes, but only for `paths`: the ones whose entries differ between the two
+    // trees (a branch's end state when the commits in between were compared already).
+    Expected<CommitChanges> path_changes(const std::string& before, const std::string& after,
+                                         const std::vector<std::string>& paths);
+
     // The first commit on `tip`'s first-parent chain that is not in `fresh` ("" when the chain
     // ends inside it): what a new branch's own commits start from.
     Expected<std::string> first_parent_base(const std::string& tip, const std::set<std::string>& fresh);

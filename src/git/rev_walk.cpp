@@ -27,7 +27,7 @@ struct Node {
 
 class Walk {
 public:
-    explicit Walk(ObjectReader& reader) : reader_(reader) {}
+    Walk(ObjectReader& reader, CommitLinkCache& links) : reader_(reader), links_(links) {}
 
     Node* node(const ObjectId& id) {
         auto [it, inserted] = nodes_.try_emplace(id, nullptr);
@@ -46,6 +46,7 @@ public:
         const auto parsed = parse_commit((*object)->data);
         if (!parsed) return Failure{fmt::format("commit {} is malformed", to_hex(commit->id))};
         commit->time = parsed->time;
+        links_.try_emplace(commit->id, CommitLinks{parsed->tree, parsed->parents});
         commit->parents.reserve(parsed->parents.size());
         for (const ObjectId& parent : parsed->parents) commit->parents.push_back(node(parent));
         commit->parsed = true;
@@ -165,6 +166,7 @@ private:
     };
 
     ObjectReader& reader_;
+    CommitLinkCache& links_;
     std::unordered_map<ObjectId, Node*, ObjectIdHash> nodes_;
     std::deque<Node> storage_;
     std::priority_queue<Node*, std::vector<Node*>, Newer> queue_;
@@ -176,8 +178,9 @@ private:
 } // namespace
 
 Expected<NewCommits> find_new_commits(ObjectReader& reader, const std::vector<ObjectId>& tips,
-                                      const std::vector<ObjectId>& trusted, std::size_t limit) {
-    Walk walk(reader);
+                                      const std::vector<ObjectId>& trusted, std::size_t limit,
+                                      CommitLinkCache& links) {
+    Walk walk(reader, links);
     NewCommits result;
     if (auto problem = walk.run(tips, trusted, limit, result)) return *problem;
     return result;

@@ -120,11 +120,17 @@ const TreeEntry* Tree::find(std::string_view name) const {
 }
 
 std::variant<Tree, TreeDefect> parse_tree(ObjectData object, std::string_view folder) {
-    const auto defect = [&](std::string problem) { return TreeDefect{std::string(folder), std::move(problem)}; };
-    if (!object || object->type != ObjectType::tree) return defect("is not a tree object");
+    if (!object || object->type != ObjectType::tree) return TreeDefect{std::string(folder), "is not a tree object"};
     Tree tree;
-    const std::string_view data = object->data;
-    tree.entries.reserve(data.size() / 32);
+    if (auto defect = parse_tree_into(object->data, folder, tree.entries)) return std::move(*defect);
+    tree.object = std::move(object);
+    return tree;
+}
+
+std::optional<TreeDefect> parse_tree_into(std::string_view data, std::string_view folder,
+                                          std::vector<TreeEntry>& entries) {
+    const auto defect = [&](std::string problem) { return TreeDefect{std::string(folder), std::move(problem)}; };
+    entries.clear();
     std::size_t at = 0;
     while (at < data.size()) {
         TreeEntry entry;
@@ -146,22 +152,25 @@ std::variant<Tree, TreeDefect> parse_tree(ObjectData object, std::string_view fo
         if (entry.name.empty()) return defect("has an entry with an empty name");
         if (entry.name.find('/') != std::string_view::npos)
             return defect(fmt::format("has an entry whose name contains '/': {}", quoted(entry.name)));
-        if (entry.name == "." || entry.name == "..")
-            return defect(fmt::format("has an entry named {}", quoted(entry.name)));
-        if (equals_ignoring_case(entry.name, ".git") || is_hfs_dotgit(entry.name) || is_ntfs_dotgit(entry.name))
-            return defect(fmt::format("has an entry named {} (git refuses to check it out)", quoted(entry.name)));
+        // Only names starting so, or holding a backslash, can be one of those (a fast test first).
+        if (entry.name[0] == '.' || entry.name[0] == 'g' || entry.name[0] == 'G' ||
+            static_cast<unsigned char>(entry.name[0]) >= 0x80 || entry.name.find('\\') != std::string_view::npos) {
+            if (entry.name == "." || entry.name == "..")
+                return defect(fmt::format("has an entry named {}", quoted(entry.name)));
+            if (equals_ignoring_case(entry.name, ".git") || is_hfs_dotgit(entry.name) || is_ntfs_dotgit(entry.name))
+                return defect(fmt::format("has an entry named {} (git refuses to check it out)", quoted(entry.name)));
+        }
 
-        if (!tree.entries.empty()) {
-            const TreeEntry& previous = tree.entries.back();
-            if (previous.name == entry.name)
-                return defect(fmt::format("has two entries named {}", quoted(entry.name)));
+        if (!entries.empty()) {
+            const TreeEntry& previous = entries.back();
+            if (previous.name == entry.name) return defect(fmt::format("has two entries named {}", quoted(entry.name)));
             if (compare_entries(previous, entry) > 0)
                 return defect(fmt::format("has entries out of git's order: {} before {}", quoted(previous.name),
                                           quoted(entry.name)));
             // A file "a" and a folder "a" are not adjacent when names like "a-b" or "a.c" sort
             // between them (fsck.c verify_ordered()): look back over those.
             if (entry.is_tree()) {
-                for (auto it = tree.entries.rbegin(); it != tree.entries.rend(); ++it) {
+                for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
                     if (!it->name.starts_with(entry.name)) break;
                     if (it->name.size() == entry.name.size())
                         return defect(fmt::format("has two entries named {}", quoted(entry.name)));
@@ -169,10 +178,9 @@ std::variant<Tree, TreeDefect> parse_tree(ObjectData object, std::string_view fo
                 }
             }
         }
-        tree.entries.push_back(entry);
+        entries.push_back(entry);
     }
-    tree.object = std::move(object);
-    return tree;
+    return std::nullopt;
 }
 
 } // namespace ksa::git

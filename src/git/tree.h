@@ -74,4 +74,9 @@ int compare_entries(const TreeEntry& a, const TreeEntry& b);
 // Parses and validates a tree object's bytes. `folder` only names the tree in a defect.
 std::variant<Tree, TreeDefect> parse_tree(ObjectData object, std::string_view folder);
 
+// The same into `entries` (cleared first, its capacity reused), pointing into `bytes`, which
+// the caller keeps alive: the differ's allocation-free path.
+std::optional<TreeDefect> parse_tree_into(std::string_view bytes, std::string_view folder,
+                                          std::vector<TreeEntry>& entries);
+
 } // namespace ksa::git

@@ -10,15 +10,15 @@ Failure too_deep_failure(std::string_view folder) {
 }
 
 Expected<TreeCache::Loaded> TreeCache::load(const ObjectId& id, std::string_view folder) {
-    if (auto found = young_.find(id); found != young_.end()) return Loaded{found->second, std::nullopt};
-    if (auto found = old_.find(id); found != old_.end()) {
-        auto tree = found->second;
-        remember(id, tree);
-        return Loaded{std::move(tree), std::nullopt};
+    if (const Slot& slot = slots_[slot_of(id)]; slot.tree && slot.id == id) return Loaded{slot.tree, std::nullopt};
+    ObjectData object = reader_.try_read(id);
+    if (!object || object->type != ObjectType::tree) {
+        // The slow path, for its message.
+        auto failed = reader_.read(id, ObjectType::tree, fmt::format("folder '{}'", folder.empty() ? "/" : folder));
+        if (!failed) return failed.failure();
+        object = std::move(*failed);
     }
-    auto object = reader_.read(id, ObjectType::tree, fmt::format("folder '{}'", folder.empty() ? "/" : folder));
-    if (!object) return object.failure();
-    auto parsed = parse_tree(std::move(*object), folder);
+    auto parsed = parse_tree(std::move(object), folder);
     if (auto* defect = std::get_if<TreeDefect>(&parsed)) return Loaded{nullptr, std::move(*defect)};
     auto tree = std::make_shared<const Tree>(std::move(std::get<Tree>(parsed)));
     remember(id, tree);
@@ -27,13 +27,21 @@ Expected<TreeCache::Loaded> TreeCache::load(const ObjectId& id, std::string_view
 
 void TreeCache::remember(const ObjectId& id, std::shared_ptr<const Tree> tree) {
     const std::size_t bytes = tree->object->data.size() + tree->entries.size() * sizeof(TreeEntry) + 96;
-    if (young_bytes_ + bytes > generation_bytes_) {
-        old_ = std::move(young_);
-        young_ = Map();
-        young_bytes_ = 0;
+    if (bytes > budget_ / 4) return;  // one tree must not flush everything
+    Slot& slot = slots_[slot_of(id)];
+    bytes_ -= slot.bytes;
+    if (bytes_ + bytes > budget_) {
+        for (Slot& other : slots_) other = Slot{};  // rare: the table holds far less than the budget
+        bytes_ = 0;
     }
-    young_bytes_ += bytes;
-    young_.emplace(id, std::move(tree));
+    slot = Slot{id, std::move(tree), bytes};
+    bytes_ += bytes;
+}
+
+Expected<ObjectData> TreeDiffer::read_tree(const ObjectId& id, std::string_view folder) {
+    ObjectReader& reader = cache_.reader();
+    if (ObjectData object = reader.try_read(id); object && object->type == ObjectType::tree) return object;
+    return reader.read(id, ObjectType::tree, fmt::format("folder '{}'", folder.empty() ? "/" : folder));  // for its message
 }
 
 void TreeDiffer::add_defect(TreeDefect defect) {

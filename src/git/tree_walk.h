@@ -5,7 +5,9 @@
 // canonical modes. A walk of one tree is a diff against nothing.
 #pragma once
 
+#include <deque>
 #include <memory>
+#include <tuple>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -15,15 +17,17 @@
 
 #include "git/handles.h"
 #include "git/object_reader.h"
+#include "git/rev_walk.h"
 #include "git/tree.h"
 
 namespace ksa::git {
 
-// Parsed trees by id, bounded: two generations of `bytes` / 2 each. A tree that failed
-// validation is remembered as its defect.
+// Parsed trees by id, bounded: a direct-mapped table (a put replaces one slot; eviction never
+// walks the table) holding at most `bytes` of tree objects. A tree that failed validation is
+// not kept: its defect is reported each time it is met.
 class TreeCache {
 public:
-    TreeCache(ObjectReader& reader, std::size_t bytes) : reader_(reader), generation_bytes_(bytes / 2) {}
+    TreeCache(ObjectReader& reader, std::size_t bytes) : reader_(reader), budget_(bytes), slots_(slot_count) {}
 
     struct Loaded {
         std::shared_ptr<const Tree> tree;  // null when `defect` is set
@@ -35,14 +39,19 @@ public:
     [[nodiscard]] ObjectReader& reader() const { return reader_; }
 
 private:
-    using Map = std::unordered_map<ObjectId, std::shared_ptr<const Tree>, ObjectIdHash>;
+    static constexpr std::size_t slot_count = 8192;
+    struct Slot {
+        ObjectId id{};
+        std::shared_ptr<const Tree> tree;
+        std::size_t bytes = 0;
+    };
+    static std::size_t slot_of(const ObjectId& id) { return ObjectIdHash{}(id) & (slot_count - 1); }
     void remember(const ObjectId& id, std::shared_ptr<const Tree> tree);
 
     ObjectReader& reader_;
-    std::size_t generation_bytes_;
-    Map young_;
-    Map old_;
-    std::size_t young_bytes_ = 0;
+    std::size_t budget_;
+    std::size_t bytes_ = 0;
+    std::vector<Slot> slots_;
 };
 
 // What a visitor answers for a differing pair of entries.
@@ -64,23 +73,36 @@ public:
     // read.
     template <typename Visit>
     std::optional<Failure> diff(const ObjectId* before, const ObjectId* after, std::string& folder, Visit&& visit) {
+        return diff_at(0, before, after, folder, visit);
+    }
+
+    // Trees that failed validation during the walks, first met first (each folder once).
+    std::vector<TreeDefect> defects;
+
+private:
+    // One level of the comparison: the two trees' bytes are held and their entries parsed into
+    // this depth's two reusable lists, so a walk allocates nothing per tree once warm.
+    template <typename Visit>
+    std::optional<Failure> diff_at(std::size_t depth, const ObjectId* before, const ObjectId* after, std::string& folder,
+                                   Visit& visit) {
         if (too_deep(folder)) return too_deep_failure(folder);
         if (before != nullptr && after != nullptr && *before == *after) return std::nullopt;
-        std::shared_ptr<const Tree> old_tree;
-        std::shared_ptr<const Tree> new_tree;
-        for (auto [id, out] : {std::pair{before, &old_tree}, std::pair{after, &new_tree}}) {
+        while (lists_.size() < 2 * depth + 2) lists_.emplace_back();
+        std::vector<TreeEntry>& a = lists_[2 * depth];
+        std::vector<TreeEntry>& b = lists_[2 * depth + 1];
+        ObjectData old_bytes;
+        ObjectData new_bytes;
+        for (auto [id, out, entries] : {std::tuple{before, &old_bytes, &a}, std::tuple{after, &new_bytes, &b}}) {
+            entries->clear();
             if (id == nullptr) continue;
-            auto loaded = cache_.load(*id, folder);
+            auto loaded = read_tree(*id, folder);
             if (!loaded) return loaded.failure();
-            if (loaded->defect) {
-                add_defect(std::move(*loaded->defect));
+            *out = std::move(*loaded);
+            if (auto defect = parse_tree_into((*out)->data, folder, *entries)) {
+                add_defect(std::move(*defect));
                 return std::nullopt;
             }
-            *out = std::move(loaded->tree);
         }
-        static const std::vector<TreeEntry> none;
-        const auto& a = old_tree ? old_tree->entries : none;
-        const auto& b = new_tree ? new_tree->entries : none;
         std::size_t i = 0;
         std::size_t j = 0;
         while (i < a.size() || j < b.size()) {
@@ -100,7 +122,7 @@ public:
                 const ObjectId* below_after = new_entry != nullptr && new_entry->is_tree() ? &new_entry->id : nullptr;
                 if (below_before != nullptr || below_after != nullptr) {
                     folder += '/';
-                    problem = diff(below_before, below_after, folder, visit);
+                    problem = diff_at(depth + 1, below_before, below_after, folder, visit);
                 }
             }
             folder.resize(folder_size);
@@ -109,12 +131,11 @@ public:
         return std::nullopt;
     }
 
-    // Trees that failed validation during the walks, first met first (each folder once).
-    std::vector<TreeDefect> defects;
-
-private:
+    Expected<ObjectData> read_tree(const ObjectId& id, std::string_view folder);
     void add_defect(TreeDefect defect);
+
     TreeCache& cache_;
+    std::deque<std::vector<TreeEntry>> lists_;  // a deque: growing it moves no list a caller holds
 };
 
 // The entry at `path` below the tree `root`, read component by component through validated
@@ -140,6 +161,8 @@ struct ObjectStore {
     std::shared_ptr<git_repository> owner;
     ObjectReader reader;
     TreeCache trees;
+    // Trees and parents of the commits parsed so far (the push's walk fills it).
+    CommitLinkCache commits;
 };
 
 // "folder 'a/b/' has two entries named 'koder.toml'" (raw names: escape before printing).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -179,6 +180,9 @@ private:
     std::optional<Failure> audit_commit(const std::string& ref, const std::string& id) {
         auto changes = repository_.commit_manifest_changes(id, watched());
         if (!changes) return changes.failure();
+        Compared& compared = compared_[id];
+        compared.first_parent = changes->first_parent;
+        for (const ChangedPath& changed : changes->from_first_parent) compared.paths.push_back(changed.path);
         if (changes->from_first_parent.empty() && changes->problems.empty()) return std::nullopt;  // nothing read
         auto summary = repository_.commit_summary(id);
         if (!summary) return summary.failure();
@@ -187,7 +191,9 @@ private:
     }
 
     // The branch's tree after the push against its tree before (for a new branch: against where
-    // its own commits start), judged like one commit.
+    // its own commits start), judged like one commit. When every commit of the first-parent chain
+    // between them was compared with its first parent, the paths that can differ are the ones
+    // those comparisons met: only they are looked up. Otherwise the two trees are compared whole.
     std::optional<Failure> audit_end_state(const RefUpdate& update, const std::string& tip,
                                            const std::set<std::string>& fresh) {
         std::string base = update.old_id;
@@ -197,7 +203,16 @@ private:
             base = *start;
         }
         if (base == tip) return std::nullopt;
-        auto changes = repository_.tree_changes(base, tip, watched());
+        std::set<std::string> paths;
+        std::string reached = tip;
+        for (auto found = compared_.find(reached); found != compared_.end(); found = compared_.find(reached)) {
+            paths.insert(found->second.paths.begin(), found->second.paths.end());
+            reached = found->second.first_parent;
+            if (reached.empty()) break;
+        }
+        auto changes = reached == base
+                           ? repository_.path_changes(base, tip, std::vector<std::string>(paths.begin(), paths.end()))
+                           : repository_.tree_changes(base, tip, watched());
         if (!changes) return changes.failure();
         if (changes->from_first_parent.empty() && changes->problems.empty()) return std::nullopt;
         const std::string range = base.empty() ? tip.substr(0, 10) : base.substr(0, 10) + ".." + tip.substr(0, 10);
@@ -290,6 +305,12 @@ private:
     std::set<std::string> checked_;
     std::vector<std::string> walked_tips_;
     std::unordered_set<std::string> reported_;
+    // Each checked commit's first parent and the paths its comparison with it met.
+    struct Compared {
+        std::string first_parent;
+        std::vector<std::string> paths;
+    };
+    std::unordered_map<std::string, Compared> compared_;
 };
 
 } // namespace
