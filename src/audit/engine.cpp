@@ -92,6 +92,11 @@ ParsedCandidate read_and_parse(TreeSource& source, const Candidate& candidate, c
         out.push_back(
             file_diagnostic(RuleCode::manifest_unreadable, config, candidate.path, std::move(message), std::move(hint)));
     };
+    if (candidate.kind == EntryKind::missing) {
+        unreadable("the change adds or modifies this manifest, but nothing is at this path in the tree",
+                   "the tree does not read the same by path as by listing; recreate the commit with git");
+        return result;
+    }
     if (candidate.kind != EntryKind::file) {
         unreadable(fmt::format("manifest path is {}, expected a regular file", describe(candidate.kind)),
                    "a koder.toml or self-hosted/koder_*.toml must be a plain file committed in the repository");
@@ -249,7 +254,12 @@ Expected<std::vector<Candidate>> candidates_for_changes(TreeSource& source, cons
     for (const std::string& path : paths) {
         auto entry = source.stat(path);
         if (!entry) return entry.failure();
-        if (entry->kind != EntryKind::missing) candidates.push_back({path, entry->kind});
+        // A path the change adds or modifies but the tree does not hold is kept as missing: the
+        // audit reports it (a tree read one way by the diff and another by the lookup).
+        const bool changed_here = std::any_of(changes.begin(), changes.end(), [&](const ChangedPath& change) {
+            return change.path == path && change.status != ChangeStatus::deleted;
+        });
+        if (entry->kind != EntryKind::missing || changed_here) candidates.push_back({path, entry->kind});
     }
     return candidates;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "audit/engine.h"
+#include "source/memory_source.h"
 #include "source/worktree_source.h"
 #include "test_support.h"
 
@@ -390,4 +391,43 @@ TEST_CASE("audit: load_config reads the committed file and lets overrides win", 
         REQUIRE_FALSE(config.ok());
         CHECK_THAT(config.failure().message, Catch::Contains("symbolic link"));
     }
+}
+
+TEST_CASE("audit_change: a path the change adds but the tree does not hold is KSA015, not nothing", "[engine]") {
+    ksa::MemorySource source("a tree read one way by its diff and another by path",
+                             {{"engines/b/koder.toml", "category = \"engine\"\n"}});
+    ksa::AuditConfig config;
+    auto audited = ksa::audit::audit_change(
+        source, {{"engines/a/koder.toml", ksa::ChangeStatus::added}, {"engines/c/koder.toml", ksa::ChangeStatus::deleted}},
+        config);
+    REQUIRE(audited.ok());
+    const auto& diagnostics = audited->run.diagnostics;
+    REQUIRE(diagnostics.size() == 1);
+    CHECK(diagnostics.front().rule == ksa::RuleCode::manifest_unreadable);
+    CHECK(diagnostics.front().path == "engines/a/koder.toml");
+    CHECK_THAT(diagnostics.front().message, Catch::Contains("nothing is at this path"));
+}
+
+TEST_CASE("engine: thousands of findings of one rule in one file show 50 and a count", "[engine]") {
+    std::string gates;
+    for (int i = 0; i < 2000; ++i) gates += std::string(i == 0 ? "" : ", ") + "\"perfomanc\"";
+    const std::string text = "category = \"engine\"\n[package]\nname = \"big\"\n[self_hosted]\nreplaces = [\"x\"]\n"
+                             "status = \"stable\"\ngates_passed = [" + gates + "]\ngates_pending = []\n";
+    ksa::MemorySource source("memory", {{"engines/big/koder.toml", text}});
+    ksa::AuditConfig config;
+    const auto run = ksa::audit::audit_candidates(source, {{"engines/big/koder.toml", ksa::EntryKind::file}}, config);
+    std::size_t unknown = 0;
+    const ksa::Diagnostic* summary = nullptr;
+    for (const ksa::Diagnostic& d : run.diagnostics) {
+        if (d.rule != ksa::RuleCode::gate_unknown) continue;
+        ++unknown;
+        if (d.span.line == 0) summary = &d;
+    }
+    CHECK(unknown == 51);
+    REQUIRE(summary != nullptr);
+    CHECK_THAT(summary->message, Catch::Contains("1950 more KSA007 findings"));
+    CHECK(summary->severity == ksa::Severity::error);
+    // Every finding shares the file's text instead of copying its 24 KB line.
+    for (const ksa::Diagnostic& d : run.diagnostics)
+        if (d.span.line == 7) CHECK(d.source_line.view().data() == run.diagnostics.back().source_line.view().data());
 }
