@@ -73,7 +73,8 @@ resolve_tool() {
         tool=$(command -v koder-spec-audit) || die "koder-spec-audit is not on PATH; pass --tool PATH"
     fi
     local given=$tool
-    tool=$(readlink -f -- "$tool") || die "$given does not exist; pass --tool with the path of the koder-spec-audit binary"
+    [ -e "$tool" ] || die "$given does not exist; pass --tool with the path of the koder-spec-audit binary"
+    tool=$(readlink -f -- "$tool")
     [ -f "$tool" ] && [ -x "$tool" ] || die "$given is not an executable file; pass --tool with the path of the koder-spec-audit binary"
 }
 
