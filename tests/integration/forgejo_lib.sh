@@ -10,10 +10,12 @@
 #   forgejo_web_edit OWNER/NAME STATUS [--internal]   a push Forgejo makes itself
 
 EMULATOR="$KSA_SOURCE_DIR/tests/integration/forgejo_emulator.sh"
+# shellcheck disable=SC2034 # read by the tests
 INSTALLER="$KSA_SOURCE_DIR/install/forgejo-hook.sh"
 MANIFEST=engines/web/koder.toml
 
 forgejo_site() {
+    # shellcheck disable=SC2034 # read by the tests
     FORGEJO_SITE=$1
     mkdir -p -- "$1/custom/conf" "$1/data/forgejo-repositories"
     FORGEJO_CONF="$1/custom/conf/app.ini"
