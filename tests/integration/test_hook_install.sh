@@ -42,4 +42,22 @@ expect_commits 0
 expect_contains "$ERR" "the koder-spec-audit tool was not found"
 end_case
 
+begin_case "a tool path that names nothing refuses with a sentence naming it, not 'exec: not found'"
+server_and_client
+commit_file "$MANIFEST" "$(manifest_ok koder-web)" "good"
+expect_exit nonzero env KODER_SPEC_AUDIT="$CASE_DIR/gone/koder-spec-audit" git push origin main
+expect_contains "$ERR" "remote: koder-spec-audit pre-receive: the koder-spec-audit tool $CASE_DIR/gone/koder-spec-audit is missing or not executable"
+expect_contains "$ERR" "push refused."
+expect_not_contains "$ERR" "not found"
+expect_contains "$ERR" "(pre-receive hook declined)"
+cd "$CASE_DIR"
+new_hooked_repo repo
+write_file "$MANIFEST" "$(manifest_ok koder-web)"
+git add "$MANIFEST"
+expect_exit nonzero env KODER_SPEC_AUDIT="$CASE_DIR/gone/koder-spec-audit" git commit -q -m ok
+expect_commits 0
+expect_contains "$ERR" "the koder-spec-audit tool $CASE_DIR/gone/koder-spec-audit is missing or not executable"
+expect_contains "$ERR" "git commit --no-verify"
+end_case
+
 finish
