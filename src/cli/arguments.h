@@ -25,6 +25,9 @@ CLI::Validator whole_number(std::string option, std::uint64_t min, std::uint64_t
 // A decimal number in [min, max]; `allowed` says so in words ("seconds from 0.1 to 60").
 CLI::Validator decimal_number(std::string option, double min, double max, std::string allowed);
 
+// Any value; `allowed` describes it for "--rev needs a value; give a commit, tag or tree".
+CLI::Validator described(std::string allowed);
+
 // -C DIR: an existing folder.
 CLI::Validator existing_folder(std::string option);
 
