@@ -112,7 +112,7 @@ int gate_check_command(const CommonOptions& options, const std::vector<std::stri
     TreeSource& source = *opened->source;
     auto config = audit::load_config(source, overrides_from(options));
     if (!config) return cannot_run(config.failure().message);
-    auto candidates = select_candidates(source, opened->prefix, Selection::modules, modules);
+    auto candidates = select_candidates(*opened, Selection::modules, modules);
     if (!candidates) return cannot_run(candidates.failure().message);
     std::vector<std::string> history_notes;
     const evidence::StabilityOracle stability = history_oracle(options, *config, history_notes);
