@@ -12,9 +12,8 @@
 namespace ksa::rules {
 namespace {
 
-constexpr std::array<std::string_view, 8> known_keys{"replaces",      "status",        "cases",
-                                                     "gates_passed",  "gates_pending", "benchmark_ref",
-                                                     "production_ref", "skipped"};
+constexpr std::array<std::string_view, 8> known_keys{"replaces",      "status",        "cases",          "gates_passed",
+                                                     "gates_pending", "benchmark_ref", "production_ref", "skipped"};
 
 // The unknown key that looks like a misspelling of `wanted`, for a better "missing" hint.
 std::string misspelling_of(const toml::table& table, std::string_view wanted) {
@@ -28,7 +27,7 @@ std::string misspelling_of(const toml::table& table, std::string_view wanted) {
 }
 
 class FieldChecker {
-public:
+  public:
     FieldChecker(RuleContext& context, const toml::table& table) : context_(context), table_(table) {}
 
     // Reports a missing required key at the block's header.
@@ -53,8 +52,8 @@ public:
             return;
         }
         if (node->as_string()->get().empty())
-            context_.report(RuleCode::self_hosted_field, manifest::span_of(*node),
-                            fmt::format("`{}` is empty", key), "give it a value or remove the key");
+            context_.report(RuleCode::self_hosted_field, manifest::span_of(*node), fmt::format("`{}` is empty", key),
+                            "give it a value or remove the key");
     }
 
     // An array of non-empty strings; `non_empty` also rejects `[]`.
@@ -70,8 +69,7 @@ public:
             return;
         }
         if (non_empty && array->empty()) {
-            context_.report(RuleCode::self_hosted_field, manifest::span_of(*node),
-                            fmt::format("`{}` is empty", key),
+            context_.report(RuleCode::self_hosted_field, manifest::span_of(*node), fmt::format("`{}` is empty", key),
                             fmt::format("list at least one entry, e.g. `{} = {}`", key, example));
             return;
         }
@@ -84,6 +82,27 @@ public:
                 context_.report(RuleCode::self_hosted_field, manifest::span_of(item),
                                 fmt::format("`{}` holds an empty string", key), "remove the empty entry");
             }
+        }
+    }
+
+    // Each entry of `cases` is a case name: the grammar of `GATE:CASE` (KSA007 for gates).
+    void case_names() {
+        const toml::node* node = table_.get("cases");
+        const toml::array* array = node != nullptr ? node->as_array() : nullptr;
+        if (array == nullptr) return;
+        for (const toml::node& item : *array) {
+            if (!item.is_string()) continue;
+            const std::string& name = item.as_string()->get();
+            if (text::trim(name).empty() || manifest::is_case_name(name)) continue; // empty: string_array's
+            const std::string fixed = manifest::suggest_case_name(name);
+            context_.report(
+                RuleCode::self_hosted_field, manifest::span_of(item),
+                fmt::format("case name \"{}\" in `cases` is not a lower-case identifier", text::abbreviate(name)),
+                fixed.empty() ? std::string("a case name uses only a-z, 0-9 and `_` (as in `GATE:CASE`); "
+                                            "to mean every case, remove `cases`")
+                              : fmt::format("did you mean `{}`? (a case name uses only a-z, 0-9 and `_`, "
+                                            "as in `GATE:CASE`)",
+                                            fixed));
         }
     }
 
@@ -106,8 +125,7 @@ public:
             for (std::string_view key : {std::string_view("external"), std::string_view("rationale")}) {
                 const toml::node* field = entry->get(key);
                 if (field == nullptr || !field->is_string() || field->as_string()->get().empty())
-                    context_.report(RuleCode::self_hosted_field,
-                                    manifest::span_of(field != nullptr ? *field : item),
+                    context_.report(RuleCode::self_hosted_field, manifest::span_of(field != nullptr ? *field : item),
                                     fmt::format("a skipped pair needs a non-empty string `{}`", key),
                                     "skipped pairs carry `external`, `rationale` and optionally `ticket`");
             }
@@ -125,7 +143,7 @@ public:
         }
     }
 
-private:
+  private:
     void wrong_type(std::string_view key, const toml::node& node, std::string_view expected) {
         context_.report(RuleCode::self_hosted_field, manifest::span_of(node),
                         fmt::format("`{}` must be {}, found {}", key, expected, manifest::type_name(node)));
@@ -154,6 +172,7 @@ void check_self_hosted_fields(RuleContext& context) {
     checker.string_array("gates_passed", true, false, "[]");
     checker.string_array("gates_pending", true, false, "[]");
     checker.string_array("cases", false, true, "[\"hot_path\"]");
+    checker.case_names();
     checker.string_value("benchmark_ref", false);
     checker.string_array("production_ref", false, false, "[\"engines/kodec\"]");
     checker.skipped_pairs();

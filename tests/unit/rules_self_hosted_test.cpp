@@ -96,6 +96,11 @@ TEST_CASE("KSA004 self-hosted-field: each malformed field is an error at its val
         // optional fields
         {"cases empty", self_hosted({replaces, status, passed, pending, "cases = []"}), 8, 9},
         {"cases not an array", self_hosted({replaces, status, passed, pending, R"(cases = "hot")"}), 8, 9},
+        {"cases holds * (not a case name)", self_hosted({replaces, status, passed, pending, R"(cases = ["*"])"}), 8,
+         10},
+        {"cases holds upper case", self_hosted({replaces, status, passed, pending, R"(cases = ["mp3", "WAV"])"}), 8,
+         17},
+        {"cases holds a dash", self_hosted({replaces, status, passed, pending, R"(cases = ["hot-path"])"}), 8, 10},
         {"benchmark_ref not a string", self_hosted({replaces, status, passed, pending, R"(benchmark_ref = ["a.md"])"}),
          8, 17},
         {"benchmark_ref empty", self_hosted({replaces, status, passed, pending, R"(benchmark_ref = "")"}), 8, 17},
@@ -135,6 +140,15 @@ TEST_CASE("KSA004 self-hosted-field: each malformed field is an error at its val
                                      c.column);
         }
     }
+}
+
+TEST_CASE("KSA004 self-hosted-field: a case name that is not an identifier gets a did-you-mean", "[rules]") {
+    auto diagnostics = check_manifest(self_hosted({replaces, status, passed, pending, R"(cases = ["Hot-Path"])"}));
+    require_single(diagnostics, RuleCode::self_hosted_field, Severity::error, 8, 10);
+    CHECK_THAT(diagnostics.front().message, Catch::Contains("case name \"Hot-Path\" in `cases`"));
+    CHECK_THAT(diagnostics.front().hint, Catch::StartsWith("did you mean `hot_path`?"));
+    diagnostics = check_manifest(self_hosted({replaces, status, passed, pending, R"(cases = ["*"])"}));
+    CHECK_THAT(diagnostics.front().hint, Catch::Contains("to mean every case, remove `cases`"));
 }
 
 TEST_CASE("KSA004 self-hosted-field: a block with nothing reports each required key", "[rules]") {
