@@ -7,15 +7,14 @@
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "registry/registry.h"
-#include "support/line_diff.h"
 #include "source/file_writer.h"
+#include "support/line_diff.h"
 #include "support/text.h"
 
 namespace fs = std::filesystem;
 
 namespace ksa::cli {
 namespace {
-
 
 // The committed registry's text from the source: "" when absent; a failure when the path is
 // not a regular file (a directory, a symlink, a submodule).
@@ -31,6 +30,9 @@ Expected<std::string> committed_registry(TreeSource& source, const std::string& 
 } // namespace
 
 int report_command(const CommonOptions& options, const std::string& output, bool check) {
+    if (check && !output.empty())
+        return cannot_run("--check compares the committed registry and writes nothing: give --output without "
+                          "--check to write the registry elsewhere");
     auto opened = open_source(options);
     if (!opened) return cannot_run(opened.failure().message);
     TreeSource& source = *opened->source;
@@ -60,17 +62,18 @@ int report_command(const CommonOptions& options, const std::string& output, bool
             return exit_clean;
         }
         const auto diff = text::unified_diff(*committed, markdown, "a/" + path, "b/" + path);
-        if (diff) std::fputs(text::escape_lines_for_terminal(*diff).c_str(), stdout);
-        else fmt::print("(the files are too large to show a line diff)\n");
+        if (diff)
+            std::fputs(text::escape_lines_for_terminal(*diff).c_str(), stdout);
+        else
+            fmt::print("(the files are too large to show a line diff)\n");
         fmt::print("koder-spec-audit: {} differs from what the manifests generate; fix it with:\n"
                    "  koder-spec-audit self-hosted --report && git add {}\n",
                    text::escape_for_terminal(path), text::escape_for_terminal(path));
         return exit_violations;
     }
 
-    const std::string content = options.output.format == report::Format::json
-                                    ? registry::render_json(built->registry, path)
-                                    : markdown;
+    const std::string content =
+        options.output.format == report::Format::json ? registry::render_json(built->registry, path) : markdown;
     // Default destination: the registry file of the working tree; stdout for other sources
     // (and for JSON). An explicit --output may also name a device such as /dev/null.
     const bool json = options.output.format == report::Format::json;
@@ -79,11 +82,12 @@ int report_command(const CommonOptions& options, const std::string& output, bool
         return exit_clean;
     }
     const fs::path target = output.empty() ? fs::path(opened->worktree_root) / path : fs::path(output);
-    auto problem = output.empty() ? write_file_in_tree(opened->worktree_root, path, content)
-                                  : write_file(target, content, true);
+    auto problem =
+        output.empty() ? write_file_in_tree(opened->worktree_root, path, content) : write_file(target, content, true);
     if (problem) return cannot_run(problem->message);
-    fmt::print(stderr, "koder-spec-audit: wrote {} ({} pairs, {} skipped)\n", text::escape_for_terminal(target.string()),
-               built->registry.pairs.size(), built->registry.skipped.size());
+    fmt::print(stderr, "koder-spec-audit: wrote {} ({} pairs, {} skipped)\n",
+               text::escape_for_terminal(target.string()), built->registry.pairs.size(),
+               built->registry.skipped.size());
     return exit_clean;
 }
 

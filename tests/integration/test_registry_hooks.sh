@@ -182,9 +182,36 @@ begin_case "$MODE: a status change without regenerating is a KSA013 warning, acc
 start "$MODE"
 set_status "$KMAIL" stable
 attempt ok "kmail is stable, registry not regenerated"
-expect_finding "$REGISTRY:7:1: warning[KSA013]: the registry is stale"
+expect_finding "$REGISTRY:7:1: warning[KSA013]: the registry is stale: this change edits the [self_hosted] block of $KMAIL without regenerating it"
+expect_not_contains "$ERR" "before this change"
 expect_not_contains "$ERR" "KSA012"
 expect_finding "or the hook with --fix"
+end_case
+
+begin_case "$MODE: a version bump over an already stale registry: KSA013 says it was stale before"
+start "$MODE"
+set_status "$KMAIL" stable
+if [ "$MODE" = push ]; then git commit -q -a --no-verify -m "kmail is stable, not regenerated"; else
+    attempt ok "kmail is stable, registry not regenerated"; fi
+sed -i 's/^version = "0.3.0"/version = "0.3.1"/' "$KMAIL"
+attempt ok "kmail 0.3.1"
+expect_finding "warning[KSA013]: the registry is stale, but not because of this change: it already differed from what the manifests generate before this change; this change does not alter its rows"
+# (A push judges both commits: the first one did edit kmail's block.)
+[ "$MODE" = push ] || expect_not_contains "$ERR" "this change edits"
+end_case
+
+begin_case "$MODE: a version bump under a hand-made registry: KSA013 says it is not generated"
+start "$MODE"
+printf '# Self-hosted pairs\n\n| # | Self-hosted | Status |\n|---|---|---|\n| 1 | kodec | stable |\n' >"$REGISTRY"
+git commit -q -a --no-verify -m "the hand-made registry"
+[ "$MODE" = commit ] || git -C "$SERVER" fetch -q "$CASE_DIR/repo" main:main
+sed -i 's/^version = "0.3.0"/version = "0.3.1"/' "$KMAIL"
+attempt ok "kmail 0.3.1"
+expect_finding "warning[KSA013]: the registry is stale, but not because of this change: it is not a generated file (it lacks the generated header), so it already differed from what the manifests generate before this change; this change does not alter its rows"
+# A change that does alter rows says both.
+set_status "$KMAIL" stable
+attempt ok "kmail is stable"
+expect_finding "warning[KSA013]: the registry is stale: this change edits the [self_hosted] block of $KMAIL without regenerating it, and it is not a generated file"
 end_case
 
 begin_case "$MODE: a stale registry is rejected when configured as an error"

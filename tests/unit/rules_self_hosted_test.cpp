@@ -223,6 +223,12 @@ TEST_CASE("KSA005 status-invalid: a value far from the enum lists the choices wi
     CHECK_THAT(diagnostics.front().hint, Catch::Contains("`experimental`, `stable`, `official`, `legacy`"));
 }
 
+TEST_CASE("KSA005 status-invalid: the seed registry's \"planning\" suggests experimental", "[rules]") {
+    const auto diagnostics = check_manifest(self_hosted({replaces, R"(status = "planning")", passed, pending}));
+    require_single(diagnostics, RuleCode::status_invalid, Severity::error, 5, 10);
+    CHECK_THAT(diagnostics.front().hint, Catch::StartsWith("did you mean `experimental`?"));
+}
+
 TEST_CASE("KSA005 status-invalid: a status of the wrong type is KSA004's, not KSA005's", "[rules]") {
     const auto diagnostics = check_manifest(self_hosted({replaces, "status = true", passed, pending}));
     require_single(diagnostics, RuleCode::self_hosted_field, Severity::error, 5, 10);
