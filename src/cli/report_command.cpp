@@ -38,15 +38,18 @@ int report_command(const CommonOptions& options, const std::string& output, bool
     TreeSource& source = *opened->source;
     auto config = audit::load_config(source, overrides_from(options));
     if (!config) return cannot_run(config.failure().message);
-    auto built = registry::build_registry(source, *config);
+    // Validated as --validate would: a manifest the validator rejects never reaches the registry.
+    auto built = registry::build_validated_registry(source, *config);
     if (!built) return cannot_run(built.failure().message);
-    if (!built->problems.empty()) {
-        const report::ReportInput input{source.description(), config->phase, built->manifests_read, built->problems};
+    if (has_errors(built->problems)) {
+        // The errors stop it; warnings do not (--validate shows them), so only errors are listed.
+        Diagnostics errors;
+        for (const Diagnostic& problem : built->problems)
+            if (problem.severity == Severity::error) errors.push_back(problem);
+        const report::ReportInput input{source.description(), config->phase, built->manifests_read, errors};
         OutputOptions text_output = options.output;
         text_output.format = report::Format::text;
         emit_report(text_output, input, stderr);
-    }
-    if (has_errors(built->problems)) {
         fmt::print(stderr, "koder-spec-audit: registry not generated: fix the manifests above first\n");
         return exit_violations;
     }

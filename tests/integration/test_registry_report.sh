@@ -429,6 +429,45 @@ expect_exit 1 koder-spec-audit self-hosted --report --check
 expect_contains "$ERR" "error[KSA018]"
 end_case
 
+begin_case "manifests the validator rejects (planning, an unknown gate): nothing written, errors listed, exit 1"
+example_repo
+expect_exit 0 koder-spec-audit self-hosted --report
+cp -- "$REGISTRY" good.md
+sed -i 's/^status = .*/status = "planning"/' services/foundation/ediscovery/koder.toml
+sed -i 's/^gates_passed = \[$/gates_passed = [\n  "G1",/' engines/kodec/koder.toml
+grep -q '"G1"' engines/kodec/koder.toml || fail "the unknown gate was not added"
+expect_exit 1 koder-spec-audit self-hosted --validate
+expect_exit 1 koder-spec-audit self-hosted --report
+expect_contains "$ERR" 'services/foundation/ediscovery/koder.toml:'
+expect_contains "$ERR" 'error[KSA005]: `status = "planning"` is not a known status'
+expect_contains "$ERR" 'error[KSA007]: unknown gate "G1" in `gates_passed`'
+expect_contains "$ERR" "koder-spec-audit: 2 errors, 0 warnings in 19 manifests checked in the working tree (phase 4)"
+expect_contains "$ERR" "registry not generated"
+cmp -s good.md "$REGISTRY" || fail "the registry was rewritten from manifests the validator rejects"
+expect_not_contains "$REGISTRY" "planning"
+expect_exit 1 koder-spec-audit self-hosted --report --output -
+expect_empty "$OUT"
+expect_exit 1 koder-spec-audit self-hosted --report --format json
+expect_empty "$OUT"
+expect_exit 1 koder-spec-audit self-hosted --report --check
+expect_contains "$ERR" "error[KSA005]"
+git add -A
+expect_exit 1 koder-spec-audit self-hosted --report --cached
+expect_empty "$OUT"
+end_case
+
+begin_case "warnings do not stop --report; the same finding as an error in phase 5 does"
+example_repo
+printf 'colour = "blue"\n' >>engines/kodec/koder.toml     # KSA017: a warning in phase 4
+expect_exit 0 koder-spec-audit self-hosted --report
+expect_not_contains "$ERR" "KSA017"
+[ "$(pair_rows "$REGISTRY")" = 17 ] || fail "the registry lacks rows"
+rm -f -- "$REGISTRY"
+expect_exit 1 koder-spec-audit self-hosted --report --phase 5
+expect_contains "$ERR" "error[KSA017]: unknown key \`colour\` in [self_hosted]"
+[ ! -e "$REGISTRY" ] || fail "a registry was written in phase 5 despite the error"
+end_case
+
 begin_case "an empty repository: a valid registry with \"none\" rows"
 new_repo repo
 cd repo
@@ -464,8 +503,8 @@ name = "Evil | Name <script>alert(1)</script> &amp; **bold**"
 [self_hosted]
 replaces = ["**bold**", "[link](x)", "a|b", "<img src=x onerror=alert(1)>", "esc\u001b[2Jend", "line\nbreak | forged |", "nul\u0000byte"]
 status = "stable"
-cases = ["c|1", "<b>", "`tick`"]
-gates_passed = ["feature_parity:`rm -rf`", "capability:a|b", "capability:<i>"]
+cases = ["hot_path"]
+gates_passed = ["feature_parity = `rm -rf` a|b <i>", "capability:tls = x\u001b[2J"]
 gates_pending = ["performance = line1\nline2 | 99 | forged |", "stability = tab\there\r\n| S9 |"]
 benchmark_ref = "bench/<x>|y.md"
 production_ref = ["host\u0007bell", "del\u007f", "s.forge"]
@@ -495,7 +534,7 @@ tail -n +2 "$REGISTRY" | sed 's/`[^`]*`//g' >no-code.txt
 expect_not_contains no-code.txt "<"
 expect_contains "$REGISTRY" '&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; \*\*bold\*\*'
 expect_contains "$REGISTRY" '\*\*bold\*\*, \[link\](x), a\|b, &lt;img src=x onerror=alert(1)&gt;'
-expect_contains "$REGISTRY" 'feature\_parity:\`rm -rf\`'
+expect_contains "$REGISTRY" 'feature\_parity = \`rm -rf\` a\|b &lt;i&gt;'
 expect_contains "$REGISTRY" '`engines/we\|ird/koder.toml`'
 expect_contains "$REGISTRY" 'esc\\x1b\[2Jend'
 # Stdout and JSON are as safe; JSON keeps the values.
@@ -510,11 +549,13 @@ assert "esc\x1b[2Jend" in p["replaces"] and "nul\x00byte" in p["replaces"], p["r
 assert doc["skipped"][0]["rationale"].startswith("first line\n| S9 |")
 assert doc["no_external_alternative"][0]["display_name"] == "lo|ck <i>"
 '
-# The --check diff of a hostile registry is safe on a terminal.
+# The --check diff of a hostile registry is safe on a terminal. (The manifest is hostile but
+# valid: --report writes nothing from a manifest the validator rejects.)
 git add -A
 git commit -q -m hostile
-sed -i 's/^status = "stable"/status = "official"/' engines/evil/koder.toml
+sed -i 's/^status = "stable"/status = "experimental"/' engines/evil/koder.toml
 expect_exit 1 koder-spec-audit self-hosted --report --check
+expect_contains "$OUT" "differs from what the manifests generate"
 expect_no_control_chars "$OUT"
 end_case
 
