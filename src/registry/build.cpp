@@ -57,9 +57,10 @@ void add_rows(const manifest::Document& document, const AuditConfig& config,
     row.gates_pending = raw_gates(block->gates_pending);
     row.benchmark_ref = block->benchmark_ref ? block->benchmark_ref->value : std::string();
     row.production_ref = values_of(block->production_ref);
+    row.notes = block->notes ? block->notes->value : std::string();
     for (const manifest::SkippedPair& skipped : block->skipped)
         result.registry.skipped.push_back(
-            {skipped.external, document.module_dir, document.path, skipped.rationale, skipped.ticket});
+            {skipped.external, document.module_dir, document.path, skipped.rationale, skipped.ticket, skipped.date});
     if (!row.name.empty()) {
         const auto [first, inserted] = claimed.emplace(row.name, row.manifest_path);
         if (!inserted) {

@@ -27,6 +27,7 @@ struct PairRow {
     std::vector<std::string> gates_pending;
     std::string benchmark_ref;
     std::vector<std::string> production_ref;
+    std::string notes{}; // the block's one-line remark (tickets, RFCs, sister modules); "" when none
 };
 
 struct SkippedRow {
@@ -35,6 +36,7 @@ struct SkippedRow {
     std::string manifest_path;
     std::string rationale;
     std::string ticket;
+    std::string date{}; // YYYY-MM-DD when the pair was declined; "" when not given
 };
 
 struct NoAlternativeRow {

@@ -111,7 +111,13 @@ expect_contains "$REGISTRY" '| 15: `feature_parity:text`'
 expect_contains "$REGISTRY" '`capability:async_runtime = engines/lang/lang/backlog/704.md`'
 expect_contains "$REGISTRY" '17 active pairs (3 official, 4 stable, 10 experimental, 0 legacy), 1 skipped pair, 2 modules'
 # The skipped pair S1 and the modules without an external alternative.
-expect_count "$REGISTRY" '| S1 | Google Developer Connect API | `products/dev/flow/engine` | **skip** |' 1
+expect_count "$REGISTRY" '| S1 | Google Developer Connect API | `products/dev/flow/engine` | **skip** (2026-05-02) |' 1
+# The remarks the hand-made registry carried, from the manifests' `notes` (escaped for Markdown).
+expect_contains "$REGISTRY" '| The owner may promote to official on PR review. The Koder ID auth coverage audit closes FLOW-113;'
+expect_contains "$REGISTRY" 'Tickets \#704-\#706, \#711. Component policy: engines/lang/lang/policies/full-self-hosted.kmd (ticket \#718). |'
+expect_contains "$REGISTRY" 'Sister sector: services/foundation/compliance. Bootstrapped via meta/context/research/google-inventory-2026-05-22/. |'
+expect_contains "$REGISTRY" 'Path move tracked in \#730a..\#730f.'
+expect_contains "$REGISTRY" '| Evidence | Notes |'
 grep -a -E '^\| S1 \|.*\| FLOW-111 \|' -- "$REGISTRY" >/dev/null || fail "S1 does not name FLOW-111"
 [ "$(grep -a -c -E '^\| S[0-9]+ \|' -- "$REGISTRY")" = 1 ] || fail "expected exactly one skipped pair"
 expect_contains "$REGISTRY" '| **koder-lock** | `infra/lock/koder.toml` |'
@@ -298,7 +304,7 @@ pairs = doc["pairs"]
 assert len(pairs) == 17, len(pairs)
 assert [p["row"] for p in pairs] == list(range(1, 18))
 keys = {"row", "display_name", "name", "manifest", "module", "status", "replaces", "cases", "gates_passed",
-        "gates_pending", "benchmark_ref", "production_ref"}
+        "gates_pending", "benchmark_ref", "production_ref", "notes"}
 for p in pairs:
     assert keys <= set(p), (keys - set(p), p)
 assert [p["manifest"] for p in pairs] == sorted(p["manifest"] for p in pairs)
@@ -321,6 +327,9 @@ sk = doc["skipped"]
 assert len(sk) == 1, sk
 assert sk[0]["row"] == "S1" and sk[0]["external"] == "Google Developer Connect API", sk[0]
 assert sk[0]["ticket"] == "FLOW-111" and sk[0]["module"] == "products/dev/flow/engine", sk[0]
+assert sk[0]["date"] == "2026-05-02", sk[0]
+assert by["Koder Flow"]["notes"].startswith("The owner may promote to official on PR review."), by["Koder Flow"]
+assert all(p["notes"] for p in pairs), [p["display_name"] for p in pairs if not p["notes"]]
 na = doc["no_external_alternative"]
 assert sorted(n["display_name"] for n in na) == ["Koder Term", "koder-lock"], na
 assert all(n["reason"] for n in na)
