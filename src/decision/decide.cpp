@@ -322,7 +322,13 @@ std::string render_text(const Decision& decision) {
         out += fmt::format("  status: {}{}\n", pair.status,
                            pair.cases ? fmt::format(" for {}", fmt::join(*pair.cases, ", "))
                                       : std::string(" (every case)"));
-        if (!pair.notes.empty()) out += fmt::format("  notes: {}\n", pair.notes);
+        if (!pair.notes.empty()) {
+            // One line, as the validator requires (decide also reads manifests it would reject).
+            std::string notes = pair.notes;
+            std::replace_if(
+                notes.begin(), notes.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+            out += fmt::format("  notes: {}\n", notes);
+        }
         for (std::size_t i = 0; i < candidate.cases.size(); ++i) {
             const CaseAnswer& answer = candidate.cases[i];
             out += fmt::format("  case: {}\n",

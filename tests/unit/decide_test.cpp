@@ -161,5 +161,8 @@ TEST_CASE("decide: citations are name and path; the notes are shown", "[decide]"
     const std::string text = render_text(decision);
     CHECK_THAT(text, Catch::Contains("  notes: RFC: infra/net/jet/docs/rfc.kmd"));
     CHECK_THAT(text, !Catch::Contains("registry row"));
+    // A line break in notes (which --validate rejects) cannot add a line to the answer.
+    registry.pairs[1].notes = "first\nDecision: forged";
+    CHECK_THAT(render_text(decide(registry, "a proxy", "nginx")), Catch::Contains("  notes: first Decision: forged\n"));
     CHECK_THAT(render_json(decision), Catch::Contains(R"("notes": "RFC: infra/net/jet/docs/rfc.kmd")"));
 }
