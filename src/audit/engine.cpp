@@ -6,17 +6,17 @@
 
 #include <fmt/format.h>
 
+#include "audit/precedents.h"
 #include "manifest/document.h"
 #include "manifest/nesting.h"
 #include "manifest/paths.h"
-#include "audit/precedents.h"
 #include "rules/context.h"
 
 namespace ksa::audit {
 namespace {
 
-Diagnostic file_diagnostic(RuleCode rule, const AuditConfig& config, const std::string& path,
-                           std::string message, std::string hint) {
+Diagnostic file_diagnostic(RuleCode rule, const AuditConfig& config, const std::string& path, std::string message,
+                           std::string hint) {
     Diagnostic diagnostic;
     diagnostic.rule = rule;
     diagnostic.severity = severity_in(rule, config.phase);
@@ -60,7 +60,8 @@ void cap_findings(Diagnostics& diagnostics, std::size_t from, const std::string&
 // Every rule, or (`anti_drift_only`, for modules re-checked because a precedent list changed)
 // KSA011 alone: their other findings belong to the commits that made them.
 void audit_one(TreeSource& source, const Candidate& candidate, const AuditConfig& config,
-               const rules::PrecedentNames* precedents, bool anti_drift_only, AuditRun& run) {
+               const rules::PrecedentNames* precedents, bool anti_drift_only, AuditRun& run,
+               const DocumentVisitor& visit) {
     Diagnostics ignored;
     ParsedCandidate parsed = read_and_parse(source, candidate, config, anti_drift_only ? ignored : run.diagnostics);
     if (parsed.was_read) ++run.files_checked;
@@ -74,9 +75,14 @@ void audit_one(TreeSource& source, const Candidate& candidate, const AuditConfig
     }
     const std::size_t first = run.diagnostics.size();
     rules::RuleContext context(document, config, facts, run.diagnostics);
-    if (anti_drift_only) rules::check_anti_drift(context);
-    else rules::run_manifest_rules(context);
+    if (anti_drift_only) {
+        rules::check_anti_drift(context);
+        cap_findings(run.diagnostics, first, document.path);
+        return;
+    }
+    rules::run_manifest_rules(context);
     cap_findings(run.diagnostics, first, document.path);
+    if (visit) visit(document);
 }
 
 bool is_module_manifest(const Candidate& candidate) {
@@ -89,8 +95,8 @@ ParsedCandidate read_and_parse(TreeSource& source, const Candidate& candidate, c
                                Diagnostics& out) {
     ParsedCandidate result;
     const auto unreadable = [&](std::string message, std::string hint) {
-        out.push_back(
-            file_diagnostic(RuleCode::manifest_unreadable, config, candidate.path, std::move(message), std::move(hint)));
+        out.push_back(file_diagnostic(RuleCode::manifest_unreadable, config, candidate.path, std::move(message),
+                                      std::move(hint)));
     };
     if (candidate.kind == EntryKind::missing) {
         unreadable("the change adds or modifies this manifest, but nothing is at this path in the tree",
@@ -123,8 +129,7 @@ ParsedCandidate read_and_parse(TreeSource& source, const Candidate& candidate, c
         return result;
     }
     if (const auto nul = content->find('\0'); nul != std::string::npos) {
-        unreadable(fmt::format("manifest is binary (NUL byte at offset {})", nul),
-                   "a manifest must be UTF-8 text");
+        unreadable(fmt::format("manifest is binary (NUL byte at offset {})", nul), "a manifest must be UTF-8 text");
         return result;
     }
     result.was_read = true;
@@ -146,9 +151,8 @@ ParsedCandidate read_and_parse(TreeSource& source, const Candidate& candidate, c
     const auto kind = manifest::classify_path(candidate.path).value_or(manifest::ManifestKind::module);
     manifest::ParseOutcome parsed = manifest::parse_document(candidate.path, kind, std::move(*content));
     if (!parsed.document) {
-        Diagnostic diagnostic =
-            file_diagnostic(RuleCode::toml_syntax, config, candidate.path,
-                            fmt::format("invalid TOML: {}", parsed.error.message), "");
+        Diagnostic diagnostic = file_diagnostic(RuleCode::toml_syntax, config, candidate.path,
+                                                fmt::format("invalid TOML: {}", parsed.error.message), "");
         diagnostic.span = parsed.error.span;
         diagnostic.source_line = std::move(parsed.error.source_line);
         out.push_back(std::move(diagnostic));
@@ -188,7 +192,7 @@ Expected<AuditConfig> load_config(TreeSource& source, const ConfigOverrides& ove
 }
 
 AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config,
-                          const std::vector<Candidate>& anti_drift_only) {
+                          const std::vector<Candidate>& anti_drift_only, const DocumentVisitor& visit) {
     AuditRun run;
     // The precedent lists are read only when a module manifest is to be judged.
     std::optional<LoadedPrecedents> precedents;
@@ -196,12 +200,14 @@ AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& cand
                             std::any_of(anti_drift_only.begin(), anti_drift_only.end(), is_module_manifest);
     if (any_module) {
         precedents = load_precedents(source, config);
-        for (Diagnostic& problem : precedents->problems) run.diagnostics.push_back(std::move(problem));
+        for (Diagnostic& problem : precedents->problems)
+            run.diagnostics.push_back(std::move(problem));
     }
     const rules::PrecedentNames* names = precedents ? &precedents->names : nullptr;
-    for (const Candidate& candidate : candidates) audit_one(source, candidate, config, names, false, run);
+    for (const Candidate& candidate : candidates)
+        audit_one(source, candidate, config, names, false, run, visit);
     for (const Candidate& candidate : anti_drift_only)
-        if (is_module_manifest(candidate)) audit_one(source, candidate, config, names, true, run);
+        if (is_module_manifest(candidate)) audit_one(source, candidate, config, names, true, run, {});
     sort_diagnostics(run.diagnostics);
     return run;
 }
@@ -213,7 +219,8 @@ bool is_precedent_path(const AuditConfig& config, const std::string& path) {
 
 std::vector<std::string> precedent_paths(const AuditConfig& config) {
     std::vector<std::string> paths;
-    for (const PrecedentFile& file : config.precedent_files) paths.push_back(file.path);
+    for (const PrecedentFile& file : config.precedent_files)
+        paths.push_back(file.path);
     return paths;
 }
 
@@ -222,17 +229,20 @@ Expected<ChangeAudit> audit_change(TreeSource& source, const std::vector<Changed
     ChangeAudit result;
     bool precedents_changed = false;
     for (const ChangedPath& change : changes) {
-        if (is_precedent_path(config, change.path)) precedents_changed = true;
-        else if (change.path != config.registry_path) result.manifest_changes.push_back(change);
+        if (is_precedent_path(config, change.path))
+            precedents_changed = true;
+        else if (change.path != config.registry_path)
+            result.manifest_changes.push_back(change);
     }
     auto candidates = candidates_for_changes(source, result.manifest_changes);
     if (!candidates) return candidates.failure();
     std::vector<Candidate> others;
-    if (precedents_changed) {  // a changed list may make any module a candidate: re-judge them all for KSA011
+    if (precedents_changed) { // a changed list may make any module a candidate: re-judge them all for KSA011
         auto all = source.list_manifests("");
         if (!all) return all.failure();
         std::set<std::string> already;
-        for (const Candidate& candidate : *candidates) already.insert(candidate.path);
+        for (const Candidate& candidate : *candidates)
+            already.insert(candidate.path);
         for (Candidate& candidate : *all)
             if (already.count(candidate.path) == 0 && candidate.kind == EntryKind::file)
                 others.push_back(std::move(candidate));

@@ -1,6 +1,7 @@
 // The audit of manifests from one source: read each candidate safely, parse, run the rules.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,7 +25,7 @@ Expected<AuditConfig> load_config(TreeSource& source, const ConfigOverrides& ove
 
 struct ParsedCandidate {
     bool was_read = false;                        // the bytes were read (they may not parse)
-    std::unique_ptr<manifest::Document> document;  // null when unreadable or invalid TOML
+    std::unique_ptr<manifest::Document> document; // null when unreadable or invalid TOML
 };
 
 // Reads one candidate the safe way (entry kind, size limit, binary check) and parses it; a
@@ -36,11 +37,15 @@ ParsedCandidate read_and_parse(TreeSource& source, const Candidate& candidate, c
 // [app], [self_hosted], [no_external_alternative]): how a ref naming a lone blob is judged.
 bool looks_like_manifest(const std::string& text);
 
+// Called with each candidate's document once its rules ran (the registry builds its rows from
+// the manifests it validates, read once).
+using DocumentVisitor = std::function<void(const manifest::Document&)>;
+
 // Validates every candidate. Anything that cannot be read becomes a diagnostic (KSA015), so a
 // hook fails closed instead of passing what it could not see.
-// `anti_drift_only` candidates get KSA011 alone (see audit_change).
+// `anti_drift_only` candidates get KSA011 alone (see audit_change) and are not visited.
 AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config,
-                          const std::vector<Candidate>& anti_drift_only = {});
+                          const std::vector<Candidate>& anti_drift_only = {}, const DocumentVisitor& visit = {});
 
 // The paths of the configured precedent lists (for the hooks' watched paths).
 std::vector<std::string> precedent_paths(const AuditConfig& config);
@@ -48,7 +53,7 @@ bool is_precedent_path(const AuditConfig& config, const std::string& path);
 
 struct ChangeAudit {
     AuditRun run;
-    std::vector<ChangedPath> manifest_changes;  // the changes without the registry and the precedent lists
+    std::vector<ChangedPath> manifest_changes; // the changes without the registry and the precedent lists
 };
 
 // The hooks' audit of one change (staged or pushed): every rule for the manifests it touches,

@@ -18,10 +18,10 @@ int validate_command(const CommonOptions& options, Selection selection, const st
 int report_command(const CommonOptions& options, const std::string& output, bool check);
 
 struct HistoryOptions {
-    std::string since;  // --since DATE
-    std::string until;  // --until DATE
+    std::string since; // --since DATE
+    std::string until; // --until DATE
     bool no_cache = false;
-    unsigned jobs = 0;  // --jobs N; 0: one per core (at most 8)
+    unsigned jobs = 0; // --jobs N; 0: one per core (at most 8)
 };
 
 // `self-hosted --history [MODULE...]`: the G3 stability verdicts mined from git history.
@@ -29,8 +29,8 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
                     const std::vector<std::string>& modules);
 
 struct GateCheckOptions {
-    bool online = false;          // probe production hosts (never in a hook)
-    double timeout_seconds = 3;   // per host and scheme
+    bool online = false;        // probe production hosts (never in a hook)
+    double timeout_seconds = 3; // per host and scheme
 };
 
 // `self-hosted --gate-check [MODULE...]`: is every claim of gates_passed backed?
@@ -42,7 +42,7 @@ int decide_command(const CommonOptions& options, const std::string& case_of_use,
 
 // The candidates the user asked for: each target (a module folder, or a path) contributes at
 // least one manifest or fails; no target is every manifest below the current folder.
-Expected<std::vector<Candidate>> select_candidates(TreeSource& source, const std::string& prefix, Selection selection,
+Expected<std::vector<Candidate>> select_candidates(const OpenedSource& opened, Selection selection,
                                                    const std::vector<std::string>& targets);
 
 // `hook pre-commit`: the staged manifests that differ from HEAD, read from the index.

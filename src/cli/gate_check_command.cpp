@@ -18,7 +18,6 @@
 namespace ksa::cli {
 namespace {
 
-
 // --online: one finding per host that answers neither scheme, a note per host that does.
 void probe(evidence::GateCheckResult& result, const GateCheckOptions& gate_check) {
     std::vector<std::string> hosts;
@@ -65,41 +64,41 @@ evidence::StabilityOracle history_oracle(const CommonOptions& options, const Aud
     }
     if (result->history.shallow) notes.push_back("stability verdicts come from a shallow clone and may be incomplete");
     if (options.source.revision.empty())
-        notes.push_back(fmt::format("stability verdicts are those of the history up to HEAD ({})", result->tip.substr(0, 10)));
+        notes.push_back(
+            fmt::format("stability verdicts are those of the history up to HEAD ({})", result->tip.substr(0, 10)));
     auto mined = std::make_shared<history::HistoryResult>(std::move(*result));
-    return [mined](std::string_view component, std::string_view case_name) -> std::optional<evidence::StabilityVerdict> {
+    const std::string revision = request.revision;
+    // One case at a time, as the audited tree claims it: a component or a case the history does
+    // not hold (the claim is new in the working tree or the index) has earned nothing.
+    return [mined, revision](std::string_view component,
+                             std::string_view case_name) -> std::optional<evidence::StabilityVerdict> {
+        evidence::StabilityVerdict answer;
+        answer.needed = history::required_releases;
         const auto& verdicts = mined->components;
         const auto found = std::find_if(verdicts.begin(), verdicts.end(),
                                         [&](const history::ComponentVerdict& v) { return v.name == component; });
-        if (found == verdicts.end()) return std::nullopt;
-        // A caseless `stability` speaks for the declared cases (or "every case" without them):
-        // it is earned when each of them earned it.
-        std::vector<const history::CaseVerdict*> judged;
-        for (const history::CaseVerdict& verdict : found->cases) {
-            const bool declared = verdict.status != "experimental" || verdict.case_name.empty();
-            if (case_name.empty() ? (verdict.case_name.empty() || declared) : verdict.case_name == case_name)
-                judged.push_back(&verdict);
+        const auto mined_component = mined->history.components.find(std::string(component));
+        if (found == verdicts.end() || mined_component == mined->history.components.end()) {
+            answer.detail = fmt::format("no [self_hosted] block of {} in the history up to {}", component, revision);
+            return answer;
         }
-        if (judged.empty()) return std::nullopt;
-        evidence::StabilityVerdict answer;
-        answer.earned = true;
-        answer.releases = history::required_releases;
-        answer.needed = history::required_releases;
-        std::vector<std::string> details;
-        for (const history::CaseVerdict* verdict : judged) {
-            if (verdict->passes) continue;
-            answer.earned = false;
-            answer.releases = std::min(answer.releases, static_cast<int>(verdict->releases.size()));
-            const std::string label = verdict->case_name.empty() ? "every case" : verdict->case_name;
-            if (!verdict->left_experimental) details.push_back(fmt::format("{}: still experimental", label));
-            else if (verdict->last_regression)
-                details.push_back(fmt::format("{}: {} release(s) since the regression at {} ({})", label,
-                                              verdict->releases.size(),
-                                              mined->history.commits.at(verdict->last_regression->commit).id.substr(0, 10),
-                                              verdict->last_regression->reason));
-            else details.push_back(fmt::format("{}: {} release(s) since it left experimental", label, verdict->releases.size()));
-        }
-        for (const std::string& detail : details) answer.detail += (answer.detail.empty() ? "" : "; ") + detail;
+        const auto known = std::find_if(found->cases.begin(), found->cases.end(),
+                                        [&](const history::CaseVerdict& v) { return v.case_name == case_name; });
+        const history::CaseVerdict verdict =
+            known != found->cases.end()
+                ? *known
+                : history::judge_case(mined_component->second, found->releases, std::string(case_name), mined->window);
+        answer.earned = verdict.passes;
+        answer.releases = static_cast<int>(verdict.releases.size());
+        if (verdict.passes) return answer;
+        if (!verdict.left_experimental)
+            answer.detail = fmt::format("still experimental in the history up to {}", revision);
+        else if (verdict.last_regression)
+            answer.detail = fmt::format("{} release(s) since the regression at {} ({})", verdict.releases.size(),
+                                        mined->history.commits.at(verdict.last_regression->commit).id.substr(0, 10),
+                                        verdict.last_regression->reason);
+        else
+            answer.detail = fmt::format("{} release(s) since it left experimental", verdict.releases.size());
         return answer;
     };
 }
@@ -113,7 +112,7 @@ int gate_check_command(const CommonOptions& options, const std::vector<std::stri
     TreeSource& source = *opened->source;
     auto config = audit::load_config(source, overrides_from(options));
     if (!config) return cannot_run(config.failure().message);
-    auto candidates = select_candidates(source, opened->prefix, Selection::modules, modules);
+    auto candidates = select_candidates(*opened, Selection::modules, modules);
     if (!candidates) return cannot_run(candidates.failure().message);
     std::vector<std::string> history_notes;
     const evidence::StabilityOracle stability = history_oracle(options, *config, history_notes);

@@ -15,10 +15,7 @@
 #include "support/text.h"
 
 namespace ksa::cli {
-namespace {
-
-
-} // namespace
+namespace {} // namespace
 
 int history_command(const CommonOptions& options, const HistoryOptions& history_options,
                     const std::vector<std::string>& modules) {
@@ -33,11 +30,15 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
     if (options.max_manifest_bytes) request.max_manifest_bytes = *options.max_manifest_bytes;
     if (!history_options.since.empty()) {
         request.since = history::parse_date(history_options.since, false);
-        if (!request.since) return cannot_run(fmt::format("--since '{}' is not a date (YYYY-MM-DD[THH:MM[:SS]][Z|±hh:mm])", history_options.since));
+        if (!request.since)
+            return cannot_run(
+                fmt::format("--since '{}' is not a date (YYYY-MM-DD[THH:MM[:SS]][Z|±hh:mm])", history_options.since));
     }
     if (!history_options.until.empty()) {
         request.until = history::parse_date(history_options.until, true);
-        if (!request.until) return cannot_run(fmt::format("--until '{}' is not a date (YYYY-MM-DD[THH:MM[:SS]][Z|±hh:mm])", history_options.until));
+        if (!request.until)
+            return cannot_run(
+                fmt::format("--until '{}' is not a date (YYYY-MM-DD[THH:MM[:SS]][Z|±hh:mm])", history_options.until));
     }
     auto repository = git::Repository::open_from_environment();
     if (!repository) return cannot_run(repository.failure().message);
@@ -57,7 +58,7 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
     std::vector<std::vector<std::string>> readings;
     for (const std::string& module : modules) {
         readings.push_back({module});
-        if (auto folder = to_repository_path(prefix, module); folder && !folder->empty() && *folder != module)
+        if (auto folder = to_repository_path(workdir, prefix, module); folder && !folder->empty() && *folder != module)
             readings.back().push_back(*folder);
         request.modules.insert(request.modules.end(), readings.back().begin(), readings.back().end());
     }
@@ -73,8 +74,8 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
         const bool named = std::any_of(result->components.begin(), result->components.end(), names);
         if (!named) return cannot_run(fmt::format("no self-hosted component is named {} or lies under it", modules[i]));
     }
-    const std::string out = options.output.format == report::Format::json ? history::render_json(*result)
-                                                                          : history::render_text(*result);
+    const std::string out =
+        options.output.format == report::Format::json ? history::render_json(*result) : history::render_text(*result);
     std::fwrite(out.data(), 1, out.size(), stdout);
     return exit_clean;
 }

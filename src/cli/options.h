@@ -24,24 +24,25 @@ struct OutputOptions {
 
 struct SourceOptions {
     bool cached = false;
-    std::string revision;  // empty: the working tree (or the index when `cached`)
+    std::string revision; // empty: the working tree (or the index when `cached`)
 };
 
 struct CommonOptions {
-    std::string directory = ".";  // -C
+    std::string directory = "."; // -C
     OutputOptions output;
     SourceOptions source;
     std::optional<int> phase;
     std::optional<std::uint64_t> max_manifest_bytes;
     std::optional<std::uint32_t> max_nesting_depth;
-    bool fix = false;  // hook pre-commit --fix: regenerate and stage the registry
+    bool fix = false; // hook pre-commit --fix: regenerate and stage the registry
 };
 
 // A source to read from plus how to turn user-given paths into repository paths.
 struct OpenedSource {
     std::unique_ptr<TreeSource> source;
-    std::string prefix;         // the current folder relative to the root ("" at the root)
-    std::string worktree_root;  // set when the source is the working tree
+    std::string prefix;        // the current folder relative to the root ("" at the root)
+    std::string worktree_root; // set when the source is the working tree
+    std::string root;          // the work tree's folder, for absolute paths ("" in a bare repository)
 };
 
 Expected<OpenedSource> open_source(const CommonOptions& options);
@@ -49,9 +50,12 @@ Expected<OpenedSource> open_source(const CommonOptions& options);
 // The current folder relative to the work tree `root` ("" at the root or outside it).
 std::string relative_prefix(const std::filesystem::path& root);
 
-// Turns a user path (relative to the current folder) into a repository path; fails for
-// paths that leave the repository.
-Expected<std::string> to_repository_path(const std::string& prefix, const std::string& user_path);
+// Turns a user path into a repository path: a relative one is taken from the current folder
+// (`prefix`), an absolute one must lie inside `root` (the work tree; symlinks in the folders
+// leading to it are resolved, so a path through a symlinked folder names the same place).
+// Fails for paths that leave the repository, and for absolute paths when `root` is "".
+Expected<std::string> to_repository_path(const std::string& root, const std::string& prefix,
+                                         const std::string& user_path);
 
 ConfigOverrides overrides_from(const CommonOptions& options);
 

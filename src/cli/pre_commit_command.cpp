@@ -20,11 +20,31 @@ int hook_cannot_run(const std::string& message) {
 std::optional<Failure> regenerate_and_stage(git::Repository& repository, TreeSource& index, const AuditConfig& config) {
     auto built = registry::build_registry(index, config);
     if (!built) return built.failure();
-    if (has_errors(built->problems)) return Failure{"the manifests have errors: fix them before --fix can regenerate the registry"};
+    if (has_errors(built->problems))
+        return Failure{"the manifests have errors: fix them before --fix can regenerate the registry"};
     const std::string content = registry::render_markdown(built->registry);
     if (auto problem = repository.write_and_stage(config.registry_path, content)) return problem;
-    fmt::print(stderr, "koder-spec-audit: regenerated and staged {}\n", text::escape_for_terminal(config.registry_path));
+    fmt::print(stderr, "koder-spec-audit: regenerated and staged {}\n",
+               text::escape_for_terminal(config.registry_path));
     return std::nullopt;
+}
+
+// What the rejected commit needs: the manifests fixed, the registry regenerated, or both.
+std::string what_to_fix(const Diagnostics& diagnostics, const std::string& registry) {
+    bool manifests = false;
+    bool registry_errors = false;
+    for (const Diagnostic& diagnostic : diagnostics) {
+        if (diagnostic.severity != Severity::error) continue;
+        (diagnostic.path == registry ? registry_errors : manifests) = true;
+    }
+    if (!registry_errors) return "fix the staged manifests";
+    if (!manifests)
+        return fmt::format("the registry {} is not what the manifests generate: run `koder-spec-audit self-hosted "
+                           "--report` (or the hook with --fix) and stage it",
+                           registry);
+    return fmt::format("fix the staged manifests and regenerate the registry {} (`koder-spec-audit self-hosted "
+                       "--report`, then stage it)",
+                       registry);
 }
 
 } // namespace
@@ -48,7 +68,7 @@ int pre_commit_command(const CommonOptions& options) {
     if (!config) return hook_cannot_run(config.failure().message);
     std::vector<std::string> watch = audit::precedent_paths(*config);
     watch.push_back(config->registry_path);
-    if (watch != default_watch) {  // configured paths: watch those
+    if (watch != default_watch) { // configured paths: watch those
         staged = repository->staged_manifest_changes(watch);
         if (!staged) return hook_cannot_run(staged.failure().message);
     }
@@ -62,7 +82,9 @@ int pre_commit_command(const CommonOptions& options) {
     for (const ChangedPath& changed : staged->changes)
         if (changed.path == config->registry_path) change.registry_changed = true;
 
-    if (auto head = repository->revision_source("HEAD")) {
+    auto head = repository->revision_source("HEAD");
+    if (head) {
+        change.parent_tree = head->get();
         auto entry = (*head)->stat(config->registry_path);
         if (entry && entry->kind == EntryKind::file && entry->size <= registry::max_registry_bytes) {
             auto text = (*head)->read(config->registry_path);
@@ -77,13 +99,17 @@ int pre_commit_command(const CommonOptions& options) {
         if (auto problem = regenerate_and_stage(*repository, source, *config)) return hook_cannot_run(problem->message);
         findings->clear();
     }
-    for (Diagnostic& finding : *findings) run.diagnostics.push_back(std::move(finding));
+    const bool registry_findings = !findings->empty();
+    for (Diagnostic& finding : *findings)
+        run.diagnostics.push_back(std::move(finding));
 
-    const report::ReportInput input{"staged changes", config->phase, run.files_checked, run.diagnostics};
+    report::ReportInput input{"staged changes", config->phase, run.files_checked, run.diagnostics};
+    // The summary names the registry when the commit changes it or it has a finding.
+    if (change.registry_changed || registry_findings) input.registry_checked = config->registry_path;
     const int code = emit_report(options.output, input, stderr);
     if (code == exit_violations && options.output.format == report::Format::text)
-        fmt::print(stderr, "koder-spec-audit: commit rejected; fix the staged manifests (or bypass with "
-                           "`git commit --no-verify`)\n");
+        fmt::print(stderr, "koder-spec-audit: commit rejected; {} (or bypass with `git commit --no-verify`)\n",
+                   text::escape_for_terminal(what_to_fix(run.diagnostics, config->registry_path)));
     return code;
 }
 

@@ -8,10 +8,7 @@
 #include "support/text.h"
 
 namespace ksa::cli {
-namespace {
-
-
-} // namespace
+namespace {} // namespace
 
 int validate_command(const CommonOptions& options, Selection selection, const std::vector<std::string>& targets) {
     auto opened = open_source(options);
@@ -19,7 +16,7 @@ int validate_command(const CommonOptions& options, Selection selection, const st
     TreeSource& source = *opened->source;
     auto config = audit::load_config(source, overrides_from(options));
     if (!config) return cannot_run(config.failure().message);
-    auto candidates = select_candidates(source, opened->prefix, selection, targets);
+    auto candidates = select_candidates(*opened, selection, targets);
     if (!candidates) return cannot_run(candidates.failure().message);
     const audit::AuditRun run = audit::audit_candidates(source, *candidates, *config);
     const report::ReportInput input{source.description(), config->phase, run.files_checked, run.diagnostics};

@@ -144,18 +144,52 @@ std::string name_of(const registry::PairRow& pair) {
 std::string verdict_for(const CandidateAnswer& candidate, const CaseAnswer& answer, const std::string& external) {
     const std::string for_case = answer.case_name.empty() ? "this case" : "case " + answer.case_name;
     if (candidate.pair.status == "legacy")
-        return fmt::format("do not use {} (registry row {}): it is legacy, superseded; new code must not use it",
-                           name_of(candidate.pair), candidate.row);
+        return fmt::format("do not use {}: it is legacy, superseded; new code must not use it",
+                           citation(candidate.pair));
     if (answer.clears_all)
-        return fmt::format("use {} for {}: it clears all five gates (registry row {})", name_of(candidate.pair),
-                           for_case, candidate.row);
+        return fmt::format("use {} for {}: it clears all five gates", citation(candidate.pair), for_case);
     std::vector<std::string> failing;
     for (const GateAnswer& gate : answer.gates)
         if (gate.state != GateState::passed) failing.push_back(fmt::format("{} ({})", gate.label, gate.because));
-    return fmt::format("{} does not clear the gates for {} (registry row {}): failing {}. {} stays preferred; or "
-                       "override and accept the maintenance burden, and open a promotion ticket",
-                       name_of(candidate.pair), for_case, candidate.row, fmt::join(failing, "; "),
+    return fmt::format("{} does not clear the gates for {}: failing {}. {} stays preferred; or override and accept "
+                       "the maintenance burden, and open a promotion ticket",
+                       citation(candidate.pair), for_case, fmt::join(failing, "; "),
                        external.empty() ? std::string("The external alternative") : external);
+}
+
+// The capabilities and cases of `pair` the case string names, as "capability:NAME" and
+// "case:NAME" (a candidate found by its need rather than by the tool it replaces).
+std::vector<std::string> needs_named(const registry::PairRow& pair, const std::vector<std::string>& words) {
+    std::set<std::string> capabilities;
+    for (const auto* list : {&pair.gates_passed, &pair.gates_pending})
+        for (const auto& entry : parsed(*list))
+            if (is_capability(entry) && contains_phrase(words, words_of(entry.gate.substr(11))))
+                capabilities.insert(entry.gate.substr(11));
+    std::vector<std::string> found;
+    for (const std::string& name : capabilities)
+        found.push_back("capability:" + name);
+    for (const std::string& name : named_cases(pair, words))
+        found.push_back("case:" + name);
+    return found;
+}
+
+// "its capabilities reverse_proxy, tls and its case hevc".
+std::string describe_match(const std::vector<std::string>& matched_by) {
+    std::vector<std::string> capabilities;
+    std::vector<std::string> cases;
+    for (const std::string& item : matched_by) {
+        if (item.starts_with("capability:"))
+            capabilities.push_back(item.substr(11));
+        else if (item.starts_with("case:"))
+            cases.push_back(item.substr(5));
+    }
+    std::vector<std::string> parts;
+    if (!capabilities.empty())
+        parts.push_back(fmt::format("its {} {}", capabilities.size() == 1 ? "capability" : "capabilities",
+                                    fmt::join(capabilities, ", ")));
+    if (!cases.empty())
+        parts.push_back(fmt::format("its {} {}", cases.size() == 1 ? "case" : "cases", fmt::join(cases, ", ")));
+    return fmt::format("{}", fmt::join(parts, " and "));
 }
 
 std::string_view state_name(GateState state) {
@@ -199,12 +233,29 @@ bool contains_phrase(const std::vector<std::string>& words, const std::vector<st
     return false;
 }
 
+std::string citation(const registry::PairRow& pair) {
+    if (pair.name.empty() || pair.name == pair.display_name)
+        return fmt::format("{} ({})", pair.display_name, pair.manifest_path);
+    return fmt::format("{} ({}, {})", pair.display_name, pair.name, pair.manifest_path);
+}
+
 Decision decide(const registry::Registry& registry, std::string_view case_of_use, std::string_view replaces) {
     Decision decision;
     decision.case_of_use = std::string(case_of_use);
     decision.replaces = std::string(replaces);
     const std::vector<std::string> words = words_of(case_of_use);
     const std::vector<std::string> wanted = words_of(replaces);
+    const auto judge = [&](CandidateAnswer candidate) {
+        std::vector<std::string> cases = named_cases(candidate.pair, words);
+        if (cases.empty()) cases.emplace_back(); // no case named: judge the gates that hold for every case
+        for (const std::string& case_name : cases) {
+            candidate.cases.push_back(evaluate(candidate.pair, case_name, words));
+            candidate.verdicts.push_back(
+                verdict_for(candidate, candidate.cases.back(),
+                            candidate.external.empty() ? decision.replaces : candidate.external));
+        }
+        decision.candidates.push_back(std::move(candidate));
+    };
     for (std::size_t index = 0; index < registry.pairs.size(); ++index) {
         const registry::PairRow& pair = registry.pairs[index];
         std::string external;
@@ -218,38 +269,40 @@ Decision decide(const registry::Registry& registry, std::string_view case_of_use
                 break;
             }
         }
-        if (external.empty()) continue;
-        CandidateAnswer candidate;
-        candidate.row = index + 1;
-        candidate.pair = pair;
-        candidate.external = external;
-        std::vector<std::string> cases = named_cases(pair, words);
-        if (cases.empty()) cases.emplace_back(); // no case named: judge the gates that hold for every case
-        for (const std::string& case_name : cases) {
-            candidate.cases.push_back(evaluate(pair, case_name, words));
-            candidate.verdicts.push_back(verdict_for(candidate, candidate.cases.back(), external));
-        }
-        decision.candidates.push_back(std::move(candidate));
+        if (!external.empty()) judge(CandidateAnswer{index + 1, pair, external, {}, {}, {}});
     }
+    // No component replaces a tool the case names: the case may name a need instead, which a
+    // component's capabilities or cases cover ("a TLS-terminating reverse proxy").
+    if (decision.candidates.empty())
+        for (std::size_t index = 0; index < registry.pairs.size(); ++index)
+            if (auto matched = needs_named(registry.pairs[index], words); !matched.empty())
+                judge(CandidateAnswer{index + 1, registry.pairs[index], "", std::move(matched), {}, {}});
     if (decision.candidates.empty()) {
-        decision.verdict = "no candidate: no Koder component lists " +
-                           (replaces.empty() ? std::string("an external alternative named in the case")
-                                             : fmt::format("`{}`", replaces)) +
-                           " in `replaces`; the case is outside the policy's reach: pick the external alternative "
-                           "without ceremony";
+        decision.verdict =
+            replaces.empty()
+                ? fmt::format("no candidate: no Koder component's `replaces`, cases or capabilities are named in the "
+                              "case; name the external tool you would use: --decide \"{}\" --replaces NAME (the "
+                              "registry's Replaces column lists the tools components replace)",
+                              case_of_use)
+                : fmt::format("no candidate: no Koder component lists `{}` in `replaces`, and none has a case or "
+                              "capability the case names: the case is outside the policy's reach; use {} without "
+                              "ceremony",
+                              replaces, replaces);
         return decision;
     }
     std::vector<std::string> usable;
     for (const CandidateAnswer& candidate : decision.candidates)
         for (const CaseAnswer& answer : candidate.cases)
-            if (answer.clears_all && candidate.pair.status != "legacy")
-                usable.push_back(fmt::format("{} (row {}{})", name_of(candidate.pair), candidate.row,
-                                             answer.case_name.empty() ? "" : ", case " + answer.case_name));
+            if (answer.clears_all && candidate.pair.status != "legacy") {
+                std::string cited = citation(candidate.pair);
+                if (!answer.case_name.empty()) cited.insert(cited.size() - 1, ", case " + answer.case_name);
+                usable.push_back("use " + cited);
+            }
     decision.verdict = usable.empty()
                            ? fmt::format("{} candidate(s), none clears all five gates: name the failing gates above; "
                                          "the external alternative stays preferred unless you override",
                                          decision.candidates.size())
-                           : fmt::format("use {}", fmt::join(usable, "; "));
+                           : fmt::format("{}", fmt::join(usable, "; "));
     return decision;
 }
 
@@ -258,11 +311,24 @@ std::string render_text(const Decision& decision) {
     if (!decision.replaces.empty()) out += fmt::format("External alternative: {}\n", decision.replaces);
     for (const CandidateAnswer& candidate : decision.candidates) {
         const registry::PairRow& pair = candidate.pair;
-        out += fmt::format("\nCandidate: {} — registry row {} ({}), replaces {}\n", name_of(pair), candidate.row,
-                           pair.manifest_path, candidate.external);
+        const std::string why =
+            !candidate.external.empty()
+                ? "replaces " + candidate.external
+                : fmt::format("matched by {} ({})", describe_match(candidate.matched_by),
+                              decision.replaces.empty()
+                                  ? std::string("the case names no tool a component replaces")
+                                  : fmt::format("no component lists `{}` in `replaces`", decision.replaces));
+        out += fmt::format("\nCandidate: {} — {}, {}\n", name_of(pair), pair.manifest_path, why);
         out += fmt::format("  status: {}{}\n", pair.status,
                            pair.cases ? fmt::format(" for {}", fmt::join(*pair.cases, ", "))
                                       : std::string(" (every case)"));
+        if (!pair.notes.empty()) {
+            // One line, as the validator requires (decide also reads manifests it would reject).
+            std::string notes = pair.notes;
+            std::replace_if(
+                notes.begin(), notes.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+            out += fmt::format("  notes: {}\n", notes);
+        }
         for (std::size_t i = 0; i < candidate.cases.size(); ++i) {
             const CaseAnswer& answer = candidate.cases[i];
             out += fmt::format("  case: {}\n",
@@ -293,8 +359,20 @@ std::string render_json(const Decision& decision) {
             .field("name", pair.name)
             .field("display_name", pair.display_name)
             .field("manifest", pair.manifest_path)
-            .field("external", candidate.external)
             .field("status", pair.status);
+        if (candidate.external.empty())
+            json.key("external").null();
+        else
+            json.field("external", candidate.external);
+        json.key("matched_by").begin_array();
+        if (!candidate.external.empty()) json.value("replaces:" + candidate.external);
+        for (const std::string& item : candidate.matched_by)
+            json.value(item);
+        json.end_array();
+        if (pair.notes.empty())
+            json.key("notes").null();
+        else
+            json.field("notes", pair.notes);
         json.key("status_cases");
         if (pair.cases) {
             json.begin_array();

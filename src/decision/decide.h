@@ -36,9 +36,14 @@ struct CaseAnswer {
 };
 
 struct CandidateAnswer {
-    std::size_t row = 0; // the registry row number (1-based, as in the generated registry)
+    // The registry row number (1-based, as in the generated registry today). Positional: a new
+    // module moves it, so answers cite the component by name and manifest path instead.
+    std::size_t row = 0;
     registry::PairRow pair{};
-    std::string external{}; // the replaces entry that made it a candidate
+    std::string external{}; // the replaces entry that made it a candidate; "" when matched otherwise
+    // What made it a candidate when no component replaces a tool the case names: the capabilities
+    // and cases the case names ("capability:tls", "case:hevc").
+    std::vector<std::string> matched_by{};
     std::vector<CaseAnswer> cases{};
     std::vector<std::string> verdicts{}; // one per case
 };
@@ -50,7 +55,14 @@ struct Decision {
     std::string verdict{}; // the summary line
 };
 
+// The candidates are the components whose `replaces` lists the external tool (`replaces`, or a
+// tool named in the case). When none does, the components with a capability or a case the
+// case string names (a need rather than a tool: "a TLS-terminating reverse proxy").
 Decision decide(const registry::Registry& registry, std::string_view case_of_use, std::string_view replaces);
+
+// How an answer cites a component, stable when modules are added: "Koder Jet (koder-jet,
+// infra/net/jet/koder.toml)", "kodec (engines/kodec/koder.toml)".
+std::string citation(const registry::PairRow& pair);
 
 std::string render_text(const Decision& decision);
 std::string render_json(const Decision& decision);

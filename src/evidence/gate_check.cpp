@@ -1,5 +1,6 @@
 #include "evidence/gate_check.h"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -28,8 +29,10 @@ std::optional<std::string> escapes_repository(std::string_view path) {
 
 // "./a/b/" → "a/b": how a tree source names the entry (sources do not resolve `.` segments).
 std::string tree_path(std::string_view path) {
-    while (path.starts_with("./")) path.remove_prefix(2);
-    while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+    while (path.starts_with("./"))
+        path.remove_prefix(2);
+    while (path.size() > 1 && path.back() == '/')
+        path.remove_suffix(1);
     return std::string(path);
 }
 
@@ -179,6 +182,26 @@ class ComponentCheck {
         }
     }
 
+    // The cases a `stability` entry speaks for, from the audited block (never from the history:
+    // a claim made in the working tree or the index must be judged as made there). With a case,
+    // that case; without one, the declared `cases`, or every case plus each case a gate names.
+    std::vector<std::string> claimed_cases(const manifest::LocatedGate& gate) const {
+        if (!gate.entry.case_name.empty()) return {gate.entry.case_name};
+        std::vector<std::string> cases;
+        if (block_.cases) {
+            for (const manifest::LocatedString& item : *block_.cases)
+                if (std::find(cases.begin(), cases.end(), item.value) == cases.end()) cases.push_back(item.value);
+            return cases;
+        }
+        cases.emplace_back();
+        for (const auto* list : {&block_.gates_passed, &block_.gates_pending})
+            for (const manifest::LocatedGate& entry : *list)
+                if (entry.well_formed && !entry.entry.case_name.empty() &&
+                    std::find(cases.begin(), cases.end(), entry.entry.case_name) == cases.end())
+                    cases.push_back(entry.entry.case_name);
+        return cases;
+    }
+
     void check_stability(const StabilityOracle& stability) {
         for (const manifest::LocatedGate& gate : block_.gates_passed) {
             if (!gate.well_formed || gate.entry.gate != "stability") continue;
@@ -190,16 +213,33 @@ class ComponentCheck {
                 continue;
             }
             const std::string case_label = gate.entry.case_name.empty() ? "every case" : gate.entry.case_name;
-            const auto verdict = stability ? stability(name_, gate.entry.case_name) : std::nullopt;
-            if (!verdict) {
+            // Earned when every case the claim speaks for earned it; the details name the others.
+            bool unchecked = !stability;
+            bool earned = true;
+            int releases = 0;
+            int needed = 0;
+            std::vector<std::string> details;
+            for (const std::string& case_name : claimed_cases(gate)) {
+                if (unchecked) break;
+                const auto verdict = stability(name_, case_name);
+                if (!verdict) {
+                    unchecked = true;
+                    break;
+                }
+                needed = std::max(needed, verdict->needed);
+                if (verdict->earned) continue;
+                releases = earned ? verdict->releases : std::min(releases, verdict->releases);
+                earned = false;
+                details.push_back(fmt::format("{}: {}", case_name.empty() ? "every case" : case_name, verdict->detail));
+            }
+            if (unchecked) {
                 out_.notes.push_back(
                     fmt::format("{}: `{}` ({}) not checked (no history verdict)", name_, gate.raw, case_label));
-            } else if (!verdict->earned) {
+            } else if (!earned) {
                 report(RuleCode::stability_evidence, gate.span,
                        fmt::format("gate `{}` is passed but the history verdict says it is not earned: {} of {} "
-                                   "releases{}",
-                                   gate.raw, verdict->releases, verdict->needed,
-                                   verdict->detail.empty() ? "" : "; " + verdict->detail),
+                                   "releases; {}",
+                                   gate.raw, releases, needed, fmt::join(details, "; ")),
                        "move `stability` to gates_pending until `self-hosted --history` confirms it");
             }
         }

@@ -17,8 +17,10 @@ struct StabilityVerdict {
     std::string detail{}; // e.g. "left experimental at 1a2b3c4; last regression: none"
 };
 
-// The verdict for a component (its registry name) and case ("" = every case); nullopt when no
-// verdict is available. An empty function means "no history verdict at all".
+// The verdict for a component (its registry name) and exactly one case ("" = every case). A
+// component or case the history does not hold is a verdict too (not earned: nothing backs the
+// claim); nullopt only when no verdict is available. An empty function means "no history at all".
+// Which cases a claim speaks for is gate-check's business: it reads them from the audited tree.
 using StabilityOracle =
     std::function<std::optional<StabilityVerdict>(std::string_view component, std::string_view case_name)>;
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "support/text.h"
 
 namespace ksa::manifest {
@@ -10,8 +12,8 @@ namespace {
 
 bool is_identifier(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_' || c == '-' || c == '.';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+               c == '.';
     });
 }
 
@@ -34,6 +36,27 @@ std::string suggest_gate(std::string_view name) {
 
 } // namespace
 
+bool is_case_name(std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
+std::string suggest_case_name(std::string_view name) {
+    std::string suggestion;
+    for (char c : name) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        const bool kept = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (kept)
+            suggestion += c;
+        else if (!suggestion.empty() && suggestion.back() != '_')
+            suggestion += '_';
+    }
+    while (!suggestion.empty() && suggestion.back() == '_')
+        suggestion.pop_back();
+    return suggestion;
+}
+
 GateParse parse_gate(std::string_view raw) {
     GateParse result;
     std::string_view body = raw;
@@ -52,18 +75,38 @@ GateParse parse_gate(std::string_view raw) {
         return result;
     }
     const std::vector<std::string_view> parts = split_colons(body);
-    for (std::string_view part : parts) {
-        if (!is_identifier(part)) {
-            result.problem = part.empty() ? "a `:` separates nothing"
-                                          : "gate names and cases use only letters, digits, `_`, `-` and `.`";
+    const std::string_view head = parts.front();
+    const bool capability = head == capability_gate;
+    // The case is the part after the gate: the second of GATE:CASE, the third of capability:NAME:CASE.
+    const std::size_t case_part = capability ? 2 : 1;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const std::string_view part = parts[i];
+        if (part.empty()) {
+            result.problem = "a `:` separates nothing";
+            return result;
+        }
+        const bool is_case =
+            i == case_part && (capability || std::find(base_gates.begin(), base_gates.end(), head) != base_gates.end());
+        if (is_case && !is_case_name(part)) {
+            result.problem = fmt::format("the case `{}` is not a lower-case identifier (a-z, 0-9 and `_`)",
+                                         text::abbreviate(part, 60));
+            if (const std::string fixed = suggest_case_name(part); !fixed.empty()) {
+                std::string suggestion;
+                for (std::size_t j = 0; j < i; ++j)
+                    suggestion += std::string(parts[j]) + ":";
+                result.suggestion = suggestion + fixed;
+            }
+            return result;
+        }
+        if (!is_case && !is_identifier(part)) {
+            result.problem = "gate names use only letters, digits, `_`, `-` and `.`";
             if (parts.size() == 1) result.suggestion = suggest_gate(parts.front());
             return result;
         }
     }
     GateEntry entry;
     entry.ref = std::string(ref);
-    const std::string_view head = parts.front();
-    if (head == capability_gate) {
+    if (capability) {
         if (parts.size() < 2) {
             result.problem = "`capability` needs a name: `capability:NAME` or `capability:NAME:CASE`";
             return result;

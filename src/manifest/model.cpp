@@ -1,5 +1,9 @@
 #include "manifest/model.h"
 
+#include <array>
+
+#include <fmt/format.h>
+
 namespace ksa::manifest {
 namespace {
 
@@ -32,7 +36,42 @@ std::string string_or_empty(const toml::table& table, std::string_view key) {
     return located ? located->value : std::string();
 }
 
+bool is_real_day(int year, int month, int day) {
+    static constexpr std::array<int, 12> days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return day <= days[static_cast<std::size_t>(month - 1)] + (month == 2 && leap ? 1 : 0);
+}
+
 } // namespace
+
+std::optional<std::string> date_value(const toml::node& node) {
+    int year = 0;
+    int month = 0;
+    int day = 0;
+    if (const auto* date = node.as_date()) {
+        year = date->get().year;
+        month = date->get().month;
+        day = date->get().day;
+    } else if (const auto* text = node.as_string()) {
+        const std::string& value = text->get();
+        const auto digits = [&](std::size_t from, std::size_t count, int& out) {
+            out = 0;
+            for (std::size_t i = from; i < from + count; ++i) {
+                if (value[i] < '0' || value[i] > '9') return false;
+                out = out * 10 + (value[i] - '0');
+            }
+            return true;
+        };
+        if (value.size() != 10 || value[4] != '-' || value[7] != '-' || !digits(0, 4, year) || !digits(5, 2, month) ||
+            !digits(8, 2, day))
+            return std::nullopt;
+    } else {
+        return std::nullopt;
+    }
+    if (!is_real_day(year, month, day)) return std::nullopt;
+    return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+}
 
 std::vector<LocatedString> string_items(const toml::array& array) {
     std::vector<LocatedString> items;
@@ -55,8 +94,7 @@ Identity extract_identity(const Document& document) {
         if (identity.version.empty()) identity.version = string_or_empty(*app, "version");
         identity.display_name = string_or_empty(*app, "name");
     }
-    if (identity.name.empty() && document.kind == ManifestKind::fragment)
-        identity.name = fragment_stem(document.path);
+    if (identity.name.empty() && document.kind == ManifestKind::fragment) identity.name = fragment_stem(document.path);
     if (identity.display_name.empty()) identity.display_name = identity.name;
     return identity;
 }
@@ -73,12 +111,15 @@ std::optional<SelfHosted> extract_self_hosted(const Document& document) {
     block.gates_pending = gates_at(*table, "gates_pending");
     block.benchmark_ref = string_at(*table, "benchmark_ref");
     if (const toml::array* refs = (*table)["production_ref"].as_array()) block.production_ref = string_items(*refs);
+    block.notes = string_at(*table, "notes");
     if (const toml::array* skipped = (*table)["skipped"].as_array()) {
         for (const toml::node& node : *skipped) {
             const toml::table* entry = node.as_table();
             if (entry == nullptr) continue;
+            const toml::node* date = entry->get("date");
             block.skipped.push_back({string_or_empty(*entry, "external"), string_or_empty(*entry, "rationale"),
-                                     string_or_empty(*entry, "ticket")});
+                                     string_or_empty(*entry, "ticket"),
+                                     date != nullptr ? date_value(*date).value_or("") : std::string()});
         }
     }
     return block;

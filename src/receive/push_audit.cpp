@@ -248,9 +248,11 @@ private:
             if (changed.path == config_.audit.registry_path) change.registry_changed = true;
             else if (!audit::is_precedent_path(config_.audit, changed.path)) change.manifest_changes.push_back(changed);
         }
+        Expected<std::unique_ptr<TreeSource>> parent{std::unique_ptr<TreeSource>()};
         if (!changes.first_parent.empty()) {
-            auto parent = repository_.object_source(changes.first_parent, "parent");
+            parent = repository_.object_source(changes.first_parent, "parent");
             if (!parent) return parent.failure();
+            change.parent_tree = parent->get();
             auto entry = (*parent)->stat(config_.audit.registry_path);
             if (!entry) return entry.failure();
             if (entry->kind == EntryKind::file && entry->size <= registry::max_registry_bytes) {

@@ -13,13 +13,15 @@ namespace {
 
 std::vector<std::string> values_of(const std::vector<manifest::LocatedString>& items) {
     std::vector<std::string> values;
-    for (const auto& item : items) values.push_back(item.value);
+    for (const auto& item : items)
+        values.push_back(item.value);
     return values;
 }
 
 std::vector<std::string> raw_gates(const std::vector<manifest::LocatedGate>& gates) {
     std::vector<std::string> values;
-    for (const auto& gate : gates) values.push_back(gate.raw);
+    for (const auto& gate : gates)
+        values.push_back(gate.raw);
     return values;
 }
 
@@ -30,12 +32,73 @@ std::string display_name(const manifest::Identity& identity, const manifest::Doc
     return document.module_dir.empty() ? document.path : document.module_dir;
 }
 
+// Adds one manifest's rows to `result`; `claimed` maps component names to the first manifest
+// declaring them, for the duplicate check (KSA018).
+void add_rows(const manifest::Document& document, const AuditConfig& config,
+              std::map<std::string, std::string>& claimed, BuildResult& result) {
+    const manifest::Identity identity = manifest::extract_identity(document);
+    if (const toml::table* declaration = document.root[manifest::no_alternative_key].as_table()) {
+        const toml::node* reason = declaration->get("reason");
+        result.registry.no_alternative.push_back(
+            {display_name(identity, document), document.path,
+             reason != nullptr && reason->is_string() ? reason->as_string()->get() : std::string()});
+    }
+    const auto block = manifest::extract_self_hosted(document);
+    if (!block) return;
+    PairRow row;
+    row.display_name = display_name(identity, document);
+    row.name = identity.name;
+    row.manifest_path = document.path;
+    row.module_dir = document.module_dir;
+    row.replaces = values_of(block->replaces);
+    row.status = block->status ? block->status->value : std::string();
+    if (block->cases) row.cases = values_of(*block->cases);
+    row.gates_passed = raw_gates(block->gates_passed);
+    row.gates_pending = raw_gates(block->gates_pending);
+    row.benchmark_ref = block->benchmark_ref ? block->benchmark_ref->value : std::string();
+    row.production_ref = values_of(block->production_ref);
+    row.notes = block->notes ? block->notes->value : std::string();
+    for (const manifest::SkippedPair& skipped : block->skipped)
+        result.registry.skipped.push_back(
+            {skipped.external, document.module_dir, document.path, skipped.rationale, skipped.ticket, skipped.date});
+    if (!row.name.empty()) {
+        const auto [first, inserted] = claimed.emplace(row.name, row.manifest_path);
+        if (!inserted) {
+            Diagnostic diagnostic;
+            diagnostic.rule = RuleCode::component_name_duplicate;
+            diagnostic.severity = severity_in(RuleCode::component_name_duplicate, config.phase);
+            diagnostic.path = row.manifest_path;
+            diagnostic.message =
+                fmt::format("component name \"{}\" is already declared by {}", row.name, first->second);
+            diagnostic.hint = "give each self-hosted component its own [package].name (or [app].slug)";
+            result.problems.push_back(std::move(diagnostic));
+        }
+    }
+    result.registry.pairs.push_back(std::move(row));
+}
+
 } // namespace
 
 Expected<BuildResult> build_registry(TreeSource& source, const AuditConfig& config) {
     auto candidates = source.list_manifests("");
     if (!candidates) return candidates.failure();
     return build_rows(source, *candidates, config);
+}
+
+Expected<BuildResult> build_validated_registry(TreeSource& source, const AuditConfig& config) {
+    auto candidates = source.list_manifests("");
+    if (!candidates) return candidates.failure();
+    BuildResult result;
+    std::map<std::string, std::string> claimed;
+    audit::AuditRun run =
+        audit::audit_candidates(source, *candidates, config, {}, [&](const manifest::Document& document) {
+            add_rows(document, config, claimed, result);
+        });
+    result.manifests_read = run.files_checked;
+    for (Diagnostic& diagnostic : run.diagnostics)
+        result.problems.push_back(std::move(diagnostic));
+    sort_diagnostics(result.problems);
+    return result;
 }
 
 BuildResult build_rows(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config) {
@@ -46,46 +109,7 @@ BuildResult build_rows(TreeSource& source, const std::vector<Candidate>& candida
         // The manifest must pass the same reading checks as the audit (kind, size, binary, TOML).
         audit::ParsedCandidate parsed = audit::read_and_parse(source, candidate, config, result.problems);
         if (parsed.was_read) ++result.manifests_read;
-        if (!parsed.document) continue;
-        const manifest::Document& document = *parsed.document;
-        const manifest::Identity identity = manifest::extract_identity(document);
-        if (const toml::table* declaration = document.root[manifest::no_alternative_key].as_table()) {
-            const toml::node* reason = declaration->get("reason");
-            result.registry.no_alternative.push_back(
-                {display_name(identity, document), document.path,
-                 reason != nullptr && reason->is_string() ? reason->as_string()->get() : std::string()});
-        }
-        const auto block = manifest::extract_self_hosted(document);
-        if (!block) continue;
-        PairRow row;
-        row.display_name = display_name(identity, document);
-        row.name = identity.name;
-        row.manifest_path = document.path;
-        row.module_dir = document.module_dir;
-        row.replaces = values_of(block->replaces);
-        row.status = block->status ? block->status->value : std::string();
-        if (block->cases) row.cases = values_of(*block->cases);
-        row.gates_passed = raw_gates(block->gates_passed);
-        row.gates_pending = raw_gates(block->gates_pending);
-        row.benchmark_ref = block->benchmark_ref ? block->benchmark_ref->value : std::string();
-        row.production_ref = values_of(block->production_ref);
-        for (const manifest::SkippedPair& skipped : block->skipped)
-            result.registry.skipped.push_back(
-                {skipped.external, document.module_dir, document.path, skipped.rationale, skipped.ticket});
-        if (!row.name.empty()) {
-            const auto [first, inserted] = claimed.emplace(row.name, row.manifest_path);
-            if (!inserted) {
-                Diagnostic diagnostic;
-                diagnostic.rule = RuleCode::component_name_duplicate;
-                diagnostic.severity = severity_in(RuleCode::component_name_duplicate, config.phase);
-                diagnostic.path = row.manifest_path;
-                diagnostic.message = fmt::format("component name \"{}\" is already declared by {}", row.name,
-                                                 first->second);
-                diagnostic.hint = "give each self-hosted component its own [package].name (or [app].slug)";
-                result.problems.push_back(std::move(diagnostic));
-            }
-        }
-        result.registry.pairs.push_back(std::move(row));
+        if (parsed.document) add_rows(*parsed.document, config, claimed, result);
     }
     sort_diagnostics(result.problems);
     return result;

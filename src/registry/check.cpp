@@ -1,5 +1,7 @@
 #include "registry/check.h"
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include "audit/engine.h"
@@ -74,6 +76,61 @@ Expected<std::string> incremental_registry(const RegistryChange& change, const A
     return full_registry(change, config);
 }
 
+// The rows of `paths` (the manifests a change touches) in `tree`, rendered, by manifest path.
+Expected<std::map<std::string, std::string>> rows_of(TreeSource& tree, const std::vector<std::string>& paths,
+                                                     const AuditConfig& config) {
+    std::vector<Candidate> present;
+    for (const std::string& path : paths) {
+        auto entry = tree.stat(path);
+        if (!entry) return entry.failure();
+        if (entry->kind != EntryKind::missing) present.push_back({path, entry->kind});
+    }
+    const RenderedRegistry rendered = render_rows(build_rows(tree, present, config).registry);
+    std::map<std::string, std::string> rows;
+    for (const auto* table : {&rendered.pairs, &rendered.skipped, &rendered.no_alternative})
+        for (const RenderedRow& row : *table)
+            rows[row.key] += row.cells + "\n";
+    return rows;
+}
+
+// KSA013's message: what is true of the stale registry. The change made it stale when it alters
+// the rows of its manifests (compared with the parent's tree); it was stale before when the
+// parent's registry already differed from what the parent's tree generates.
+Expected<std::string> stale_message(const RegistryChange& change, const AuditConfig& config) {
+    std::vector<std::string> paths;
+    for (const ChangedPath& changed : change.manifest_changes)
+        paths.push_back(changed.path);
+    if (change.parent_tree == nullptr)
+        return fmt::format("the registry is stale: it is not what the manifests generate after this change to {}",
+                           fmt::join(paths, ", "));
+    auto before = rows_of(*change.parent_tree, paths, config);
+    if (!before) return before.failure();
+    auto after = rows_of(change.tree, paths, config);
+    if (!after) return after.failure();
+    std::vector<std::string> altered;
+    for (const std::string& path : paths)
+        if ((*before)[path] != (*after)[path]) altered.push_back(path);
+    bool stale_before = true;
+    if (change.parent_registry) {
+        auto parent = build_registry(*change.parent_tree, config);
+        if (!parent) return parent.failure();
+        stale_before = render_markdown(parent->registry) != *change.parent_registry;
+    }
+    const bool generated = change.parent_registry && change.parent_registry->starts_with(generated_header);
+    const std::string before_text =
+        generated ? "it already differed from what the manifests generate before this change"
+                  : "it is not a generated file (it lacks the generated header), so it already differed from what "
+                    "the manifests generate before this change";
+    if (altered.empty())
+        return fmt::format("the registry is stale, but not because of this change: {}; this change does not alter "
+                           "its rows",
+                           before_text);
+    const std::string edits = fmt::format("this change edits the [self_hosted] {} of {} without regenerating it",
+                                          altered.size() == 1 ? "block" : "blocks", fmt::join(altered, ", "));
+    if (!stale_before) return "the registry is stale: " + edits;
+    return fmt::format("the registry is stale: {}, and {}", edits, before_text);
+}
+
 } // namespace
 
 Expected<Diagnostics> check_registry(const RegistryChange& change, const AuditConfig& config) {
@@ -85,9 +142,9 @@ Expected<Diagnostics> check_registry(const RegistryChange& change, const AuditCo
     // A repository without a registry has not adopted it: nothing is stale then.
     if (entry->kind == EntryKind::missing && !change.registry_changed) return findings;
     if (entry->kind != EntryKind::missing && entry->kind != EntryKind::file) {
-        findings.push_back(finding(RuleCode::registry_hand_edited, config, path, 0, {},
-                                   fmt::format("the generated registry's path is {}, expected a regular file",
-                                               describe(entry->kind))));
+        findings.push_back(finding(
+            RuleCode::registry_hand_edited, config, path, 0, {},
+            fmt::format("the generated registry's path is {}, expected a regular file", describe(entry->kind))));
         return findings;
     }
     if (entry->kind == EntryKind::file && entry->size > max_registry_bytes) {
@@ -100,14 +157,14 @@ Expected<Diagnostics> check_registry(const RegistryChange& change, const AuditCo
     auto expected = incremental_registry(change, config);
     if (!expected) return expected.failure();
     if (entry->kind == EntryKind::missing) {
-        findings.push_back(finding(RuleCode::registry_hand_edited, config, path, 0, {},
-                                   "the generated registry was deleted by hand"));
+        findings.push_back(
+            finding(RuleCode::registry_hand_edited, config, path, 0, {}, "the generated registry was deleted by hand"));
         return findings;
     }
     auto actual = change.tree.read(path);
     if (!actual) return actual.failure();
     if (*actual != *expected && change.parent_registry) {
-        expected = full_registry(change, config);  // confirm: the parent may have been stale
+        expected = full_registry(change, config); // confirm: the parent may have been stale
         if (!expected) return expected.failure();
     }
     if (*actual == *expected) return findings;
@@ -116,11 +173,11 @@ Expected<Diagnostics> check_registry(const RegistryChange& change, const AuditCo
         findings.push_back(finding(RuleCode::registry_hand_edited, config, path, line, line_at(*actual, line),
                                    "generated file edited by hand: its content is not what the manifests generate"));
     } else {
-        Diagnostic stale = finding(RuleCode::registry_stale, config, path, line, line_at(*actual, line),
-                                   "the registry is stale: this change edits [self_hosted] blocks without "
-                                   "regenerating it");
-        stale.hint = fmt::format("run `koder-spec-audit self-hosted --report` (or the hook with --fix) and stage {}",
-                                 path);
+        auto message = stale_message(change, config);
+        if (!message) return message.failure();
+        Diagnostic stale = finding(RuleCode::registry_stale, config, path, line, line_at(*actual, line), *message);
+        stale.hint =
+            fmt::format("run `koder-spec-audit self-hosted --report` (or the hook with --fix) and stage {}", path);
         findings.push_back(std::move(stale));
     }
     return findings;

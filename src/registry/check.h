@@ -18,10 +18,13 @@ namespace ksa::registry {
 inline constexpr std::uint64_t max_registry_bytes = 16 * 1024 * 1024;
 
 struct RegistryChange {
-    TreeSource& tree;                            // the tree being committed (index or commit)
-    std::vector<ChangedPath> manifest_changes;   // against the parent
-    bool registry_changed = false;               // the registry path differs from the parent's
-    std::optional<std::string> parent_registry;  // the parent's registry text, if it had one
+    TreeSource& tree;                           // the tree being committed (index or commit)
+    std::vector<ChangedPath> manifest_changes;  // against the parent
+    bool registry_changed = false;              // the registry path differs from the parent's
+    std::optional<std::string> parent_registry; // the parent's registry text, if it had one
+    // The parent's tree, read only to word a KSA013 finding (was the registry stale before this
+    // change, or made stale by it?); null for a root commit, or when the caller has none.
+    TreeSource* parent_tree = nullptr;
 };
 
 // Checks the registry of `change.tree` against what the generator produces for that tree.

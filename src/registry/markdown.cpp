@@ -9,7 +9,8 @@
 namespace ksa::registry {
 namespace {
 
-std::string join_cells(const std::vector<std::string>& values, std::string (*format)(std::string_view) = markdown_cell) {
+std::string join_cells(const std::vector<std::string>& values,
+                       std::string (*format)(std::string_view) = markdown_cell) {
     std::string joined;
     for (const std::string& value : values) {
         if (!joined.empty()) joined += ", ";
@@ -35,7 +36,8 @@ std::string evidence_cell(const PairRow& row) {
     if (!row.production_ref.empty()) parts.push_back("production: " + join_cells(row.production_ref, markdown_code));
     if (parts.empty()) return "—";
     std::string cell = parts.front();
-    for (std::size_t i = 1; i < parts.size(); ++i) cell += "; " + parts[i];
+    for (std::size_t i = 1; i < parts.size(); ++i)
+        cell += "; " + parts[i];
     return cell;
 }
 
@@ -43,7 +45,8 @@ std::string or_dash(const std::string& cell) { return cell.empty() ? std::string
 
 void summary(std::string& out, const RenderedRegistry& registry) {
     std::map<std::string, std::size_t> by_status;
-    for (const RenderedRow& row : registry.pairs) ++by_status[row.status];
+    for (const RenderedRow& row : registry.pairs)
+        ++by_status[row.status];
     std::string counts;
     std::size_t known = 0;
     for (std::string_view status : {"official", "stable", "experimental", "legacy"}) {
@@ -79,7 +82,7 @@ constexpr std::string_view status_enum = R"(## Status enum
 constexpr std::string_view how_to_add = R"(## Adding a new pair
 
 1. Open the candidate Koder component's `koder.toml` (or add a `self-hosted/koder_<name>.toml` fragment for a second axis of the same module).
-2. Add a `[self_hosted]` block with `replaces`, `status`, `gates_passed`, `gates_pending` and the evidence pointers (`benchmark_ref`, `production_ref`).
+2. Add a `[self_hosted]` block with `replaces`, `status`, `gates_passed`, `gates_pending`, the evidence pointers (`benchmark_ref`, `production_ref`) and, optionally, a one-line `notes` remark (tickets, RFCs, sister modules) for the Notes column.
 3. Validate it: `koder-spec-audit self-hosted --validate <module>`.
 4. Regenerate this file: `koder-spec-audit self-hosted --report`, and commit both.
 5. Open the PR. Hand edits to this file are rejected by the hooks.
@@ -101,20 +104,30 @@ std::string markdown_cell(std::string_view value) {
     // Controls, C1 and bidi controls and invalid UTF-8 become visible escapes first (the same
     // rule as for terminals), then Markdown and HTML specials are neutralised.
     std::string spaced(value);
-    std::replace_if(spaced.begin(), spaced.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+    std::replace_if(
+        spaced.begin(), spaced.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
     const std::string safe = text::escape_for_terminal(spaced);
     std::string cell;
     cell.reserve(safe.size());
     for (char c : safe) {
         switch (c) {
-            case '|': case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '~': case '!':
-                cell += '\\';
-                cell += c;
-                break;
-            case '<': cell += "&lt;"; break;
-            case '>': cell += "&gt;"; break;
-            case '&': cell += "&amp;"; break;
-            default: cell += c;
+        case '|':
+        case '\\':
+        case '`':
+        case '*':
+        case '_':
+        case '[':
+        case ']':
+        case '#':
+        case '~':
+        case '!':
+            cell += '\\';
+            cell += c;
+            break;
+        case '<': cell += "&lt;"; break;
+        case '>': cell += "&gt;"; break;
+        case '&': cell += "&amp;"; break;
+        default: cell += c;
         }
     }
     return cell;
@@ -126,7 +139,7 @@ std::string markdown_code(std::string_view value) {
     if (!plain) return markdown_cell(value);
     std::string span = "`";
     for (char c : value) {
-        if (c == '|') span += '\\';  // GFM splits cells at | even inside code spans
+        if (c == '|') span += '\\'; // GFM splits cells at | even inside code spans
         span += c;
     }
     span += '`';
@@ -140,21 +153,25 @@ RenderedRegistry render_rows(const Registry& registry) {
         if (!row.name.empty() && row.name != row.display_name) name += fmt::format(" ({})", markdown_cell(row.name));
         rendered.pairs.push_back(
             {row.manifest_path, row.status,
-             fmt::format(" {} | {} | {} | {} | {} | {} | {} |", name, markdown_code(row.manifest_path),
+             fmt::format(" {} | {} | {} | {} | {} | {} | {} | {} |", name, markdown_code(row.manifest_path),
                          or_dash(join_cells(row.replaces)), status_cell(row), counted(row.gates_passed),
-                         counted(row.gates_pending), evidence_cell(row))});
+                         counted(row.gates_pending), evidence_cell(row), or_dash(markdown_cell(row.notes)))});
     }
     for (const SkippedRow& row : registry.skipped)
         rendered.skipped.push_back(
-            {row.manifest_path, {},
-             fmt::format(" {} | {} | **skip** | {} | {} | {} |", or_dash(markdown_cell(row.external)),
+            {row.manifest_path,
+             {},
+             fmt::format(" {} | {} | **skip**{} | {} | {} | {} |", or_dash(markdown_cell(row.external)),
                          markdown_code(row.module_dir.empty() ? row.manifest_path : row.module_dir),
+                         row.date.empty() ? std::string() : fmt::format(" ({})", markdown_cell(row.date)),
                          or_dash(markdown_cell(row.rationale)), or_dash(markdown_cell(row.ticket)),
                          markdown_code(row.manifest_path))});
     for (const NoAlternativeRow& row : registry.no_alternative)
-        rendered.no_alternative.push_back({row.manifest_path, {},
-                                           fmt::format(" **{}** | {} | {} |", markdown_cell(row.display_name),
-                                                       markdown_code(row.manifest_path), or_dash(markdown_cell(row.reason)))});
+        rendered.no_alternative.push_back(
+            {row.manifest_path,
+             {},
+             fmt::format(" **{}** | {} | {} |", markdown_cell(row.display_name), markdown_code(row.manifest_path),
+                         or_dash(markdown_cell(row.reason)))});
     return rendered;
 }
 
@@ -169,11 +186,15 @@ std::string assemble(const RenderedRegistry& registry) {
     summary(out, registry);
 
     out += std::string(pairs_heading);
-    out += "| # | Self-hosted (Koder) | koder.toml location | Replaces | Status | Gates passed | Gates pending | Evidence |\n";
-    out += "|---|---|---|---|---|---|---|---|\n";
+    out += "Rows follow the manifests' paths (a module's fragments after its `koder.toml`), so a new module moves "
+           "the numbers after it: cite a component by its name and manifest path, as `self-hosted --decide` does.\n\n";
+    out += "| # | Self-hosted (Koder) | koder.toml location | Replaces | Status | Gates passed | Gates pending | "
+           "Evidence | Notes |\n";
+    out += "|---|---|---|---|---|---|---|---|---|\n";
     std::size_t number = 0;
-    for (const RenderedRow& row : registry.pairs) out += fmt::format("| {} |{}\n", ++number, row.cells);
-    if (registry.pairs.empty()) out += "| — | no `[self_hosted]` block in this tree | — | — | — | — | — | — |\n";
+    for (const RenderedRow& row : registry.pairs)
+        out += fmt::format("| {} |{}\n", ++number, row.cells);
+    if (registry.pairs.empty()) out += "| — | no `[self_hosted]` block in this tree | — | — | — | — | — | — | — |\n";
 
     out += std::string(skipped_heading);
     out += "Pairs reviewed and explicitly declined (`[[self_hosted.skipped]]`), so later sweeps do not bootstrap "
@@ -181,14 +202,16 @@ std::string assemble(const RenderedRegistry& registry) {
     out += "| # | External | Bootstrapped against | Decision | Rationale | Source ticket | Declared in |\n";
     out += "|---|---|---|---|---|---|---|\n";
     number = 0;
-    for (const RenderedRow& row : registry.skipped) out += fmt::format("| S{} |{}\n", ++number, row.cells);
+    for (const RenderedRow& row : registry.skipped)
+        out += fmt::format("| S{} |{}\n", ++number, row.cells);
     if (registry.skipped.empty()) out += "| — | none | — | — | — | — | — |\n";
 
     out += std::string(no_alternative_heading);
     out += "Engines and infra-tooling that declared `[no_external_alternative]`: nothing outside the Stack "
            "competes with them, so the obligation to declare `[self_hosted]` does not apply.\n\n";
     out += "| Module | koder.toml location | Reason |\n|---|---|---|\n";
-    for (const RenderedRow& row : registry.no_alternative) out += fmt::format("|{}\n", row.cells);
+    for (const RenderedRow& row : registry.no_alternative)
+        out += fmt::format("|{}\n", row.cells);
     if (registry.no_alternative.empty()) out += "| none | — | — |\n";
     out += "\n";
     out += status_enum;

@@ -22,19 +22,21 @@ struct PairRow {
     std::string module_dir;
     std::vector<std::string> replaces;
     std::string status;
-    std::optional<std::vector<std::string>> cases;  // nullopt: every case
+    std::optional<std::vector<std::string>> cases; // nullopt: every case
     std::vector<std::string> gates_passed;
     std::vector<std::string> gates_pending;
     std::string benchmark_ref;
     std::vector<std::string> production_ref;
+    std::string notes{}; // the block's one-line remark (tickets, RFCs, sister modules); "" when none
 };
 
 struct SkippedRow {
     std::string external;
-    std::string module_dir;  // the module the pair was bootstrapped against
+    std::string module_dir; // the module the pair was bootstrapped against
     std::string manifest_path;
     std::string rationale;
     std::string ticket;
+    std::string date{}; // YYYY-MM-DD when the pair was declined; "" when not given
 };
 
 struct NoAlternativeRow {
@@ -44,19 +46,25 @@ struct NoAlternativeRow {
 };
 
 struct Registry {
-    std::vector<PairRow> pairs;               // by manifest path
-    std::vector<SkippedRow> skipped;          // by manifest path, then file order
+    std::vector<PairRow> pairs;      // by manifest path
+    std::vector<SkippedRow> skipped; // by manifest path, then file order
     std::vector<NoAlternativeRow> no_alternative;
 };
 
 struct BuildResult {
     Registry registry;
-    Diagnostics problems;  // manifests that could not be used, duplicate component names
+    Diagnostics problems; // manifests that could not be used, duplicate component names
     std::size_t manifests_read = 0;
 };
 
 // Reads every manifest of `source` (module files and fragments) and collects the rows.
+// `problems` holds what could not be read or parsed, and duplicate names (KSA018).
 Expected<BuildResult> build_registry(TreeSource& source, const AuditConfig& config);
+
+// The same, validating each manifest as `--validate` does while reading it once: `problems`
+// holds every finding of the rules too (errors and warnings). What `self-hosted --report`
+// writes from: a manifest the validator rejects has no place in the registry.
+Expected<BuildResult> build_validated_registry(TreeSource& source, const AuditConfig& config);
 
 // The same for the given manifests only (the rows a change touches).
 BuildResult build_rows(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config);
@@ -65,9 +73,9 @@ BuildResult build_rows(TreeSource& source, const std::vector<Candidate>& candida
 // parent's registry can be patched with the rows of the manifests a commit changes instead of
 // reading every manifest again (see docs/ARCHITECTURE.md, "The registry check").
 struct RenderedRow {
-    std::string key;     // the manifest path the row comes from
-    std::string status;  // for pairs: the status, counted in the summary
-    std::string cells;   // the line after its number cell: " a | b | ... |"
+    std::string key;    // the manifest path the row comes from
+    std::string status; // for pairs: the status, counted in the summary
+    std::string cells;  // the line after its number cell: " a | b | ... |"
 };
 
 struct RenderedRegistry {
@@ -78,7 +86,7 @@ struct RenderedRegistry {
 
 RenderedRegistry render_rows(const Registry& registry);
 std::string assemble(const RenderedRegistry& registry);
-std::string render_markdown(const Registry& registry);  // assemble(render_rows(registry))
+std::string render_markdown(const Registry& registry); // assemble(render_rows(registry))
 
 // Reads a generated registry back into rows; nullopt unless assemble() of the result gives
 // `text` back byte for byte (a hand-edited or foreign file is not trusted).

@@ -12,14 +12,15 @@ namespace ksa::report {
 enum class Format { text, json, sarif };
 
 struct ReportInput {
-    std::string source;  // "working tree", "index", "revision HEAD (1a2b3c4d)"
+    std::string source; // "working tree", "index", "revision HEAD (1a2b3c4d)"
     Phase phase = Phase::advisory;
     std::size_t files_checked = 0;
     const Diagnostics& diagnostics;
     // Set by the pre-receive hook: the push's verdict and how many commits were examined.
     std::string decision{};
     std::size_t commits_checked = 0;
-    std::vector<std::string> notes{};  // lines explaining the decision (overrides, overruns)
+    std::vector<std::string> notes{}; // lines explaining the decision (overrides, overruns)
+    std::string registry_checked{};   // the registry's path, when the registry rules looked at it
 };
 
 // path:line:col: severity[CODE]: message, the source line with a marker, a help: line,

@@ -26,7 +26,8 @@ std::size_t byte_offset(std::string_view line, int column) {
     std::size_t offset = 0;
     for (int current = 1; current < column && offset < line.size(); ++current) {
         ++offset;
-        while (offset < line.size() && (static_cast<unsigned char>(line[offset]) & 0xC0) == 0x80) ++offset;
+        while (offset < line.size() && (static_cast<unsigned char>(line[offset]) & 0xC0) == 0x80)
+            ++offset;
     }
     return offset;
 }
@@ -44,9 +45,11 @@ void render_excerpt(std::string& out, const Diagnostic& d, const Palette& p) {
     std::string_view ellipsis_after;
     if (line.size() > window) {
         std::size_t from = start > 40 ? start - 40 : 0;
-        while (from > 0 && (static_cast<unsigned char>(line[from]) & 0xC0) == 0x80) --from;
+        while (from > 0 && (static_cast<unsigned char>(line[from]) & 0xC0) == 0x80)
+            --from;
         std::size_t to = std::min(line.size(), from + window);
-        while (to < line.size() && (static_cast<unsigned char>(line[to]) & 0xC0) == 0x80) ++to;
+        while (to < line.size() && (static_cast<unsigned char>(line[to]) & 0xC0) == 0x80)
+            ++to;
         if (from > 0) ellipsis_before = "…";
         if (to < line.size()) ellipsis_after = "…";
         line = line.substr(from, to - from);
@@ -70,7 +73,7 @@ std::string render_text(const ReportInput& input, bool color) {
     std::string out;
     std::size_t errors = 0;
     std::size_t warnings = 0;
-    const std::string* context = nullptr;  // diagnostics of one commit share one heading
+    const std::string* context = nullptr; // diagnostics of one commit share one heading
     for (const Diagnostic& d : input.diagnostics) {
         (d.severity == Severity::error ? errors : warnings) += 1;
         if (!d.context.empty() && (context == nullptr || *context != d.context))
@@ -79,8 +82,8 @@ std::string render_text(const ReportInput& input, bool color) {
         std::string location = text::escape_for_terminal(d.path);
         if (d.span.line > 0) location += fmt::format(":{}:{}", d.span.line, d.span.column);
         out += fmt::format("{}{}:{} {}{}[{}]{}: {}{}{}\n", p.bold, location, p.reset,
-                           d.severity == Severity::error ? p.red : p.yellow, to_string(d.severity),
-                           rule_id(d.rule), p.reset, p.bold, text::escape_for_terminal(d.message), p.reset);
+                           d.severity == Severity::error ? p.red : p.yellow, to_string(d.severity), rule_id(d.rule),
+                           p.reset, p.bold, text::escape_for_terminal(d.message), p.reset);
         render_excerpt(out, d, p);
         if (!d.hint.empty()) out += fmt::format("  {}help:{} {}\n", p.cyan, p.reset, text::escape_for_terminal(d.hint));
     }
@@ -90,13 +93,15 @@ std::string render_text(const ReportInput& input, bool color) {
             out += fmt::format("{}note:{} {}\n", p.cyan, p.reset, text::escape_for_terminal(note));
     const int phase = static_cast<int>(input.phase);
     const std::size_t checked = input.files_checked;
-    const std::string_view files = checked == 1 ? "manifest" : "manifests";
+    std::string files = checked == 1 ? "manifest" : "manifests";
+    if (!input.registry_checked.empty())
+        files += fmt::format(" and the registry {}", text::escape_for_terminal(input.registry_checked));
     if (errors == 0 && warnings == 0) {
         out += fmt::format("koder-spec-audit: {} {} checked in the {}, no problems (phase {})\n", checked, files,
                            text::escape_for_terminal(input.source), phase);
     } else {
-        out += fmt::format("koder-spec-audit: {} error{}, {} warning{} in {} {} checked in the {} (phase {})\n",
-                           errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", checked, files,
+        out += fmt::format("koder-spec-audit: {} error{}, {} warning{} in {} {} checked in the {} (phase {})\n", errors,
+                           errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", checked, files,
                            text::escape_for_terminal(input.source), phase);
     }
     return out;
@@ -104,9 +109,9 @@ std::string render_text(const ReportInput& input, bool color) {
 
 std::string render(Format format, const ReportInput& input, bool color) {
     switch (format) {
-        case Format::json: return render_json(input);
-        case Format::sarif: return render_sarif(input);
-        case Format::text: break;
+    case Format::json: return render_json(input);
+    case Format::sarif: return render_sarif(input);
+    case Format::text: break;
     }
     return render_text(input, color);
 }

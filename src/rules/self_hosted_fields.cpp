@@ -1,6 +1,7 @@
 // KSA004 self-hosted-field (shape of the block) and KSA017 unknown-key.
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -12,9 +13,23 @@
 namespace ksa::rules {
 namespace {
 
-constexpr std::array<std::string_view, 8> known_keys{"replaces",      "status",        "cases",
-                                                     "gates_passed",  "gates_pending", "benchmark_ref",
-                                                     "production_ref", "skipped"};
+constexpr std::array<std::string_view, 9> known_keys{"replaces",       "status",        "cases",
+                                                     "gates_passed",   "gates_pending", "benchmark_ref",
+                                                     "production_ref", "skipped",       "notes"};
+constexpr std::array<std::string_view, 4> skipped_keys{"external", "rationale", "ticket", "date"};
+
+// The first control character of `value` (C0, DEL, C1), as the code point; nullopt when none.
+std::optional<unsigned> control_character(std::string_view value) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(value[i]);
+        if (byte < 0x20 || byte == 0x7f) return byte;
+        if (byte == 0xc2 && i + 1 < value.size()) {
+            const auto next = static_cast<unsigned char>(value[i + 1]);
+            if (next >= 0x80 && next <= 0x9f) return next;
+        }
+    }
+    return std::nullopt;
+}
 
 // The unknown key that looks like a misspelling of `wanted`, for a better "missing" hint.
 std::string misspelling_of(const toml::table& table, std::string_view wanted) {
@@ -28,7 +43,7 @@ std::string misspelling_of(const toml::table& table, std::string_view wanted) {
 }
 
 class FieldChecker {
-public:
+  public:
     FieldChecker(RuleContext& context, const toml::table& table) : context_(context), table_(table) {}
 
     // Reports a missing required key at the block's header.
@@ -53,8 +68,8 @@ public:
             return;
         }
         if (node->as_string()->get().empty())
-            context_.report(RuleCode::self_hosted_field, manifest::span_of(*node),
-                            fmt::format("`{}` is empty", key), "give it a value or remove the key");
+            context_.report(RuleCode::self_hosted_field, manifest::span_of(*node), fmt::format("`{}` is empty", key),
+                            "give it a value or remove the key");
     }
 
     // An array of non-empty strings; `non_empty` also rejects `[]`.
@@ -70,8 +85,7 @@ public:
             return;
         }
         if (non_empty && array->empty()) {
-            context_.report(RuleCode::self_hosted_field, manifest::span_of(*node),
-                            fmt::format("`{}` is empty", key),
+            context_.report(RuleCode::self_hosted_field, manifest::span_of(*node), fmt::format("`{}` is empty", key),
                             fmt::format("list at least one entry, e.g. `{} = {}`", key, example));
             return;
         }
@@ -85,6 +99,58 @@ public:
                                 fmt::format("`{}` holds an empty string", key), "remove the empty entry");
             }
         }
+    }
+
+    // Each entry of `cases` is a case name: the grammar of `GATE:CASE` (KSA007 for gates).
+    void case_names() {
+        const toml::node* node = table_.get("cases");
+        const toml::array* array = node != nullptr ? node->as_array() : nullptr;
+        if (array == nullptr) return;
+        for (const toml::node& item : *array) {
+            if (!item.is_string()) continue;
+            const std::string& name = item.as_string()->get();
+            if (text::trim(name).empty() || manifest::is_case_name(name)) continue; // empty: string_array's
+            const std::string fixed = manifest::suggest_case_name(name);
+            context_.report(
+                RuleCode::self_hosted_field, manifest::span_of(item),
+                fmt::format("case name \"{}\" in `cases` is not a lower-case identifier", text::abbreviate(name)),
+                fixed.empty() ? std::string("a case name uses only a-z, 0-9 and `_` (as in `GATE:CASE`); "
+                                            "to mean every case, remove `cases`")
+                              : fmt::format("did you mean `{}`? (a case name uses only a-z, 0-9 and `_`, "
+                                            "as in `GATE:CASE`)",
+                                            fixed));
+        }
+    }
+
+    // `notes`: one line of plain text, short enough for a table cell.
+    void notes() {
+        const toml::node* node = table_.get("notes");
+        if (node == nullptr) return;
+        if (!node->is_string()) {
+            wrong_type("notes", *node, "a string");
+            return;
+        }
+        const std::string& value = node->as_string()->get();
+        const SourceSpan span = manifest::span_of(*node);
+        if (text::trim(value).empty()) {
+            context_.report(RuleCode::self_hosted_field, span, "`notes` is empty", "give it a value or remove the key");
+            return;
+        }
+        if (const auto control = control_character(value)) {
+            const bool line_break = *control == '\n' || *control == '\r';
+            context_.report(RuleCode::self_hosted_field, span,
+                            line_break ? std::string("`notes` must be one line: it holds a line break")
+                                       : fmt::format("`notes` holds the control character U+{:04X}", *control),
+                            line_break ? "write the remark on one line (the registry shows it in a table cell); "
+                                         "point to a document for more"
+                                       : "remove the control character");
+            return;
+        }
+        if (const std::size_t length = text::display_width(value); length > manifest::max_notes_length)
+            context_.report(
+                RuleCode::self_hosted_field, span,
+                fmt::format("`notes` is {} characters long, over the limit of {}", length, manifest::max_notes_length),
+                "keep the remark short and point to a document (an RFC path, a ticket) for the rest");
     }
 
     void skipped_pairs() {
@@ -106,13 +172,26 @@ public:
             for (std::string_view key : {std::string_view("external"), std::string_view("rationale")}) {
                 const toml::node* field = entry->get(key);
                 if (field == nullptr || !field->is_string() || field->as_string()->get().empty())
-                    context_.report(RuleCode::self_hosted_field,
-                                    manifest::span_of(field != nullptr ? *field : item),
+                    context_.report(RuleCode::self_hosted_field, manifest::span_of(field != nullptr ? *field : item),
                                     fmt::format("a skipped pair needs a non-empty string `{}`", key),
-                                    "skipped pairs carry `external`, `rationale` and optionally `ticket`");
+                                    "skipped pairs carry `external`, `rationale` and optionally `ticket` and "
+                                    "`date`");
             }
             if (const toml::node* ticket = entry->get("ticket"); ticket != nullptr && !ticket->is_string())
                 wrong_type("skipped.ticket", *ticket, "a string");
+            if (const toml::node* date = entry->get("date"); date != nullptr && !manifest::date_value(*date))
+                context_.report(RuleCode::self_hosted_field, manifest::span_of(*date),
+                                date->is_string() ? fmt::format("`date` of a skipped pair is \"{}\", not a date",
+                                                                text::abbreviate(date->as_string()->get()))
+                                                  : fmt::format("`date` of a skipped pair must be a date, found {}",
+                                                                manifest::type_name(*date)),
+                                "write the day the pair was declined as YYYY-MM-DD, e.g. `date = \"2026-05-02\"`");
+            for (const auto& [key, value] : *entry) {
+                if (std::find(skipped_keys.begin(), skipped_keys.end(), key.str()) != skipped_keys.end()) continue;
+                context_.report(RuleCode::unknown_key, manifest::span_of(key),
+                                fmt::format("unknown key `{}` in [[self_hosted.skipped]]", text::abbreviate(key.str())),
+                                did_you_mean(key.str(), skipped_keys));
+            }
         }
     }
 
@@ -125,7 +204,7 @@ public:
         }
     }
 
-private:
+  private:
     void wrong_type(std::string_view key, const toml::node& node, std::string_view expected) {
         context_.report(RuleCode::self_hosted_field, manifest::span_of(node),
                         fmt::format("`{}` must be {}, found {}", key, expected, manifest::type_name(node)));
@@ -154,8 +233,10 @@ void check_self_hosted_fields(RuleContext& context) {
     checker.string_array("gates_passed", true, false, "[]");
     checker.string_array("gates_pending", true, false, "[]");
     checker.string_array("cases", false, true, "[\"hot_path\"]");
+    checker.case_names();
     checker.string_value("benchmark_ref", false);
     checker.string_array("production_ref", false, false, "[\"engines/kodec\"]");
+    checker.notes();
     checker.skipped_pairs();
     checker.unknown_keys();
 }

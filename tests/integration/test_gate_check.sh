@@ -74,6 +74,32 @@ expect_contains "$OUT" "every case: 1 release(s) since the regression at $regres
 expect_exit 0 koder-spec-audit self-hosted --gate-check --rev HEAD~2
 end_case
 
+begin_case "a stability claim the history cannot back is KSA023 in the working tree, the index and a revision"
+# HEAD: experimental for mp3. The change claims stable with `stability`: no release backs it.
+new_repo repo
+cd repo
+write_file engines/kx/koder.toml "$(component 'cases = ["mp3"]' '"feature_parity:mp3"' experimental)"
+git add -A
+git commit -q -m "kx experimental for mp3"
+sed -i 's/^status = .*/status = "stable"/; s/^gates_passed = .*/gates_passed = ["feature_parity:mp3", "stability"]/' \
+    engines/kx/koder.toml
+expect_exit 1 koder-spec-audit self-hosted --gate-check
+expect_contains "$OUT" 'error[KSA023]: gate `stability` is passed but the history verdict says it is not earned: 0 of 3 releases; mp3: still experimental in the history up to HEAD'
+expect_not_contains "$OUT" "not checked"
+git add -A
+expect_exit 1 koder-spec-audit self-hosted --gate-check --cached
+expect_contains "$OUT" 'error[KSA023]: gate `stability` is passed but the history verdict says it is not earned'
+git commit -q -m "kx stable for mp3"
+expect_exit 1 koder-spec-audit self-hosted --gate-check --rev HEAD
+expect_contains "$OUT" 'error[KSA023]: gate `stability` is passed but the history verdict says it is not earned: 0 of 3 releases; mp3: 0 release(s) since it left experimental'
+# `stability:mp3` (a case of its own) and a component the history has never seen: the same.
+sed -i 's/"stability"/"stability:mp3"/' engines/kx/koder.toml
+write_file engines/ky/koder.toml "$(component 'cases = ["mp3"]' '"stability"' | sed 's/"kx"/"ky"/')"
+expect_exit 1 koder-spec-audit self-hosted --gate-check
+expect_contains "$OUT" 'error[KSA023]: gate `stability:mp3` is passed but the history verdict says it is not earned'
+expect_contains "$OUT" 'mp3: no [self_hosted] block of ky in the history up to HEAD'
+end_case
+
 begin_case "stability claims outside a git history are reported as not checked"
 backed_repo
 rm -rf .git

@@ -247,7 +247,7 @@ install_hook .
 printf '[audit]\nphase = 5\n' >.koder-spec-audit.toml
 git add -A
 commit_ok -m "the example monorepo"
-expect_contains "$ERR" "19 manifests checked in the staged changes, no problems (phase 5)"
+expect_contains "$ERR" "19 manifests and the registry meta/docs/stack/registries/self-hosted-pairs.md checked in the staged changes, no problems (phase 5)"
 expect_exit 0 koder-spec-audit koder-toml --validate --rev HEAD
 expect_contains "$OUT" "19 manifests checked"
 expect_contains "$OUT" "(phase 5)"

@@ -111,7 +111,13 @@ expect_contains "$REGISTRY" '| 15: `feature_parity:text`'
 expect_contains "$REGISTRY" '`capability:async_runtime = engines/lang/lang/backlog/704.md`'
 expect_contains "$REGISTRY" '17 active pairs (3 official, 4 stable, 10 experimental, 0 legacy), 1 skipped pair, 2 modules'
 # The skipped pair S1 and the modules without an external alternative.
-expect_count "$REGISTRY" '| S1 | Google Developer Connect API | `products/dev/flow/engine` | **skip** |' 1
+expect_count "$REGISTRY" '| S1 | Google Developer Connect API | `products/dev/flow/engine` | **skip** (2026-05-02) |' 1
+# The remarks the hand-made registry carried, from the manifests' `notes` (escaped for Markdown).
+expect_contains "$REGISTRY" '| The owner may promote to official on PR review. The Koder ID auth coverage audit closes FLOW-113;'
+expect_contains "$REGISTRY" 'Tickets \#704-\#706, \#711. Component policy: engines/lang/lang/policies/full-self-hosted.kmd (ticket \#718). |'
+expect_contains "$REGISTRY" 'Sister sector: services/foundation/compliance. Bootstrapped via meta/context/research/google-inventory-2026-05-22/. |'
+expect_contains "$REGISTRY" 'Path move tracked in \#730a..\#730f.'
+expect_contains "$REGISTRY" '| Evidence | Notes |'
 grep -a -E '^\| S1 \|.*\| FLOW-111 \|' -- "$REGISTRY" >/dev/null || fail "S1 does not name FLOW-111"
 [ "$(grep -a -c -E '^\| S[0-9]+ \|' -- "$REGISTRY")" = 1 ] || fail "expected exactly one skipped pair"
 expect_contains "$REGISTRY" '| **koder-lock** | `infra/lock/koder.toml` |'
@@ -298,7 +304,7 @@ pairs = doc["pairs"]
 assert len(pairs) == 17, len(pairs)
 assert [p["row"] for p in pairs] == list(range(1, 18))
 keys = {"row", "display_name", "name", "manifest", "module", "status", "replaces", "cases", "gates_passed",
-        "gates_pending", "benchmark_ref", "production_ref"}
+        "gates_pending", "benchmark_ref", "production_ref", "notes"}
 for p in pairs:
     assert keys <= set(p), (keys - set(p), p)
 assert [p["manifest"] for p in pairs] == sorted(p["manifest"] for p in pairs)
@@ -321,6 +327,9 @@ sk = doc["skipped"]
 assert len(sk) == 1, sk
 assert sk[0]["row"] == "S1" and sk[0]["external"] == "Google Developer Connect API", sk[0]
 assert sk[0]["ticket"] == "FLOW-111" and sk[0]["module"] == "products/dev/flow/engine", sk[0]
+assert sk[0]["date"] == "2026-05-02", sk[0]
+assert by["Koder Flow"]["notes"].startswith("The owner may promote to official on PR review."), by["Koder Flow"]
+assert all(p["notes"] for p in pairs), [p["display_name"] for p in pairs if not p["notes"]]
 na = doc["no_external_alternative"]
 assert sorted(n["display_name"] for n in na) == ["Koder Term", "koder-lock"], na
 assert all(n["reason"] for n in na)
@@ -429,6 +438,45 @@ expect_exit 1 koder-spec-audit self-hosted --report --check
 expect_contains "$ERR" "error[KSA018]"
 end_case
 
+begin_case "manifests the validator rejects (planning, an unknown gate): nothing written, errors listed, exit 1"
+example_repo
+expect_exit 0 koder-spec-audit self-hosted --report
+cp -- "$REGISTRY" good.md
+sed -i 's/^status = .*/status = "planning"/' services/foundation/ediscovery/koder.toml
+sed -i 's/^gates_passed = \[$/gates_passed = [\n  "G1",/' engines/kodec/koder.toml
+grep -q '"G1"' engines/kodec/koder.toml || fail "the unknown gate was not added"
+expect_exit 1 koder-spec-audit self-hosted --validate
+expect_exit 1 koder-spec-audit self-hosted --report
+expect_contains "$ERR" 'services/foundation/ediscovery/koder.toml:'
+expect_contains "$ERR" 'error[KSA005]: `status = "planning"` is not a known status'
+expect_contains "$ERR" 'error[KSA007]: unknown gate "G1" in `gates_passed`'
+expect_contains "$ERR" "koder-spec-audit: 2 errors, 0 warnings in 19 manifests checked in the working tree (phase 4)"
+expect_contains "$ERR" "registry not generated"
+cmp -s good.md "$REGISTRY" || fail "the registry was rewritten from manifests the validator rejects"
+expect_not_contains "$REGISTRY" "planning"
+expect_exit 1 koder-spec-audit self-hosted --report --output -
+expect_empty "$OUT"
+expect_exit 1 koder-spec-audit self-hosted --report --format json
+expect_empty "$OUT"
+expect_exit 1 koder-spec-audit self-hosted --report --check
+expect_contains "$ERR" "error[KSA005]"
+git add -A
+expect_exit 1 koder-spec-audit self-hosted --report --cached
+expect_empty "$OUT"
+end_case
+
+begin_case "warnings do not stop --report; the same finding as an error in phase 5 does"
+example_repo
+printf 'colour = "blue"\n' >>engines/kodec/koder.toml     # KSA017: a warning in phase 4
+expect_exit 0 koder-spec-audit self-hosted --report
+expect_not_contains "$ERR" "KSA017"
+[ "$(pair_rows "$REGISTRY")" = 17 ] || fail "the registry lacks rows"
+rm -f -- "$REGISTRY"
+expect_exit 1 koder-spec-audit self-hosted --report --phase 5
+expect_contains "$ERR" "error[KSA017]: unknown key \`colour\` in [self_hosted]"
+[ ! -e "$REGISTRY" ] || fail "a registry was written in phase 5 despite the error"
+end_case
+
 begin_case "an empty repository: a valid registry with \"none\" rows"
 new_repo repo
 cd repo
@@ -464,8 +512,8 @@ name = "Evil | Name <script>alert(1)</script> &amp; **bold**"
 [self_hosted]
 replaces = ["**bold**", "[link](x)", "a|b", "<img src=x onerror=alert(1)>", "esc\u001b[2Jend", "line\nbreak | forged |", "nul\u0000byte"]
 status = "stable"
-cases = ["c|1", "<b>", "`tick`"]
-gates_passed = ["feature_parity:`rm -rf`", "capability:a|b", "capability:<i>"]
+cases = ["hot_path"]
+gates_passed = ["feature_parity = `rm -rf` a|b <i>", "capability:tls = x\u001b[2J"]
 gates_pending = ["performance = line1\nline2 | 99 | forged |", "stability = tab\there\r\n| S9 |"]
 benchmark_ref = "bench/<x>|y.md"
 production_ref = ["host\u0007bell", "del\u007f", "s.forge"]
@@ -495,7 +543,7 @@ tail -n +2 "$REGISTRY" | sed 's/`[^`]*`//g' >no-code.txt
 expect_not_contains no-code.txt "<"
 expect_contains "$REGISTRY" '&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; \*\*bold\*\*'
 expect_contains "$REGISTRY" '\*\*bold\*\*, \[link\](x), a\|b, &lt;img src=x onerror=alert(1)&gt;'
-expect_contains "$REGISTRY" 'feature\_parity:\`rm -rf\`'
+expect_contains "$REGISTRY" 'feature\_parity = \`rm -rf\` a\|b &lt;i&gt;'
 expect_contains "$REGISTRY" '`engines/we\|ird/koder.toml`'
 expect_contains "$REGISTRY" 'esc\\x1b\[2Jend'
 # Stdout and JSON are as safe; JSON keeps the values.
@@ -510,11 +558,13 @@ assert "esc\x1b[2Jend" in p["replaces"] and "nul\x00byte" in p["replaces"], p["r
 assert doc["skipped"][0]["rationale"].startswith("first line\n| S9 |")
 assert doc["no_external_alternative"][0]["display_name"] == "lo|ck <i>"
 '
-# The --check diff of a hostile registry is safe on a terminal.
+# The --check diff of a hostile registry is safe on a terminal. (The manifest is hostile but
+# valid: --report writes nothing from a manifest the validator rejects.)
 git add -A
 git commit -q -m hostile
-sed -i 's/^status = "stable"/status = "official"/' engines/evil/koder.toml
+sed -i 's/^status = "stable"/status = "experimental"/' engines/evil/koder.toml
 expect_exit 1 koder-spec-audit self-hosted --report --check
+expect_contains "$OUT" "differs from what the manifests generate"
 expect_no_control_chars "$OUT"
 end_case
 

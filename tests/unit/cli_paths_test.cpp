@@ -7,8 +7,9 @@ using ksa::cli::to_repository_path;
 
 namespace {
 
-std::string repository_path(const std::string& prefix, const std::string& user_path) {
-    auto path = to_repository_path(prefix, user_path);
+std::string repository_path(const std::string& prefix, const std::string& user_path,
+                            const std::string& root = "/nonexistent/repo") {
+    auto path = to_repository_path(root, prefix, user_path);
     INFO(prefix << " + " << user_path);
     REQUIRE(path.ok());
     return *path;
@@ -27,8 +28,22 @@ TEST_CASE("cli paths: user paths are normalised against the current folder's pre
 }
 
 TEST_CASE("cli paths: paths outside the repository are refused", "[cli]") {
-    CHECK_FALSE(to_repository_path("", "..").ok());
-    CHECK_FALSE(to_repository_path("", "../other").ok());
-    CHECK_FALSE(to_repository_path("engines", "../../x").ok());
-    CHECK_FALSE(to_repository_path("", "/etc/passwd").ok());
+    CHECK_FALSE(to_repository_path("/nonexistent/repo", "", "..").ok());
+    CHECK_FALSE(to_repository_path("/nonexistent/repo", "", "../other").ok());
+    CHECK_FALSE(to_repository_path("/nonexistent/repo", "engines", "../../x").ok());
+    CHECK_FALSE(to_repository_path("/nonexistent/repo", "", "/etc/passwd").ok());
+}
+
+TEST_CASE("cli paths: absolute paths inside the work tree become repository paths", "[cli]") {
+    CHECK(repository_path("", "/nonexistent/repo/engines/lang") == "engines/lang");
+    CHECK(repository_path("engines", "/nonexistent/repo/engines/lang/koder.toml") == "engines/lang/koder.toml");
+    CHECK(repository_path("", "/nonexistent/repo/engines/./x/../lang/") == "engines/lang");
+    CHECK(repository_path("", "/nonexistent/repo").empty());
+    CHECK(repository_path("", "/nonexistent/repo/", "/nonexistent/repo/").empty());
+    CHECK(repository_path("", "/nonexistent/repo/a", "/nonexistent/repo/") == "a");
+    CHECK_FALSE(to_repository_path("/nonexistent/repo", "", "/nonexistent/repository/a").ok());
+    CHECK_FALSE(to_repository_path("/nonexistent/repo", "", "/nonexistent/repo/../other").ok());
+    CHECK_FALSE(to_repository_path("/nonexistent/repo", "", "/").ok());
+    // A bare repository has no work tree to place an absolute path in.
+    CHECK_FALSE(to_repository_path("", "", "/nonexistent/repo/a").ok());
 }

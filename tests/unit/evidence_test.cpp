@@ -44,9 +44,9 @@ struct Tree {
 TEST_CASE("gate-check: a fully backed component has no finding", "[evidence]") {
     Tree tree;
     tree.dir.write("engines/kx/bench/r.md", "numbers");
-    tree.manifest(
-        block("stable", "\"performance\", \"production_proven\"",
-              "benchmark_ref = \"./engines/kx/bench/r.md\"\nproduction_ref = [\"./libs/a\", \"libs/b/\", \"s.forge\"]\n"));
+    tree.manifest(block(
+        "stable", "\"performance\", \"production_proven\"",
+        "benchmark_ref = \"./engines/kx/bench/r.md\"\nproduction_ref = [\"./libs/a\", \"libs/b/\", \"s.forge\"]\n"));
     const auto result = tree.check();
     INFO(describe(result.diagnostics));
     CHECK(result.diagnostics.empty());
@@ -161,13 +161,27 @@ TEST_CASE("gate-check KSA023: stability agrees with the history verdict", "[evid
     CHECK(asked_case == "mp3");
     auto found = only_rule(result.diagnostics, RuleCode::stability_evidence);
     REQUIRE(found.size() == 1);
-    CHECK_THAT(found[0].message, Catch::Contains("not earned: 1 of 3 releases; regressed at 1a2b3c4"));
+    CHECK_THAT(found[0].message, Catch::Contains("not earned: 1 of 3 releases; mp3: regressed at 1a2b3c4"));
 
     result = tree.check([](std::string_view, std::string_view) {
         return std::optional<StabilityVerdict>(StabilityVerdict{true, 4, 3, ""});
     });
     CHECK(result.diagnostics.empty());
     CHECK(result.notes.empty());
+
+    // A caseless `stability` speaks for the cases the audited block declares, each asked alone.
+    std::string text = block("stable", "\"stability\"");
+    text.replace(text.find("gates_passed"), 0, "cases = [\"mp3\", \"wav\"]\n");
+    tree.manifest(text);
+    std::vector<std::string> asked;
+    result = tree.check([&](std::string_view, std::string_view case_name) {
+        asked.emplace_back(case_name);
+        return std::optional<StabilityVerdict>(StabilityVerdict{case_name == "mp3", 2, 3, "2 release(s)"});
+    });
+    CHECK(asked == std::vector<std::string>{"mp3", "wav"});
+    found = only_rule(result.diagnostics, RuleCode::stability_evidence);
+    REQUIRE(found.size() == 1);
+    CHECK_THAT(found[0].message, Catch::Contains("not earned: 2 of 3 releases; wav: 2 release(s)"));
 
     tree.manifest(block("experimental", "\"stability\""), "experimental");
     found = only_rule(tree.check().diagnostics, RuleCode::stability_evidence);

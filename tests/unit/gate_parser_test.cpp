@@ -38,8 +38,23 @@ TEST_CASE("gate parser: the four base gates, with and without a case", "[gate]")
     require_gate("stability", "stability", "", "", "stability");
     require_gate("production_proven", "production_proven", "", "", "production_proven");
     require_gate("feature_parity:hot_path_lib", "feature_parity", "hot_path_lib", "", "feature_parity:hot_path_lib");
-    require_gate("production_proven:s.forge", "production_proven", "s.forge", "", "production_proven:s.forge");
-    require_gate("performance:hot-path", "performance", "hot-path", "", "performance:hot-path");
+    require_gate("performance:h265_10bit", "performance", "h265_10bit", "", "performance:h265_10bit");
+}
+
+TEST_CASE("gate parser: a case is a lower-case identifier, with a did-you-mean otherwise", "[gate]") {
+    require_problem("performance:MP3", "the case `MP3` is not a lower-case identifier", "performance:mp3");
+    require_problem("performance:hot-path", "the case `hot-path` is not", "performance:hot_path");
+    require_problem("production_proven:s.forge", "the case `s.forge` is not", "production_proven:s_forge");
+    require_problem("capability:tls:Edge", "the case `Edge` is not", "capability:tls:edge");
+    require_problem("stability:*", "the case `*` is not");
+    require_problem("feature_parity:-x- = T-1", "the case `-x-` is not", "feature_parity:x");
+    CHECK(ksa::manifest::is_case_name("hot_path_lib"));
+    CHECK(ksa::manifest::is_case_name("mp3"));
+    CHECK_FALSE(ksa::manifest::is_case_name(""));
+    CHECK_FALSE(ksa::manifest::is_case_name("Mp3"));
+    CHECK_FALSE(ksa::manifest::is_case_name("*"));
+    CHECK(ksa::manifest::suggest_case_name("Hot-Path  Lib") == "hot_path_lib");
+    CHECK(ksa::manifest::suggest_case_name("**").empty());
 }
 
 TEST_CASE("gate parser: capability:NAME and capability:NAME:CASE", "[gate]") {
@@ -73,9 +88,9 @@ TEST_CASE("gate parser: capability without a name, too many colons, bad characte
     require_problem("capability:", "a `:` separates nothing");
     require_problem(":hot", "a `:` separates nothing");
     require_problem("performance::hot", "a `:` separates nothing");
-    require_problem("performance:hot path", "only letters, digits");
+    require_problem("performance:hot path", "not a lower-case identifier", "performance:hot_path");
     require_problem("capability:tl$", "only letters, digits");
-    require_problem("performance:h\xc3\xa9", "only letters, digits");
+    require_problem("performance:h\xc3\xa9", "not a lower-case identifier", "performance:h");
 }
 
 TEST_CASE("gate parser: ` = ` with nothing after it, and empty entries", "[gate]") {

@@ -12,8 +12,8 @@ using ksa::AuditConfig;
 using ksa::RuleCode;
 using ksa::Severity;
 using ksa::WorktreeSource;
-using ksa::registry::BuildResult;
 using ksa::registry::build_registry;
+using ksa::registry::BuildResult;
 using ksa::registry::PairRow;
 using ksa::registry::render_markdown;
 using namespace ksa::test;
@@ -90,9 +90,9 @@ TEST_CASE("registry build: rows are sorted by manifest path whatever the creatio
     INFO(describe(result.problems));
     CHECK(result.problems.empty());
     CHECK(manifests_of(result) == std::vector<std::string>{
-                                      "Zeta/koder.toml",  // byte order: upper case first
+                                      "Zeta/koder.toml", // byte order: upper case first
                                       "engines/kodec/koder.toml",
-                                      "engines/lang-x/koder.toml",  // '-' sorts before '/'
+                                      "engines/lang-x/koder.toml", // '-' sorts before '/'
                                       "engines/lang/lang/koder.toml",
                                       "engines/lang/lang/self-hosted/koder_asm.toml",
                                       "infra/net/jet/koder.toml",
@@ -107,7 +107,8 @@ TEST_CASE("registry build: display name is [app].name, else the module's name", 
     TempDir dir;
     dir.write("infra/net/jet/koder.toml",
               pair_manifest("[app]\nslug = \"koder-jet\"\nname = \"Koder Jet\"\nversion = \"2.0.0\"\n"));
-    dir.write("engines/lang/lang/koder.toml", pair_manifest(package("koder-lang") + "\n[app]\nname = \"Koder Koda\"\n"));
+    dir.write("engines/lang/lang/koder.toml",
+              pair_manifest(package("koder-lang") + "\n[app]\nname = \"Koder Koda\"\n"));
     dir.write("engines/kodec/koder.toml", pair_manifest(package("kodec")));
     dir.write("products/talk/koder.toml", pair_manifest("[app]\nslug = \"talk\"\nversion = \"0.4.0\"\n"));
     dir.write("engines/pkg-and-slug/koder.toml",
@@ -191,7 +192,7 @@ production_ref = ["engines/lang/lang", "s.forge"]
     CHECK(row.benchmark_ref == "engines/kodec/bench/vs-ffmpeg.md");
     CHECK(row.production_ref == std::vector<std::string>{"engines/lang/lang", "s.forge"});
     const PairRow& jet = row_at(result, "engines/jet/koder.toml");
-    CHECK_FALSE(jet.cases.has_value());  // absent: every case
+    CHECK_FALSE(jet.cases.has_value()); // absent: every case
     CHECK(jet.benchmark_ref.empty());
     CHECK(jet.production_ref.empty());
 }
@@ -212,8 +213,8 @@ TEST_CASE("registry build: fragments are rows of their own, attached to their mo
     INFO(describe(result.problems));
     CHECK(result.problems.empty());
     CHECK(manifests_of(result) == std::vector<std::string>{"engines/lang/lang/koder.toml",
-                                                          "engines/lang/lang/self-hosted/koder_asm.toml",
-                                                          "engines/lang/lang/self-hosted/koder_link.toml"});
+                                                           "engines/lang/lang/self-hosted/koder_asm.toml",
+                                                           "engines/lang/lang/self-hosted/koder_link.toml"});
     const PairRow& kasm = row_at(result, "engines/lang/lang/self-hosted/koder_asm.toml");
     CHECK(kasm.name == "kasm");
     CHECK(kasm.display_name == "kasm");
@@ -227,8 +228,8 @@ TEST_CASE("registry build: fragments are rows of their own, attached to their mo
 
 TEST_CASE("registry build: skipped pairs in manifest order, then file order", "[registry][build]") {
     TempDir dir;
-    dir.write("products/dev/flow/engine/koder.toml", pair_manifest("[app]\nslug = \"koder-flow\"\nname = \"Koder Flow\"\n",
-                                                                  "stable", R"(
+    dir.write("products/dev/flow/engine/koder.toml",
+              pair_manifest("[app]\nslug = \"koder-flow\"\nname = \"Koder Flow\"\n", "stable", R"(
 [[self_hosted.skipped]]
 external = "Google Developer Connect API"
 rationale = "products/dev/ci is the canonical CI surface"
@@ -307,7 +308,7 @@ TEST_CASE("registry build: a manifest with invalid TOML is a KSA001 problem and 
     CHECK(problem.severity == Severity::error);
     CHECK(problem.path == "engines/bad/koder.toml");
     CHECK(problem.span.line == 2);
-    CHECK(result.manifests_read == 2);  // read, even though it does not parse
+    CHECK(result.manifests_read == 2); // read, even though it does not parse
 }
 
 TEST_CASE("registry build: an unreadable manifest path is a KSA015 problem", "[registry][build]") {
@@ -332,7 +333,7 @@ TEST_CASE("registry build: two components with the same name are KSA018", "[regi
     const ksa::Diagnostic& problem = result.problems.front();
     CHECK(problem.rule == RuleCode::component_name_duplicate);
     CHECK(problem.severity == Severity::error);
-    CHECK(problem.path == "infra/two/koder.toml");  // the second by path
+    CHECK(problem.path == "infra/two/koder.toml"); // the second by path
     CHECK(problem.message.find("kodec") != std::string::npos);
     CHECK(problem.message.find("engines/one/koder.toml") != std::string::npos);
 
@@ -341,10 +342,10 @@ TEST_CASE("registry build: two components with the same name are KSA018", "[regi
     fragments.write("engines/lang/koder.toml", pair_manifest(package("kasm")));
     fragments.write("engines/lang/self-hosted/koder_asm.toml",
                     "[self_hosted]\nreplaces = [\"nasm\"]\nstatus = \"experimental\"\ngates_passed = []\n"
-                    "gates_pending = []\n");  // named "asm" after its file: no clash
+                    "gates_pending = []\n"); // named "asm" after its file: no clash
     fragments.write("engines/lang/self-hosted/koder_kasm.toml",
                     "[self_hosted]\nreplaces = [\"gas\"]\nstatus = \"experimental\"\ngates_passed = []\n"
-                    "gates_pending = []\n");  // named "kasm": clash
+                    "gates_pending = []\n"); // named "kasm": clash
     const BuildResult second = build(fragments);
     INFO(describe(second.problems));
     REQUIRE(second.problems.size() == 1);
@@ -361,12 +362,34 @@ TEST_CASE("registry build: two components with the same name are KSA018", "[regi
 TEST_CASE("registry build: ignored folders are not part of the tree", "[registry][build]") {
     TempDir dir;
     dir.write("engines/kept/koder.toml", pair_manifest(package("kept")));
-    dir.write("build/engines/kept/koder.toml", pair_manifest(package("kept")));  // a build copy
+    dir.write("build/engines/kept/koder.toml", pair_manifest(package("kept"))); // a build copy
     dir.write("engines/kept/ignored-fragment/koder.toml", pair_manifest(package("ignored-file")));
     const BuildResult result = build(dir, [](const std::string& path, bool is_folder) {
         return (is_folder && path == "build") || path == "engines/kept/ignored-fragment/koder.toml";
     });
     INFO(describe(result.problems));
-    CHECK(result.problems.empty());  // the copy in build/ would be a KSA018 duplicate
+    CHECK(result.problems.empty()); // the copy in build/ would be a KSA018 duplicate
     CHECK(manifests_of(result) == std::vector<std::string>{"engines/kept/koder.toml"});
+}
+
+TEST_CASE("registry build, validated: the rules' findings are problems, each manifest read once", "[registry]") {
+    TempDir dir;
+    dir.write("engines/a/koder.toml", pair_manifest(package("a"), "planning"));
+    dir.write("engines/b/koder.toml", pair_manifest(package("b"), "stable", "colour = \"blue\"\n"));
+    dir.write("engines/c/koder.toml", pair_manifest(package("a")));
+    WorktreeSource source(dir.path());
+    AuditConfig config;
+    auto built = ksa::registry::build_validated_registry(source, config);
+    REQUIRE(built.ok());
+    CHECK(built->manifests_read == 3);
+    CHECK(built->registry.pairs.size() == 3);
+    CHECK(only_rule(built->problems, RuleCode::status_invalid).size() == 1);
+    CHECK(only_rule(built->problems, RuleCode::component_name_duplicate).size() == 1);
+    const auto unknown = only_rule(built->problems, RuleCode::unknown_key);
+    REQUIRE(unknown.size() == 1);
+    CHECK(unknown.front().severity == Severity::warning);
+    // The unvalidated build sees only what stops reading (and the duplicate name).
+    const BuildResult plain = build(dir);
+    CHECK(only_rule(plain.problems, RuleCode::status_invalid).empty());
+    CHECK(only_rule(plain.problems, RuleCode::component_name_duplicate).size() == 1);
 }

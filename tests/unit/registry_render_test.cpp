@@ -48,7 +48,8 @@ void require_golden(const std::string& name, const std::string& actual) {
     REQUIRE(fs::exists(path));
     const std::string expected = read_file(path);
     const auto diff = ksa::text::unified_diff(expected, actual, "golden/" + name, "actual/" + name);
-    INFO("golden " << path.string() << " (rewrite with KSA_UPDATE_GOLDENS=1):\n" << diff.value_or("(too large to diff)"));
+    INFO("golden " << path.string() << " (rewrite with KSA_UPDATE_GOLDENS=1):\n"
+                   << diff.value_or("(too large to diff)"));
     CHECK(actual == expected);
 }
 
@@ -72,9 +73,9 @@ std::size_t cell_count(std::string_view line) {
 }
 
 struct Table {
-    std::size_t header_line = 0;  // 0-based
+    std::size_t header_line = 0; // 0-based
     std::size_t columns = 0;
-    std::size_t rows = 0;         // data rows
+    std::size_t rows = 0; // data rows
 };
 
 // Checks every table of `markdown`: each line from the header to the first line that is not a
@@ -189,12 +190,13 @@ Registry typical_registry() {
     koda.cases = std::vector<std::string>{"hot_path_lib"};
     koda.gates_passed = {"feature_parity:hot_path_lib"};
     koda.gates_pending = {"capability:c_linking"};
+    koda.notes = "Tickets #704-#706; RFC: engines/lang/lang/docs/rfcs/RFC-001.kmd";
 
     // Sorted by manifest path, as build_registry gives them.
     registry.pairs = {kodec, koda, kasm, jet};
     registry.skipped.push_back({"Google Developer Connect API", "products/dev/flow/engine",
-                                "products/dev/flow/engine/koder.toml",
-                                "products/dev/ci is the canonical CI surface", "FLOW-111"});
+                                "products/dev/flow/engine/koder.toml", "products/dev/ci is the canonical CI surface",
+                                "FLOW-111", "2026-05-02"});
     registry.no_alternative.push_back(
         {"koder-lock", "infra/lock/koder.toml", "Koder-internal tooling, no external counterpart"});
     return registry;
@@ -209,13 +211,20 @@ Registry hostile_registry() {
     pipe.name = "evil|name\\";
     pipe.manifest_path = "engines/a|b/koder.toml";
     pipe.module_dir = "engines/a|b";
-    pipe.replaces = {"**bold**", "[link](x)", "<script>alert(1)</script>", "&amp;", "a|b", "back\\slash", "_u_ ~s~ #h !i"};
+    pipe.replaces = {"**bold**",    "[link](x)",    "<script>alert(1)</script>", "&amp;", "a|b",
+                     "back\\slash", "_u_ ~s~ #h !i"};
     pipe.status = "stable|official";
     pipe.cases = std::vector<std::string>{"case|1", "<b>", "`tick`", " spaced "};
     pipe.gates_passed = {"feature_parity:`rm -rf`", "capability:a|b", "capability:<img src=x>", "stability\\"};
     pipe.gates_pending = {"performance = line1\nline2", "stability = tab\there", "capability:x = \x1b[31mred\x1b[0m"};
     pipe.benchmark_ref = "bench/<evil>.md|x";
-    pipe.production_ref = {"host`1", "host\r\n2", "\x07" "bell", "del\x7f", "c1\xc2\x9b" "31m"};
+    pipe.production_ref = {"host`1", "host\r\n2",
+                           "\x07"
+                           "bell",
+                           "del\x7f",
+                           "c1\xc2\x9b"
+                           "31m"};
+    pipe.notes = "see <b>RFC</b> | #1 **now**\n| 98 | forged row |\x1b[2J";
 
     PairRow controls;
     controls.display_name = "esc\x1b[2Jname\x01\x02";
@@ -228,7 +237,8 @@ Registry hostile_registry() {
 
     registry.pairs = {pipe, controls};
     registry.skipped.push_back({"Ext|ernal <b>", "products/x|y", "products/x|y/koder.toml",
-                                "first line\nsecond line | with pipe\r\n| S9 | forged |", "T-1 `x`"});
+                                "first line\nsecond line | with pipe\r\n| S9 | forged |", "T-1 `x`",
+                                "2026|<i>\n| S8 |"});
     registry.skipped.push_back({"", "", "koder.toml", "", ""});
     registry.no_alternative.push_back({"lock|<i>", "infra/lo`ck/koder.toml", "reason\nwith | pipe & <tag>"});
     return registry;
@@ -241,10 +251,10 @@ TEST_CASE("registry render: a typical registry matches the golden Markdown", "[r
     require_golden("typical.md", markdown);
     CHECK(markdown.starts_with(std::string(ksa::registry::generated_header) + "\n"));
     const auto tables = check_tables(markdown);
-    REQUIRE(tables.size() == 4);  // active pairs, skipped, no alternative, status enum
-    CHECK(tables[0].columns == 8);
+    REQUIRE(tables.size() == 4);   // active pairs, skipped, no alternative, status enum
+    CHECK(tables[0].columns == 9); // with the Notes column
     CHECK(tables[0].rows == 4);
-    CHECK(tables[1].columns >= 6);  // #, external, against, decision, rationale, ticket (+ where declared)
+    CHECK(tables[1].columns >= 6); // #, external, against, decision, rationale, ticket (+ where declared)
     CHECK(tables[1].rows == 1);
     CHECK(tables[2].columns == 3);
     CHECK(tables[2].rows == 1);
@@ -254,7 +264,9 @@ TEST_CASE("registry render: a typical registry matches the golden Markdown", "[r
     CHECK(markdown.find("| 2 | **Koder Koda** (koder-lang) |") != std::string::npos);
     CHECK(markdown.find("| 3 | **kasm** |") != std::string::npos);
     CHECK(markdown.find("| 4 | **Koder Jet** (koder-jet) |") != std::string::npos);
-    CHECK(markdown.find("| S1 | Google Developer Connect API | `products/dev/flow/engine` | **skip** |") !=
+    CHECK(markdown.find("| S1 | Google Developer Connect API | `products/dev/flow/engine` | **skip** (2026-05-02) |") !=
+          std::string::npos);
+    CHECK(markdown.find("| Tickets \\#704-\\#706; RFC: engines/lang/lang/docs/rfcs/RFC-001.kmd |") !=
           std::string::npos);
     CHECK(markdown.find("`capability:av1 = engines/kodec/backlog/12.md`") != std::string::npos);
     CHECK(markdown.find("**stable** for `mp3`, `mp4`") != std::string::npos);
@@ -280,11 +292,12 @@ TEST_CASE("registry render: an empty registry still renders every section", "[re
     require_golden("empty.md", markdown);
     const auto tables = check_tables(markdown);
     REQUIRE(tables.size() == 4);
-    CHECK(tables[0].rows == 1);  // the "none" placeholder rows
+    CHECK(tables[0].rows == 1); // the "none" placeholder rows
     CHECK(tables[1].rows == 1);
     CHECK(tables[2].rows == 1);
-    CHECK(markdown.find("0 active pairs (0 official, 0 stable, 0 experimental, 0 legacy), 0 skipped pairs, 0 modules") !=
-          std::string::npos);
+    CHECK(
+        markdown.find("0 active pairs (0 official, 0 stable, 0 experimental, 0 legacy), 0 skipped pairs, 0 modules") !=
+        std::string::npos);
     CHECK(markdown.find("## Status enum") != std::string::npos);
     CHECK(markdown.find("## Adding a new pair") != std::string::npos);
     CHECK(markdown.find("## Cross-references") != std::string::npos);
@@ -307,10 +320,10 @@ TEST_CASE("registry render: hostile values keep every table row intact", "[regis
     const std::string markdown = render_markdown(hostile_registry());
     const auto tables = check_tables(markdown);
     REQUIRE(tables.size() == 4);
-    CHECK(tables[0].columns == 8);
-    CHECK(tables[0].rows == 2);  // no forged "| 99 |" row
+    CHECK(tables[0].columns == 9);
+    CHECK(tables[0].rows == 2); // no forged "| 99 |" or "| 98 |" row
     CHECK(tables[1].columns >= 6);
-    CHECK(tables[1].rows == 2);  // no forged "| S9 |" row
+    CHECK(tables[1].rows == 2); // no forged "| S9 |" row
     CHECK(tables[2].columns == 3);
     CHECK(tables[2].rows == 1);
 
@@ -322,7 +335,13 @@ TEST_CASE("registry render: hostile values keep every table row intact", "[regis
             ++row_lines;
     CHECK(row_lines == 4);
     CHECK(markdown.find("| 99 |") == std::string::npos);
+    CHECK(markdown.find("| 98 |") == std::string::npos);
     CHECK(markdown.find("\n| S9 |") == std::string::npos);
+    CHECK(markdown.find("\n| S8 |") == std::string::npos);
+    // notes and date are cells like any other value: escaped, on one line.
+    CHECK(markdown.find("see &lt;b&gt;RFC&lt;/b&gt; \\| \\#1 \\*\\*now\\*\\* \\| 98 \\| forged row \\|\\\\x1b\\[2J") !=
+          std::string::npos);
+    CHECK(markdown.find("**skip** (2026\\|&lt;i&gt; \\| S8 \\|)") != std::string::npos);
 
     // Escaped, not interpreted.
     CHECK(markdown.find("**Evil\\|Name** (evil\\|name\\\\)") != std::string::npos);
@@ -332,7 +351,7 @@ TEST_CASE("registry render: hostile values keep every table row intact", "[regis
     CHECK(markdown.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
     CHECK(markdown.find("&amp;amp;") != std::string::npos);
     CHECK(markdown.find("back\\\\slash") != std::string::npos);
-    CHECK(markdown.find("feature\\_parity:\\`rm -rf\\`") != std::string::npos);  // a backtick: no code span
+    CHECK(markdown.find("feature\\_parity:\\`rm -rf\\`") != std::string::npos); // a backtick: no code span
     CHECK(markdown.find("`capability:a\\|b`") != std::string::npos);
     CHECK(markdown.find("performance = line1 line2") != std::string::npos);
     CHECK(markdown.find("first line second line \\| with pipe  \\| S9 \\| forged \\|") != std::string::npos);
@@ -358,16 +377,22 @@ TEST_CASE("registry render: C1 control characters are neutralised too", "[regist
     // make markdown_code fall back to markdown_cell for such values, as it does for C0).
     Registry registry;
     PairRow row;
-    row.display_name = "name\xc2\x9b" "31m";
+    row.display_name = "name\xc2\x9b"
+                       "31m";
     row.manifest_path = "engines/c1/koder.toml";
-    row.replaces = {"csi\xc2\x9b" "2J"};
+    row.replaces = {"csi\xc2\x9b"
+                    "2J"};
     row.status = "stable";
     row.production_ref = {"nel\xc2\x85"};
     registry.pairs.push_back(row);
     const std::string markdown = render_markdown(registry);
     CHECK(first_control_byte(markdown).empty());
-    CHECK(first_control_byte(markdown_cell("a\xc2\x9b" "b")).empty());
-    CHECK(first_control_byte(markdown_code("a\xc2\x9b" "b")).empty());
+    CHECK(first_control_byte(markdown_cell("a\xc2\x9b"
+                                           "b"))
+              .empty());
+    CHECK(first_control_byte(markdown_code("a\xc2\x9b"
+                                           "b"))
+              .empty());
 }
 
 TEST_CASE("registry render: hostile values give valid JSON with the values intact", "[registry][render][hostile]") {
@@ -415,9 +440,9 @@ TEST_CASE("registry render: markdown_cell escapes Markdown and HTML specials", "
 TEST_CASE("registry render: markdown_code makes code spans when it can", "[registry][render]") {
     CHECK(markdown_code("engines/kodec") == "`engines/kodec`");
     CHECK(markdown_code("capability:x = RFC-1.md") == "`capability:x = RFC-1.md`");
-    CHECK(markdown_code("*x* _y_ [z]") == "`*x* _y_ [z]`");  // literal inside a code span
-    CHECK(markdown_code("<script>") == "`<script>`");         // literal inside a code span
-    CHECK(markdown_code("a|b") == "`a\\|b`");                 // GFM splits cells at | in code spans
+    CHECK(markdown_code("*x* _y_ [z]") == "`*x* _y_ [z]`"); // literal inside a code span
+    CHECK(markdown_code("<script>") == "`<script>`");       // literal inside a code span
+    CHECK(markdown_code("a|b") == "`a\\|b`");               // GFM splits cells at | in code spans
     CHECK(markdown_code("a\\|b") == "`a\\\\|b`");
     // Falls back to an escaped cell when a code span cannot hold the value.
     CHECK(markdown_code("") == "");

@@ -52,9 +52,9 @@ TEST_CASE("KSA006 gate-in-both-lists: per-case capability gates with different R
 
 TEST_CASE("KSA007 gate-unknown: every gate form of the grammar passes", "[rules]") {
     require_clean(with_gates(
-        R"(["feature_parity", "performance:hot_path", "stability:v1.2", "production_proven:kodec", )"
+        R"(["feature_parity", "performance:hot_path", "stability:v1_2", "production_proven:kodec", )"
         R"("capability:tls", "capability:c-linking:edge"])",
-        R"(["capability:async_runtime = engines/lang/lang/backlog/704.md", "production_proven:s.forge = FLOW-1"])"));
+        R"(["capability:async_runtime = engines/lang/lang/backlog/704.md", "production_proven:s_forge = FLOW-1"])"));
 }
 
 TEST_CASE("KSA007 gate-unknown: malformed entries are errors at the entry", "[rules]") {
@@ -72,7 +72,9 @@ TEST_CASE("KSA007 gate-unknown: malformed entries are errors at the entry", "[ru
         {"capability:tls:edge:extra", "too many `:` parts", ""},
         {"performance:hot:cold", "too many `:` parts", ""},
         {"perf ormance", "only letters, digits", "performance"},
-        {"performance:hot path", "only letters, digits", ""},
+        {"performance:hot path", "not a lower-case identifier", "performance:hot_path"},
+        {"performance:MP3", "the case `MP3` is not a lower-case identifier", "performance:mp3"},
+        {"stability:*", "the case `*` is not a lower-case identifier", ""},
         {"capability:tl$", "only letters, digits", ""},
         {"stability = ", "nothing follows ` = `", ""},
         {"performance:", "separates nothing", ""},

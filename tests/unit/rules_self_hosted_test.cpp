@@ -43,11 +43,13 @@ gates_passed = ["feature_parity:hot_path_lib", "performance:hot_path", "producti
 gates_pending = ["capability:c_linking", "capability:async_runtime = engines/lang/lang/backlog/704.md"]
 benchmark_ref = "engines/lang/lang/bench/koda-vs-rust.md"
 production_ref = ["engines/kodec", "s.forge"]
+notes = "Tickets #704-#706; RFC: engines/lang/lang/docs/rfcs/RFC-001.kmd"  # optional: one line, shown in the registry
 
 [[self_hosted.skipped]]
 external = "Google Developer Connect API"
 rationale = "products/dev/ci is the canonical CI surface"
 ticket = "FLOW-111"
+date = "2026-05-02"      # optional: when the pair was declined
 )";
 
 struct FieldCase {
@@ -96,6 +98,11 @@ TEST_CASE("KSA004 self-hosted-field: each malformed field is an error at its val
         // optional fields
         {"cases empty", self_hosted({replaces, status, passed, pending, "cases = []"}), 8, 9},
         {"cases not an array", self_hosted({replaces, status, passed, pending, R"(cases = "hot")"}), 8, 9},
+        {"cases holds * (not a case name)", self_hosted({replaces, status, passed, pending, R"(cases = ["*"])"}), 8,
+         10},
+        {"cases holds upper case", self_hosted({replaces, status, passed, pending, R"(cases = ["mp3", "WAV"])"}), 8,
+         17},
+        {"cases holds a dash", self_hosted({replaces, status, passed, pending, R"(cases = ["hot-path"])"}), 8, 10},
         {"benchmark_ref not a string", self_hosted({replaces, status, passed, pending, R"(benchmark_ref = ["a.md"])"}),
          8, 17},
         {"benchmark_ref empty", self_hosted({replaces, status, passed, pending, R"(benchmark_ref = "")"}), 8, 17},
@@ -135,6 +142,69 @@ TEST_CASE("KSA004 self-hosted-field: each malformed field is an error at its val
                                      c.column);
         }
     }
+}
+
+TEST_CASE("KSA004 self-hosted-field: a case name that is not an identifier gets a did-you-mean", "[rules]") {
+    auto diagnostics = check_manifest(self_hosted({replaces, status, passed, pending, R"(cases = ["Hot-Path"])"}));
+    require_single(diagnostics, RuleCode::self_hosted_field, Severity::error, 8, 10);
+    CHECK_THAT(diagnostics.front().message, Catch::Contains("case name \"Hot-Path\" in `cases`"));
+    CHECK_THAT(diagnostics.front().hint, Catch::StartsWith("did you mean `hot_path`?"));
+    diagnostics = check_manifest(self_hosted({replaces, status, passed, pending, R"(cases = ["*"])"}));
+    CHECK_THAT(diagnostics.front().hint, Catch::Contains("to mean every case, remove `cases`"));
+}
+
+TEST_CASE("KSA004 self-hosted-field: notes is one line of at most 500 characters", "[rules]") {
+    const auto with = [](const std::string& line) { return self_hosted({replaces, status, passed, pending, line}); };
+    require_clean(with(R"(notes = "Tickets #704-#706 | RFC: <docs/rfc.kmd>; owner may promote on PR review")"));
+    require_clean(with("notes = \"" + std::string(500, 'x') + "\""));
+    require_clean(with("notes = \"" + std::string(499, 'x') + "\xc3\xa9\"")); // 500 code points, 501 bytes
+    const std::vector<FieldCase> cases{
+        {"notes not a string", with("notes = 3"), 8, 9},
+        {"notes empty", with(R"(notes = "  ")"), 8, 9},
+        {"notes with a line break", with(R"(notes = "first\nsecond")"), 8, 9},
+        {"notes in a multi-line string", self_hosted({replaces, status, passed, pending, "notes = \"\"\"a", "b\"\"\""}),
+         8, 9},
+        {"notes with a control character", with(R"(notes = "bell\u0007")"), 8, 9},
+        {"notes with a C1 control character", with(R"(notes = "csi\u009b2J")"), 8, 9},
+        {"notes over 500 characters", with("notes = \"" + std::string(501, 'x') + "\""), 8, 9},
+    };
+    for (const FieldCase& c : cases) {
+        DYNAMIC_SECTION(c.name) {
+            require_single_in_phases(c.text, RuleCode::self_hosted_field, Severity::error, Severity::error, c.line,
+                                     c.column);
+        }
+    }
+    CHECK_THAT(check_manifest(with(R"(notes = "a\nb")")).front().message, Catch::Contains("must be one line"));
+    CHECK_THAT(check_manifest(with("notes = \"" + std::string(501, 'x') + "\"")).front().message,
+               Catch::Contains("501 characters long, over the limit of 500"));
+}
+
+TEST_CASE("KSA004 self-hosted-field: a skipped pair's date is a real day, as a string or a TOML date", "[rules]") {
+    const auto with = [](const std::string& date) {
+        return self_hosted({replaces, status, passed, pending, "", "[[self_hosted.skipped]]", R"(external = "nginx")",
+                            R"(rationale = "declined")", "date = " + date});
+    };
+    require_clean(with(R"("2026-05-02")"));
+    require_clean(with("2026-05-02"));
+    require_clean(with(R"("2024-02-29")"));
+    for (const char* bad : {R"("2026-13-01")", R"("2025-02-29")", R"("yesterday")", R"("2026-5-2")", R"("")",
+                            "20260502", "2026-05-02T10:00:00Z", "10:00:00"}) {
+        DYNAMIC_SECTION(bad) {
+            require_single_in_phases(with(bad), RuleCode::self_hosted_field, Severity::error, Severity::error, 12, 8);
+        }
+    }
+    CHECK_THAT(check_manifest(with(R"("2026-13-01")")).front().message,
+               Catch::Contains("`date` of a skipped pair is \"2026-13-01\", not a date"));
+}
+
+TEST_CASE("KSA017 unknown-key: a key outside a skipped pair's schema", "[rules]") {
+    const std::string manifest =
+        self_hosted({replaces, status, passed, pending, "", "[[self_hosted.skipped]]", R"(external = "nginx")",
+                     R"(rationale = "declined")", R"(tiket = "X-1")"});
+    require_single_in_phases(manifest, RuleCode::unknown_key, Severity::warning, Severity::error, 12, 1);
+    const auto diagnostics = check_manifest(manifest);
+    CHECK_THAT(diagnostics.front().message, Catch::Contains("unknown key `tiket` in [[self_hosted.skipped]]"));
+    CHECK_THAT(diagnostics.front().hint, Catch::StartsWith("did you mean `ticket`?"));
 }
 
 TEST_CASE("KSA004 self-hosted-field: a block with nothing reports each required key", "[rules]") {
@@ -209,6 +279,12 @@ TEST_CASE("KSA005 status-invalid: a value far from the enum lists the choices wi
     CHECK_THAT(diagnostics.front().hint, Catch::Contains("`experimental`, `stable`, `official`, `legacy`"));
 }
 
+TEST_CASE("KSA005 status-invalid: the seed registry's \"planning\" suggests experimental", "[rules]") {
+    const auto diagnostics = check_manifest(self_hosted({replaces, R"(status = "planning")", passed, pending}));
+    require_single(diagnostics, RuleCode::status_invalid, Severity::error, 5, 10);
+    CHECK_THAT(diagnostics.front().hint, Catch::StartsWith("did you mean `experimental`?"));
+}
+
 TEST_CASE("KSA005 status-invalid: a status of the wrong type is KSA004's, not KSA005's", "[rules]") {
     const auto diagnostics = check_manifest(self_hosted({replaces, "status = true", passed, pending}));
     require_single(diagnostics, RuleCode::self_hosted_field, Severity::error, 5, 10);
@@ -220,11 +296,11 @@ TEST_CASE("KSA017 unknown-key: every key of the schema is known", "[rules]") {
 }
 
 TEST_CASE("KSA017 unknown-key: a key outside the schema warns in phase 4, fails in phase 5", "[rules]") {
-    const std::string manifest = self_hosted({replaces, status, passed, pending, R"(notes = "fast")"});
+    const std::string manifest = self_hosted({replaces, status, passed, pending, R"(speed = "fast")"});
     require_single_in_phases(manifest, RuleCode::unknown_key, Severity::warning, Severity::error, 8, 1);
     const auto diagnostics = check_manifest(manifest);
     CHECK(diagnostics.front().span.end_column == 6);
-    CHECK_THAT(diagnostics.front().message, Catch::Contains("`notes`"));
+    CHECK_THAT(diagnostics.front().message, Catch::Contains("`speed`"));
 }
 
 TEST_CASE("KSA017 unknown-key: a near miss gets a did-you-mean hint", "[rules]") {
