@@ -191,11 +191,14 @@ int pre_receive_command(const CommonOptions& options, bool format_given) {
     report::ReportInput report{source, config->audit.phase, audit->manifests_checked, audit->diagnostics,
                                accept ? "accepted" : "rejected", audit->commits_checked, audit->notes};
     report.notes.insert(report.notes.end(), verdict.begin(), verdict.end());
+    if (audit->registry_checked) report.registry_checked = config->audit.registry_path;
     const bool quiet = audit->diagnostics.empty() && audit->manifests_checked == 0 && verdict.empty();
     if (output.output.format != report::Format::text || !quiet) emit_report(output.output, report, stderr);
     if (output.output.format == report::Format::text) {
         for (const std::string& line : verdict) say(line);
-        if (!accept && errors) say("push rejected: fix the manifests named above in new commits and push again");
+        if (!accept && errors)
+            say(fmt::format("push rejected: fix {} named above in new commits and push again",
+                            receive::what_to_fix(audit->diagnostics)));
         else if (!accept) say("push rejected: the audit could not finish (see above); split the push or ask an admin");
     }
     return accept ? exit_clean : exit_violations;

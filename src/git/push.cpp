@@ -71,7 +71,7 @@ private:
     void check_new_entry(std::string_view path, const TreeEntry& entry) {
         if (!entry.mode_is_canonical()) {
             problems.push_back({std::string(path),
-                                fmt::format("tree entry has mode {:o}, which git checks out as a {} (mode {:06o})",
+                                fmt::format("tree entry has mode {:o}, which git checks out as {} (mode {:06o})",
                                             entry.stored, describe(entry.kind()), entry.mode),
                                 std::string(unusual_mode_hint)});
         }

@@ -267,6 +267,7 @@ private:
     std::optional<Failure> add_registry_findings(const registry::RegistryChange& change, const std::string& context) {
         auto findings = registry::check_registry(change, config_.audit);
         if (!findings) return findings.failure();
+        if (change.registry_changed || !findings->empty()) result.registry_checked = true;
         for (Diagnostic& diagnostic : *findings) add(std::move(diagnostic), context);
         return std::nullopt;
     }
@@ -316,6 +317,26 @@ private:
 };
 
 } // namespace
+
+std::string what_to_fix(const Diagnostics& diagnostics) {
+    bool manifests = false;
+    bool registry = false;
+    bool objects = false;
+    for (const Diagnostic& d : diagnostics) {
+        if (d.severity != Severity::error) continue;
+        if (d.rule == RuleCode::registry_hand_edited || d.rule == RuleCode::registry_stale) registry = true;
+        else if (d.rule == RuleCode::tree_unsafe || d.rule == RuleCode::ref_refused) objects = true;
+        else manifests = true;
+    }
+    std::vector<std::string_view> parts;
+    if (manifests) parts.emplace_back("the manifests");
+    if (registry) parts.emplace_back("the registry");
+    if (objects) parts.emplace_back("the trees and refs");
+    if (parts.empty()) return "what is";
+    std::string words(parts.front());
+    for (std::size_t i = 1; i < parts.size(); ++i) words += std::string(i + 1 == parts.size() ? " and " : ", ") + std::string(parts[i]);
+    return words;
+}
 
 Expected<PushAudit> audit_push(git::Repository& repository, const std::vector<RefUpdate>& updates,
                                const ServerConfig& config, Clock::time_point started) {

@@ -20,9 +20,14 @@ struct PushAudit {
     std::size_t refs_updated = 0;
     std::vector<std::string> notes;  // informational lines (deletions, tags to blobs)
     std::string overrun;             // why the audit stopped early, "" when it did not
+    bool registry_checked = false;   // the registry rules looked at the registry (it changed, or has findings)
 };
 
 using Clock = std::chrono::steady_clock;
+
+// What a pusher must fix, in a few words, from the errors found: "the manifests", "the
+// registry", "the trees and refs" (for the closing line of a rejection).
+std::string what_to_fix(const Diagnostics& diagnostics);
 
 // Runs the audit. A Failure means something could not be read: the caller rejects the push.
 Expected<PushAudit> audit_push(git::Repository& repository, const std::vector<RefUpdate>& updates,

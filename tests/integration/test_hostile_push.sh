@@ -11,7 +11,7 @@
 # the branch did not move on the server.
 expect_rejected_for_findings() {
     push_rejected origin main
-    expect_contains "$ERR" "remote: koder-spec-audit: push rejected: fix the manifests named above"
+    expect_contains "$ERR" "remote: koder-spec-audit: push rejected: fix "
     expect_not_contains "$ERR" "internal error"
     expect_not_contains "$ERR" "could not read the push"
     expect_no_control_chars "$ERR"
@@ -72,6 +72,7 @@ git add -A
 git commit -q -m "huge registry"
 expect_rejected_for_findings
 expect_contains "$ERR" "remote: meta/docs/stack/registries/self-hosted-pairs.md: error[KSA012]: the generated registry is 17825792 bytes, over the limit of 16777216 bytes; it was not read"
+expect_contains "$ERR" "push rejected: fix the registry named above in new commits and push again"
 end_case
 
 begin_case "a million nested arrays are refused by the nesting limit at their line and column"

@@ -119,7 +119,8 @@ case_1a() {
     git replace "$good_blob" "$(blob "$(manifest_official koder-web)")"
     git show HEAD:engines/web/koder.toml | grep -q 'status = "official"' || fail "git does not honour the replace ref"
     attack_refused origin 'refs/replace/*'
-    expect_hook_names "refs/replace/$good_blob" "koder-audit.allowReplaceRefs"
+    expect_hook_names "refs/replace/$good_blob" "koder-audit.allowReplaceRefs" "error[KSA026]: replace refs are refused" \
+        "push rejected: fix the trees and refs named above"
     end_case
 }
 
@@ -211,7 +212,7 @@ case_2a() {
     [ "$(readlink "$CASE_DIR/checkout/engines/web/koder.toml")" = 'x="y"' ] || fail "the symlink's target is not x=\"y\""
     grep -q 'status = "official"' "$CASE_DIR/checkout/engines/web/koder.toml" || fail "the checkout does not read the bad manifest"
     attack_refused origin "$attack:refs/heads/main"
-    expect_hook_names "engines/web/koder.toml" "120755"
+    expect_hook_names "engines/web/koder.toml" "120755" "error[KSA025]: tree entry has mode 120755, which git checks out as a symbolic link (mode 120000)"
     end_case
 }
 
@@ -329,7 +330,8 @@ case_3a() {
     checkout_of "$attack" "$CASE_DIR/checkout"
     grep -q 'status = "official"' "$CASE_DIR/checkout/engines/web/koder.toml" || fail "git did not check out the bad koder.toml"
     attack_refused origin "$attack:refs/heads/main"
-    expect_hook_names "engines/web"
+    expect_hook_names "engines/web/: error[KSA025]: malformed tree: it has entries out of git's order: 'zz.txt' before 'koder.toml'" \
+        "push rejected: fix the trees and refs named above"
     end_case
 }
 
@@ -341,7 +343,7 @@ case_3b() {
     checkout_of "$attack" "$CASE_DIR/checkout"
     grep -q 'status = "official"' "$CASE_DIR/checkout/engines/web/koder.toml" || fail "git did not check out the last koder.toml"
     attack_refused origin "$attack:refs/heads/main"
-    expect_hook_names "engines/web"
+    expect_hook_names "engines/web/: error[KSA025]: malformed tree: it has two entries named 'koder.toml'"
     end_case
 }
 
@@ -354,7 +356,7 @@ case_3c() {
     # finds the first entry, a checkout writes the last.
     git show "$attack:engines/web/koder.toml" | grep -q 'status = "official"' || fail "git show does not read the first koder.toml"
     attack_refused origin "$attack:refs/heads/main"
-    expect_hook_names "engines/web"
+    expect_hook_names "engines/web/: error[KSA025]: malformed tree: it has two entries named 'koder.toml'"
     end_case
 }
 
@@ -489,7 +491,7 @@ case_5a() {
     checkout_of HEAD "$CASE_DIR/checkout"
     grep -q 'status = "official"' "$CASE_DIR/checkout/engines/web/self-hosted/koder_lb.toml" || fail "no fragment in the checkout"
     attack_refused origin main
-    expect_hook_names "engines/web/self-hosted"
+    expect_hook_names "engines/web/self-hosted: error[KSA025]: the fragment folder is a symbolic link"
     end_case
 }
 
