@@ -9,7 +9,7 @@
 #                                then a clang build of the fuzz targets, each fuzzed for a while
 #   install/setup.sh --fuzz      dependencies, then only that last stage (e.g. for a long run)
 #
-# Environment: KSA_FUZZ_SECONDS (default 60) is how long --test fuzzes each target; 0 skips
+# Environment: KSA_FUZZ_SECONDS (default 45) is how long --test fuzzes each target; 0 skips
 # the fuzzing (the corpora still run as tests in both builds above). docs/SECURITY.md has more.
 #
 # Options: --prefix DIR (default /usr/local as root, else ~/.local), --build-dir DIR
@@ -75,7 +75,7 @@ install_packages() {
 # once, then each target is fuzzed for KSA_FUZZ_SECONDS; any crash, leak, sanitizer report
 # or timeout fails the run and leaves the input in $build_dir-fuzz/artifacts/.
 fuzz_stage() {
-    local seconds=${KSA_FUZZ_SECONDS:-60}
+    local seconds=${KSA_FUZZ_SECONDS:-45}
     case "$seconds" in ''|*[!0-9]*) echo "setup.sh: KSA_FUZZ_SECONDS must be a whole number of seconds" >&2; exit 2 ;; esac
     local fuzz_dir="$build_dir-fuzz"
     step "Building the fuzz targets with clang-14 and libFuzzer in $fuzz_dir"
