@@ -27,11 +27,6 @@ struct Deleter {
 using RepositoryPtr = std::unique_ptr<git_repository, Deleter<&git_repository_free>>;
 using IndexPtr = std::unique_ptr<git_index, Deleter<&git_index_free>>;
 using ObjectPtr = std::unique_ptr<git_object, Deleter<&git_object_free>>;
-using TreePtr = std::unique_ptr<git_tree, Deleter<&git_tree_free>>;
-using TreeEntryPtr = std::unique_ptr<git_tree_entry, Deleter<&git_tree_entry_free>>;
-using BlobPtr = std::unique_ptr<git_blob, Deleter<&git_blob_free>>;
-using CommitPtr = std::unique_ptr<git_commit, Deleter<&git_commit_free>>;
-using DiffPtr = std::unique_ptr<git_diff, Deleter<&git_diff_free>>;
 using OdbPtr = std::unique_ptr<git_odb, Deleter<&git_odb_free>>;
 using ReferencePtr = std::unique_ptr<git_reference, Deleter<&git_reference_free>>;
 using OdbObjectPtr = std::unique_ptr<git_odb_object, Deleter<&git_odb_object_free>>;
