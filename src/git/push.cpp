@@ -149,6 +149,24 @@ Repository::CommitChanges run_diff(TreeCache& trees, const ObjectId* before, con
     return result;
 }
 
+// The trees of `before` ("" for none) and `after`, each a commit or tree id.
+Expected<std::pair<std::optional<ObjectId>, ObjectId>> tree_pair(ObjectStore& store, const std::string& before,
+                                                                 const std::string& after) {
+    std::optional<ObjectId> before_tree;
+    if (!before.empty()) {
+        auto id = parse_object_id(before);
+        if (!id) return id.failure();
+        auto tree = tree_of(store, *id);
+        if (!tree) return tree.failure();
+        before_tree = *tree;
+    }
+    auto after_id = parse_object_id(after);
+    if (!after_id) return after_id.failure();
+    auto after_tree = tree_of(store, *after_id);
+    if (!after_tree) return after_tree.failure();
+    return std::pair{before_tree, *after_tree};
+}
+
 bool same_entry(const PathLookup& a, const PathLookup& b) {
     if (!a.entry || !b.entry) return !a.entry && !b.entry;
     return a.entry->id == b.entry->id && a.entry->stored == b.entry->stored;
@@ -295,18 +313,10 @@ Expected<Repository::CommitChanges> Repository::commit_manifest_changes(const st
 Expected<Repository::CommitChanges> Repository::tree_changes(const std::string& before, const std::string& after,
                                                             const std::vector<std::string>& watched) {
     auto store = state_->store();
-    std::optional<ObjectId> before_tree;
-    if (!before.empty()) {
-        auto id = parse_object_id(before);
-        if (!id) return id.failure();
-        auto tree = tree_of(*store, *id);
-        if (!tree) return tree.failure();
-        before_tree = *tree;
-    }
-    auto after_id = parse_object_id(after);
-    if (!after_id) return after_id.failure();
-    auto after_tree = tree_of(*store, *after_id);
-    if (!after_tree) return after_tree.failure();
+    auto trees = tree_pair(*store, before, after);
+    if (!trees) return trees.failure();
+    const std::optional<ObjectId>& before_tree = trees->first;
+    const ObjectId* after_tree = &trees->second;
     std::optional<Failure> failure;
     CommitChanges result = run_diff(store->trees, before_tree ? &*before_tree : nullptr, *after_tree, watched, failure);
     if (failure) return *failure;
@@ -319,18 +329,10 @@ Expected<Repository::CommitChanges> Repository::tree_changes(const std::string& 
 Expected<Repository::CommitChanges> Repository::path_changes(const std::string& before, const std::string& after,
                                                             const std::vector<std::string>& paths) {
     auto store = state_->store();
-    std::optional<ObjectId> before_tree;
-    if (!before.empty()) {
-        auto id = parse_object_id(before);
-        if (!id) return id.failure();
-        auto tree = tree_of(*store, *id);
-        if (!tree) return tree.failure();
-        before_tree = *tree;
-    }
-    auto after_id = parse_object_id(after);
-    if (!after_id) return after_id.failure();
-    auto after_tree = tree_of(*store, *after_id);
-    if (!after_tree) return after_tree.failure();
+    auto trees = tree_pair(*store, before, after);
+    if (!trees) return trees.failure();
+    const std::optional<ObjectId>& before_tree = trees->first;
+    const ObjectId* after_tree = &trees->second;
     CommitChanges result;
     result.first_parent = before;
     for (const std::string& path : paths) {

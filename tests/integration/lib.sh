@@ -393,3 +393,17 @@ expect_server_ref() {
     got=$(server_rev "$1")
     [ "$got" = "$2" ] || fail "expected $1 = '$2' on the server, found '$got'"
 }
+
+# wrap_hook VAR=VALUE...: replaces the server's hook by a wrapper that sets the environment
+# a hosting service (Forgejo) would, then execs the real hook.
+wrap_hook() {
+    rm -f -- "$SERVER/hooks/pre-receive"
+    {
+        echo '#!/bin/sh'
+        for assignment in "$@"; do
+            printf 'export %s\n' "$assignment"
+        done
+        printf 'exec %s "$@"\n' "$KSA_SOURCE_DIR/hooks/pre-receive"
+    } >"$SERVER/hooks/pre-receive"
+    chmod +x "$SERVER/hooks/pre-receive"
+}

@@ -29,20 +29,6 @@ run_hook() {
     GIT_DIR=$SERVER koder-spec-audit hook pre-receive "$@"
 }
 
-# wrap_hook VAR=VALUE...: replaces the server's hook by a wrapper that sets the environment
-# a hosting service (Forgejo) would, then execs the real hook.
-wrap_hook() {
-    rm -f -- "$SERVER/hooks/pre-receive"
-    {
-        echo '#!/bin/sh'
-        for assignment in "$@"; do
-            printf 'export %s\n' "$assignment"
-        done
-        printf 'exec %s "$@"\n' "$KSA_SOURCE_DIR/hooks/pre-receive"
-    } >"$SERVER/hooks/pre-receive"
-    chmod +x "$SERVER/hooks/pre-receive"
-}
-
 # --- accept, reject, quarantine ------------------------------------------------------
 
 begin_case "a clean push creating a branch is accepted"

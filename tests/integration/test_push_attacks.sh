@@ -73,20 +73,6 @@ checkout_of() {
     git clone -q "$CASE_DIR/plain.git" "$2" >/dev/null 2>"$CASE_DIR/clone.err" || true
 }
 
-# wrap_hook VAR=VALUE...: the server's hook becomes a wrapper that sets the environment a
-# hosting service (Forgejo) would, then execs the real hook.
-wrap_hook() {
-    rm -f -- "$SERVER/hooks/pre-receive"
-    {
-        echo '#!/bin/sh'
-        for assignment in "$@"; do
-            printf 'export %s\n' "$assignment"
-        done
-        printf 'exec %s "$@"\n' "$KSA_SOURCE_DIR/hooks/pre-receive"
-    } >"$SERVER/hooks/pre-receive"
-    chmod +x "$SERVER/hooks/pre-receive"
-}
-
 # server_and_web: server_and_client, plus a valid engines/web/koder.toml accepted on main.
 server_and_web() {
     server_and_client
