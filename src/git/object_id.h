@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -32,6 +33,20 @@ inline bool is_zero(const ObjectId& id) {
     for (unsigned char byte : id)
         if (byte != 0) return false;
     return true;
+}
+
+// Equality in three loads instead of a memcmp call (the differ compares ids per entry).
+inline bool same_id(const ObjectId& a, const ObjectId& b) {
+    std::uint64_t a0, b0, a1, b1;
+    std::uint32_t a2, b2;
+    std::memcpy(&a0, a.data(), 8);
+    std::memcpy(&b0, b.data(), 8);
+    if (a0 != b0) return false;
+    std::memcpy(&a1, a.data() + 8, 8);
+    std::memcpy(&b1, b.data() + 8, 8);
+    std::memcpy(&a2, a.data() + 16, 4);
+    std::memcpy(&b2, b.data() + 16, 4);
+    return a1 == b1 && a2 == b2;
 }
 
 struct ObjectIdHash {

@@ -77,8 +77,8 @@ git_odb* ObjectReader::odb() {
     return odb_.get();
 }
 
-ObjectData ObjectReader::try_read(const ObjectId& id) {
-    if (ObjectData packed = packs_.read(id)) return packed;
+ObjectData ObjectReader::try_read(const ObjectId& id, std::size_t lane) {
+    if (ObjectData packed = packs_.read(id, lane)) return packed;
     auto object = read(id, "");
     return object ? std::move(*object) : nullptr;
 }

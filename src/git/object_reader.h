@@ -34,7 +34,7 @@ public:
     // The same, and a Failure unless it is of type `type`.
     Expected<ObjectData> read(const ObjectId& id, ObjectType type, std::string_view what);
     // The object, or null when it cannot be read (no message is built: the fast path).
-    ObjectData try_read(const ObjectId& id);
+    ObjectData try_read(const ObjectId& id, std::size_t lane = 0);
     // Type and size without reading a blob's content (a huge blob stays unread).
     Expected<ObjectHeader> header(const ObjectId& id, std::string_view what);
     [[nodiscard]] bool exists(const ObjectId& id);

@@ -150,30 +150,47 @@ struct PackReader::Pack {
 
     [[nodiscard]] const unsigned char* names() const { return index.data + 8 + 1024; }
 
+    // The ids' first 4 bytes, in index order, once a pack has been asked often: a search
+    // touches this compact array (4 bytes an object, cache-friendly) and then one index entry,
+    // instead of several scattered 20-byte entries of a file mapping (a cache and TLB miss each).
+    mutable std::vector<std::uint32_t> prefixes;
+    mutable std::uint32_t lookups = 0;
+
+    void build_prefixes() const {
+        prefixes.resize(count);
+        for (std::uint32_t i = 0; i < count; ++i) prefixes[i] = be32(names() + 20 * std::size_t{i});
+    }
+
     // The pack offset of `id`, or nothing. Ids are uniformly distributed (they are hashes), so
-    // an interpolation step or two on their first 8 bytes lands next to the entry; a binary
-    // search finishes (and bounds the cost of an index that is not uniform).
+    // an interpolation step or two lands next to the entry; a binary search finishes (and
+    // bounds the cost of an index that is not uniform).
     [[nodiscard]] std::optional<std::uint64_t> find(const unsigned char* id) const {
         const unsigned char* fanout = index.data + 8;
         std::uint32_t low = id[0] == 0 ? 0 : be32(fanout + 4 * (id[0] - 1));
         std::uint32_t high = be32(fanout + 4 * id[0]);
         if (high > count || low > high) return std::nullopt;
+        if (prefixes.empty() && count > 4096 && ++lookups > 256) build_prefixes();
+        if (!prefixes.empty()) return find_by_prefix(id, low, high);
         const std::uint64_t key = be64(id);
-        // The first guess needs no read: the bucket of first byte b spans keys [b << 56, (b + 1) << 56).
+        // Bounds on the keys of [low, high): the bucket of first byte b spans [b << 56,
+        // (b + 1) << 56); each probe then becomes a bound, so no guess reads more than its entry.
         std::uint64_t first = std::uint64_t{id[0]} << 56;
         std::uint64_t last = first | 0x00ffffffffffffffULL;
-        for (int step = 0; step < 3 && high - low > 16; ++step) {
-            if (step > 0) {
-                first = be64(names() + 20 * std::size_t{low});
-                last = be64(names() + 20 * std::size_t{high - 1});
-            }
-            if (key < first || key > last || first == last) break;
+        for (int step = 0; step < 4 && high - low > 8 && first < last; ++step) {
+            if (key < first || key > last) return std::nullopt;
             const double fraction = static_cast<double>(key - first) / static_cast<double>(last - first);
-            const auto guess = std::min(high - 1, low + static_cast<std::uint32_t>(fraction * (high - 1 - low)));
-            const int order = compare_ids(names() + 20 * std::size_t{guess}, id);
+            const auto guess = std::min(high - 1, low + static_cast<std::uint32_t>(fraction * (high - low)));
+            const unsigned char* probe = names() + 20 * std::size_t{guess};
+            const std::uint64_t probed = be64(probe);
+            const int order = probed != key ? (probed < key ? -1 : 1) : std::memcmp(probe + 8, id + 8, 12);
             if (order == 0) return offset_of(guess);
-            if (order < 0) low = guess + 1;
-            else high = guess;
+            if (order < 0) {
+                low = guess + 1;
+                first = probed;
+            } else {
+                high = guess;
+                last = probed;
+            }
         }
         while (low < high) {
             const std::uint32_t middle = low + (high - low) / 2;
@@ -181,6 +198,29 @@ struct PackReader::Pack {
             if (order == 0) return offset_of(middle);
             if (order < 0) low = middle + 1;
             else high = middle;
+        }
+        return std::nullopt;
+    }
+
+    // The same search over `prefixes`, then the full ids of the entries sharing the prefix.
+    [[nodiscard]] std::optional<std::uint64_t> find_by_prefix(const unsigned char* id, std::uint32_t low,
+                                                              std::uint32_t high) const {
+        const std::uint32_t key = be32(id);
+        const auto begin = prefixes.begin() + low;
+        const auto end = prefixes.begin() + high;
+        if (begin == end) return std::nullopt;
+        // One interpolated guess (the bucket of first byte b spans [b << 24, (b + 1) << 24)),
+        // then a short walk; a long walk means a skewed index, where a binary search takes over.
+        const std::uint64_t offset = key - (std::uint32_t{id[0]} << 24);
+        auto guess = begin + static_cast<std::ptrdiff_t>((offset * (high - low)) >> 24);
+        if (guess >= end) guess = end - 1;
+        int steps = 0;
+        while (guess != begin && *(guess - 1) >= key && ++steps < 64) --guess;
+        while (guess != end && *guess < key && ++steps < 64) ++guess;
+        if (steps >= 64) guess = std::lower_bound(begin, end, key);
+        for (auto at = guess; at != end && *at == key; ++at) {
+            const auto position = static_cast<std::uint32_t>(at - prefixes.begin());
+            if (std::memcmp(names() + 20 * std::size_t{position}, id, 20) == 0) return offset_of(position);
         }
         return std::nullopt;
     }
@@ -311,21 +351,22 @@ std::size_t PackReader::pack_count() const { return packs_.size(); }
 
 // The pack holding `id` and its offset there; the pack that answered last is asked first (a
 // walk's objects come in runs from one pack), as git's find_pack_entry() does.
-std::optional<std::pair<PackReader::Pack*, std::uint64_t>> PackReader::locate(const ObjectId& id) {
+std::optional<std::pair<PackReader::Pack*, std::uint64_t>> PackReader::locate(const ObjectId& id, std::size_t lane) {
     if (packs_.empty()) return std::nullopt;
-    if (const auto offset = packs_[last_pack_]->find(id.data())) return std::pair{packs_[last_pack_].get(), *offset};
+    std::size_t& last = last_pack_[lane & 1];
+    if (const auto offset = packs_[last]->find(id.data())) return std::pair{packs_[last].get(), *offset};
     for (std::size_t i = 0; i < packs_.size(); ++i) {
-        if (i == last_pack_) continue;
+        if (i == last) continue;
         if (const auto offset = packs_[i]->find(id.data())) {
-            last_pack_ = i;
+            last = i;
             return std::pair{packs_[i].get(), *offset};
         }
     }
     return std::nullopt;
 }
 
-ObjectData PackReader::read(const ObjectId& id) {
-    const auto found = locate(id);
+ObjectData PackReader::read(const ObjectId& id, std::size_t lane) {
+    const auto found = locate(id, lane);
     return found ? read_at(*found->first, found->second, 0) : nullptr;
 }
 

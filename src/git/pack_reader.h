@@ -38,8 +38,10 @@ public:
     ~PackReader();
 
     // The object, or null when no pack holds it or the reader cannot build it (corrupt data
-    // included): the caller then asks libgit2.
-    ObjectData read(const ObjectId& id);
+    // included): the caller then asks libgit2. A `lane` (0 or 1) remembers which pack answered
+    // its last read and asks it first: the two sides of a tree comparison come from different
+    // packs (a push's quarantine, the repository's own).
+    ObjectData read(const ObjectId& id, std::size_t lane = 0);
 
     // The type and size without building the object (only entry headers and the first bytes of
     // each delta are inflated), or nullopt as for read().
@@ -55,7 +57,7 @@ public:
     struct Cache;
 
 private:
-    std::optional<std::pair<Pack*, std::uint64_t>> locate(const ObjectId& id);
+    std::optional<std::pair<Pack*, std::uint64_t>> locate(const ObjectId& id, std::size_t lane = 0);
     ObjectData read_at(Pack& pack, std::uint64_t offset, int depth);
     std::optional<ObjectHeader> header_at(Pack& pack, std::uint64_t offset, int depth);
     bool inflate_into(const Pack& pack, std::uint64_t at, std::size_t size, std::string& out, bool partial = false);
@@ -66,7 +68,7 @@ private:
     std::vector<std::unique_ptr<Pack>> packs_;
     std::unique_ptr<Cache> cache_;
     void* stream_ = nullptr;  // z_stream, reused for every object
-    std::size_t last_pack_ = 0;
+    std::size_t last_pack_[2] = {0, 0};  // per lane
     std::string delta_;       // the delta being applied, reused
     std::uint64_t consumed_ = 0;  // compressed bytes read since the last trim()
 };

@@ -358,7 +358,8 @@ Expected<Repository::CommitChanges> Repository::path_changes(const std::string& 
     return result;
 }
 
-Expected<std::string> Repository::first_parent_base(const std::string& tip, const std::set<std::string>& fresh) {
+Expected<std::string> Repository::first_parent_base(const std::string& tip,
+                                                  const std::unordered_set<std::string>& fresh) {
     std::string current = tip;
     auto store = state_->store();
     while (fresh.count(current) != 0) {

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -109,7 +110,7 @@ public:
 
     // The first commit on `tip`'s first-parent chain that is not in `fresh` ("" when the chain
     // ends inside it): what a new branch's own commits start from.
-    Expected<std::string> first_parent_base(const std::string& tip, const std::set<std::string>& fresh);
+    Expected<std::string> first_parent_base(const std::string& tip, const std::unordered_set<std::string>& fresh);
 
     // A blob's bytes; a Failure when it is not a blob or is larger than `max_bytes`.
     Expected<std::string> read_blob(const std::string& id, std::uint64_t max_bytes);

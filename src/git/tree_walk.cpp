@@ -38,9 +38,9 @@ void TreeCache::remember(const ObjectId& id, std::shared_ptr<const Tree> tree) {
     bytes_ += bytes;
 }
 
-Expected<ObjectData> TreeDiffer::read_tree(const ObjectId& id, std::string_view folder) {
+Expected<ObjectData> TreeDiffer::read_tree(const ObjectId& id, std::string_view folder, std::size_t lane) {
     ObjectReader& reader = cache_.reader();
-    if (ObjectData object = reader.try_read(id); object && object->type == ObjectType::tree) return object;
+    if (ObjectData object = reader.try_read(id, lane); object && object->type == ObjectType::tree) return object;
     return reader.read(id, ObjectType::tree, fmt::format("folder '{}'", folder.empty() ? "/" : folder));  // for its message
 }
 

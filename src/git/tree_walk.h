@@ -86,16 +86,17 @@ private:
     std::optional<Failure> diff_at(std::size_t depth, const ObjectId* before, const ObjectId* after, std::string& folder,
                                    Visit& visit) {
         if (too_deep(folder)) return too_deep_failure(folder);
-        if (before != nullptr && after != nullptr && *before == *after) return std::nullopt;
+        if (before != nullptr && after != nullptr && same_id(*before, *after)) return std::nullopt;
         while (lists_.size() < 2 * depth + 2) lists_.emplace_back();
         std::vector<TreeEntry>& a = lists_[2 * depth];
         std::vector<TreeEntry>& b = lists_[2 * depth + 1];
         ObjectData old_bytes;
         ObjectData new_bytes;
-        for (auto [id, out, entries] : {std::tuple{before, &old_bytes, &a}, std::tuple{after, &new_bytes, &b}}) {
+        for (auto [id, out, entries, lane] :
+             {std::tuple{before, &old_bytes, &a, std::size_t{0}}, std::tuple{after, &new_bytes, &b, std::size_t{1}}}) {
             entries->clear();
             if (id == nullptr) continue;
-            auto loaded = read_tree(*id, folder);
+            auto loaded = read_tree(*id, folder, lane);
             if (!loaded) return loaded.failure();
             *out = std::move(*loaded);
             if (auto defect = parse_tree_into((*out)->data, folder, *entries)) {
@@ -112,7 +113,7 @@ private:
             if (order <= 0) ++i;
             if (order >= 0) ++j;
             if (old_entry != nullptr && new_entry != nullptr && old_entry->stored == new_entry->stored &&
-                old_entry->id == new_entry->id)
+                same_id(old_entry->id, new_entry->id))
                 continue;
             const std::size_t folder_size = folder.size();
             folder.append(new_entry != nullptr ? new_entry->name : old_entry->name);
@@ -131,7 +132,7 @@ private:
         return std::nullopt;
     }
 
-    Expected<ObjectData> read_tree(const ObjectId& id, std::string_view folder);
+    Expected<ObjectData> read_tree(const ObjectId& id, std::string_view folder, std::size_t lane);
     void add_defect(TreeDefect defect);
 
     TreeCache& cache_;

@@ -160,7 +160,7 @@ private:
         auto commits = repository_.new_commits({tip}, hidden, remaining);
         walked_tips_.push_back(tip);
         if (!commits) return commits.failure();
-        std::set<std::string> fresh(commits->commits.begin(), commits->commits.end());
+        std::unordered_set<std::string> fresh(commits->commits.begin(), commits->commits.end());
         if (commits->overrun) {
             result.overrun = fmt::format("the push brings more than {} new commits (koder-audit.maxCommits)",
                                          config_.max_commits);
@@ -195,7 +195,7 @@ private:
     // between them was compared with its first parent, the paths that can differ are the ones
     // those comparisons met: only they are looked up. Otherwise the two trees are compared whole.
     std::optional<Failure> audit_end_state(const RefUpdate& update, const std::string& tip,
-                                           const std::set<std::string>& fresh) {
+                                           const std::unordered_set<std::string>& fresh) {
         std::string base = update.old_id;
         if (update.is_creation()) {
             auto start = repository_.first_parent_base(tip, fresh);
@@ -305,7 +305,7 @@ private:
     const ServerConfig& config_;
     Clock::time_point started_;
     std::vector<std::string> trusted_;
-    std::set<std::string> checked_;
+    std::unordered_set<std::string> checked_;
     std::vector<std::string> walked_tips_;
     std::unordered_set<std::string> reported_;
     // Each checked commit's first parent and the paths its comparison with it met.
