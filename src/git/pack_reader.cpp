@@ -279,17 +279,20 @@ struct PackReader::Cache {
         return slot.key == key ? slot.object : nullptr;
     }
 
-    void put(std::uint64_t key, const ObjectData& object) {
-        if (object->data.size() > budget / 4) return;  // one object must not flush everything
+    // Keeps `object`; returns the object it displaced (null if none), for reuse.
+    ObjectData put(std::uint64_t key, const ObjectData& object) {
+        if (object->data.size() > budget / 4) return nullptr;  // one object must not flush everything
         Slot& slot = slots[slot_of(key)];
         if (slot.object) bytes -= slot.object->data.size();
         if (bytes + object->data.size() > budget) {
             for (Slot& other : slots) other = Slot{};  // rare: the table holds far less than the budget
             bytes = 0;
         }
+        ObjectData displaced = std::move(slot.object);
         slot.key = key;
         slot.object = object;
         bytes += object->data.size();
+        return displaced;
     }
 };
 
@@ -482,7 +485,10 @@ ObjectData PackReader::read_at(Pack& pack, std::uint64_t offset, int depth) {
     const auto header = entry_header(pack.pack.data, offset, end);
     if (!header) return nullptr;
     std::uint64_t at = header->data;
-    auto object = std::make_shared<RawObject>();
+    // A displaced object nobody else holds is reused: its allocation and its buffer's capacity.
+    std::shared_ptr<RawObject> object =
+        spare_ ? std::const_pointer_cast<RawObject>(std::move(spare_)) : std::make_shared<RawObject>();
+    spare_ = nullptr;
     if (header->type >= 1 && header->type <= 4) {
         object->type = static_cast<ObjectType>(header->type);
         if (!inflate_into(pack, at, static_cast<std::size_t>(header->size), object->data)) return nullptr;
@@ -508,7 +514,8 @@ ObjectData PackReader::read_at(Pack& pack, std::uint64_t offset, int depth) {
     ObjectData done = std::move(object);
     // Kept: other entries are built from it (packs store older versions as deltas of newer ones,
     // so a history walk newest first meets most bases as objects it asked for).
-    cache_->put(key, done);
+    if (ObjectData displaced = cache_->put(key, done); displaced && displaced.use_count() == 1)
+        spare_ = std::move(displaced);
     return done;
 }
 

@@ -70,6 +70,7 @@ private:
     void* stream_ = nullptr;  // z_stream, reused for every object
     std::size_t last_pack_[2] = {0, 0};  // per lane
     std::string delta_;       // the delta being applied, reused
+    ObjectData spare_;        // an object the cache let go and nobody holds: the next read reuses it
     std::uint64_t consumed_ = 0;  // compressed bytes read since the last trim()
 };
 
