@@ -1,5 +1,6 @@
 #include "registry/check.h"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -93,9 +94,19 @@ Expected<std::map<std::string, std::string>> rows_of(TreeSource& tree, const std
     return rows;
 }
 
+// The rows of a rendered registry, by manifest path, as rows_of() keys them.
+std::map<std::string, std::string> rows_by_path(const RenderedRegistry& rendered) {
+    std::map<std::string, std::string> rows;
+    for (const auto* table : {&rendered.pairs, &rendered.skipped, &rendered.no_alternative})
+        for (const RenderedRow& row : *table) rows[row.key] += row.cells + "\n";
+    return rows;
+}
+
 // KSA013's message: what is true of the stale registry. The change made it stale when it alters
 // the rows of its manifests (compared with the parent's tree); it was stale before when the
-// parent's registry already differed from what the parent's tree generates.
+// parent's registry is not a generated file, or when its rows for those manifests already
+// differed from what the parent's tree generates. Only those rows are compared: a hook's cost
+// follows the change, so the parent's other rows are not regenerated to find out more.
 Expected<std::string> stale_message(const RegistryChange& change, const AuditConfig& config) {
     std::vector<std::string> paths;
     for (const ChangedPath& changed : change.manifest_changes)
@@ -110,13 +121,17 @@ Expected<std::string> stale_message(const RegistryChange& change, const AuditCon
     std::vector<std::string> altered;
     for (const std::string& path : paths)
         if ((*before)[path] != (*after)[path]) altered.push_back(path);
-    bool stale_before = true;
-    if (change.parent_registry) {
-        auto parent = build_registry(*change.parent_tree, config);
-        if (!parent) return parent.failure();
-        stale_before = render_markdown(parent->registry) != *change.parent_registry;
-    }
     const bool generated = change.parent_registry && change.parent_registry->starts_with(generated_header);
+    bool stale_before = !generated;
+    if (generated) {
+        if (const auto parent = parse_rendered(*change.parent_registry)) {
+            auto recorded = rows_by_path(*parent);
+            stale_before = std::any_of(paths.begin(), paths.end(),
+                                       [&](const std::string& path) { return recorded[path] != (*before)[path]; });
+        } else {
+            stale_before = true;  // the header, but not the generator's bytes: edited by hand
+        }
+    }
     const std::string before_text =
         generated ? "it already differed from what the manifests generate before this change"
                   : "it is not a generated file (it lacks the generated header), so it already differed from what "
@@ -163,8 +178,11 @@ Expected<Diagnostics> check_registry(const RegistryChange& change, const AuditCo
     }
     auto actual = change.tree.read(path);
     if (!actual) return actual.failure();
-    if (*actual != *expected && change.parent_registry) {
-        expected = full_registry(change, config); // confirm: the parent may have been stale
+    // A mismatch of a changed registry is confirmed with a full generation (the parent may have
+    // been stale, and this change's registry right). An unchanged registry that differs is
+    // stale either way, and stale_message() tells why from the changed rows alone.
+    if (*actual != *expected && change.parent_registry && change.registry_changed) {
+        expected = full_registry(change, config);
         if (!expected) return expected.failure();
     }
     if (*actual == *expected) return findings;
