@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Time whole processes against each other; used by bench/run-registry.sh and bench/run-push.sh.
+"""Time whole processes against each other; used by the bench/run-*.sh scripts.
 
     timer.py --runs N --warmup W --out times.json spec.json
 
