@@ -55,8 +55,8 @@ usage: bench/run-push-many.sh [--bin PATH] [--runs N] [--write] [--profile] [opt
   --runs N          timed rounds (default 5; 0 = check and profile only), after --warmup N
                     rounds (default 1)
   --no-parts        do not time `git rev-list` and `git diff-tree` alone
-  --profile         also record the clean push's hook with `perf record -g` and print the top
-                    symbols (perf.data is kept in the push directory)
+  --profile         also record the clean push's hook with `perf record --call-graph dwarf` and
+                    print the top symbols (perf.data is kept in the push directory)
   --write           also write/replace this benchmark's section in bench/RESULTS.md
   --results FILE    file that --write updates (default bench/RESULTS.md)
   --modules N, --files N, --seed N
@@ -366,18 +366,18 @@ n_changes=$(in_quarantine "$q_clean" git diff-tree --stdin -r --name-only <"$tmp
 pack_objects=$(in_quarantine "$q_clean" git count-objects -v | awk '/^in-pack:/ {print $2}')
 pack_kib=$(du -k "$q_clean"/pack/*.pack | awk '{print $1}')
 
-# ---- profile (perf record -g on the clean push)
+# ---- profile of the clean push's hook. libgit2 and libc have no frame pointers: DWARF unwinding.
 if [ "$profile" = 1 ]; then
-  log "profiling the clean push's hook (perf record -g; perf.data in $push_dir)"
-  in_quarantine "$q_clean" perf record -q -g -o "$push_dir/perf.data" "$bin" hook pre-receive \
-    <"$tmp/stdin-clean" >/dev/null 2>&1 || die "perf record failed"
+  log "profiling the clean push's hook (perf record --call-graph dwarf; perf.data in $push_dir)"
+  in_quarantine "$q_clean" perf record -q -F 999 --call-graph dwarf,16384 -o "$push_dir/perf.data" \
+    "$bin" hook pre-receive <"$tmp/stdin-clean" >/dev/null 2>&1 || die "perf record failed"
   echo "### top symbols, self time (perf report --no-children)"
-  perf report -i "$push_dir/perf.data" --no-children --stdio -g none --percent-limit 1 2>/dev/null \
-    | grep -v '^#' | grep -v '^$' | head -n 30
+  perf report -i "$push_dir/perf.data" --no-children --stdio -g none --sort dso,sym --percent-limit 1 \
+    2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 30
   echo
-  echo "### top symbols, with callees (perf report --children)"
-  perf report -i "$push_dir/perf.data" --children --stdio -g none --percent-limit 5 2>/dev/null \
-    | grep -v '^#' | grep -v '^$' | head -n 40
+  echo "### the tool's and libgit2's named functions, time with callees (perf report --children)"
+  perf report -i "$push_dir/perf.data" --children --stdio -g none --sort sym --percent-limit 1 2>/dev/null \
+    | grep -E '\] (ksa::|git_)' | grep -v -e '(inlined)' -e 'std::' | head -n 40
   echo
 fi
 [ "$runs" -ge 1 ] || exit 0
