@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Time whole processes against each other; used by bench/run-registry.sh and bench/run-push.sh.
+"""Time whole processes against each other; used by the bench/run-*.sh scripts.
 
     timer.py --runs N --warmup W --out times.json spec.json
 
 spec.json: {"commands": [{"name": "...", "argv": [...], "cwd": "...", "env": {...},
-                          "stdin": "file or null"}, ...]}
+                          "stdin": "file or null", "expect": 0}, ...]}
 
 Each command is started directly with posix_spawnp (no shell unless argv names one), with
 stdin from its file (or /dev/null) and stdout and stderr to /dev/null. Its time is measured
@@ -16,7 +16,9 @@ commands alike and the ratios stay fair. Peak RSS is the largest ru_maxrss that 
 reported over the timed runs; for `sh -c 'a | b'` that is the largest process of the pipeline
 (the kernel folds the children a process waited for into its rusage), as with
 /usr/bin/time -f %M. CPU time (user + system) comes from the same rusage, so for a pipeline it
-is the sum over its processes. Any exit status other than 0 stops the benchmark.
+is the sum over its processes. Any exit status other than the command's "expect" (default 0)
+stops the benchmark: a command that must fail, like a hook rejecting a bad push, is timed only
+while it fails the expected way.
 """
 
 import argparse
@@ -34,7 +36,7 @@ def prepare(cmd):
                (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
     return {"name": cmd["name"], "argv": list(cmd["argv"]), "cwd": cmd.get("cwd") or os.getcwd(),
-            "env": env, "actions": actions}
+            "env": env, "actions": actions, "expect": int(cmd.get("expect", 0))}
 
 
 def run_once(p):
@@ -68,8 +70,9 @@ def main():
         for k in range(n):
             p = cmds[(rnd + k) % n]
             elapsed, code, maxrss, cpu_time = run_once(p)
-            if code != 0:
-                sys.exit("timer.py: %s exited %d (argv: %s)" % (p["name"], code, " ".join(p["argv"])))
+            if code != p["expect"]:
+                sys.exit("timer.py: %s exited %d, expected %d (argv: %s)"
+                         % (p["name"], code, p["expect"], " ".join(p["argv"])))
             if timed:
                 times[p["name"]].append(elapsed)
                 cpu[p["name"]].append(cpu_time)
@@ -86,7 +89,7 @@ def main():
         results.append({"command": p["name"], "times": t, "median": statistics.median(t),
                         "mean": statistics.fmean(t),
                         "stddev": statistics.stdev(t) if len(t) > 1 else 0.0,
-                        "min": min(t), "max": max(t), "maxrss_kib": rss[p["name"]],
+                        "min": min(t), "max": max(t), "maxrss_kib": rss[p["name"]], "exit": p["expect"],
                         "cpu_times": cpu[p["name"]], "cpu_median": statistics.median(cpu[p["name"]])})
     with open(args.out, "w") as f:
         json.dump({"runs": args.runs, "warmup": args.warmup, "results": results}, f, indent=1)
