@@ -1,7 +1,8 @@
 // Tree objects read the way git checks them out (internal to git/).
 //
-// Format (Documentation/gitformat-index.txt has none; git's tree-walk.c decode_tree_entry() is
-// the reference): entries of "<octal mode> SP <name> NUL <20-byte id>", nothing else. Git reads
+// Format (git documents it in no Documentation/ file; tree-walk.c decode_tree_entry() and
+// Documentation/technical/hash-function-transition.txt's description of tree objects are the
+// references): entries of "<octal mode> SP <name> NUL <20-byte id>", nothing else. Git reads
 // each entry in stored order and turns its mode into one of five canonical modes (cache.h
 // canon_mode(): a regular file 100644 or 100755, a symlink 120000, a folder 040000, anything
 // else a gitlink 160000); checkout writes what those canonical entries say.
