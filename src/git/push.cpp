@@ -384,6 +384,16 @@ Expected<std::string> Repository::read_blob(const std::string& id, std::uint64_t
     return git::read_blob(reader, *oid, what);
 }
 
+Expected<std::string> Repository::resolve_commit(const std::string& revision) {
+    git_object* raw = nullptr;
+    if (git_revparse_single(&raw, state_->repository.get(), revision.c_str()) < 0) return std::string();
+    ObjectPtr object(raw);
+    git_object* peeled = nullptr;
+    if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) < 0) return std::string();
+    ObjectPtr commit(peeled);
+    return to_hex(*git_object_id(commit.get()));
+}
+
 Expected<std::unique_ptr<TreeSource>> Repository::object_source(const std::string& id, std::string description) {
     auto oid = parse_object_id(id);
     if (!oid) return oid.failure();

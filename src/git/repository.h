@@ -115,6 +115,9 @@ public:
     // A blob's bytes; a Failure when it is not a blob or is larger than `max_bytes`.
     Expected<std::string> read_blob(const std::string& id, std::uint64_t max_bytes);
 
+    // The commit `revision` names (tags peeled), or "" when it names none (an unborn HEAD).
+    Expected<std::string> resolve_commit(const std::string& revision);
+
     // The tree of a commit or tree id, read as checkout would write it.
     Expected<std::unique_ptr<TreeSource>> object_source(const std::string& id, std::string description);
 

@@ -173,7 +173,8 @@ private:
             }
         }
         // Whatever the walk concluded, a branch's end state is judged too.
-        if (std::string_view(update.ref).starts_with("refs/heads/")) return audit_end_state(update, tip, fresh);
+        if (std::string_view(update.ref).starts_with("refs/heads/"))
+            return audit_end_state(update, tip, fresh, commits->overrun);
         return std::nullopt;
     }
 
@@ -195,9 +196,15 @@ private:
     // between them was compared with its first parent, the paths that can differ are the ones
     // those comparisons met: only they are looked up. Otherwise the two trees are compared whole.
     std::optional<Failure> audit_end_state(const RefUpdate& update, const std::string& tip,
-                                           const std::unordered_set<std::string>& fresh) {
+                                           const std::unordered_set<std::string>& fresh, bool overrun) {
         std::string base = update.old_id;
-        if (update.is_creation()) {
+        if (update.is_creation() && overrun) {
+            // The walk stopped before it found where the branch starts: judge it against the
+            // repository's default branch (HEAD), or whole when there is none.
+            auto head = repository_.resolve_commit("HEAD");
+            if (!head) return head.failure();
+            base = *head;
+        } else if (update.is_creation()) {
             auto start = repository_.first_parent_base(tip, fresh);
             if (!start) return start.failure();
             base = *start;

@@ -470,6 +470,28 @@ push_ok origin main
 expect_hook_silent
 end_case
 
+begin_case "maxCommits with onOverrun accept: the branch's end state is still judged (existing and new branch)"
+server_and_client
+git -C "$SERVER" config koder-audit.maxCommits 2
+git -C "$SERVER" config koder-audit.onOverrun accept
+for i in 1 2; do
+    commit_file "docs/$i.md" "$i" "docs $i"
+done
+commit_file engines/web/koder.toml "$(manifest_bad_status koder-web)" "web, bad"
+commit_file docs/3.md "3" "docs 3"
+push_rejected origin main
+expect_contains "$ERR" "WARNING: the push brings more than 2 new commits"
+expect_contains "$ERR" "remote: refs/heads/main (end state $(short HEAD~4)..$(short)):"
+expect_contains "$ERR" "engines/web/koder.toml:9:10: error[KSA005]"
+expect_server_ref refs/heads/main "$(rev HEAD~4)"
+# A new branch: where its own commits start is unknown after an overrun, so it is judged
+# against the default branch.
+push_rejected origin HEAD:refs/heads/feature
+expect_contains "$ERR" "remote: refs/heads/feature (end state $(short HEAD~4)..$(short)):"
+expect_contains "$ERR" "engines/web/koder.toml:9:10: error[KSA005]"
+expect_server_ref refs/heads/feature ""
+end_case
+
 begin_case "timeBudget: an audit that runs out of time rejects (or accepts with a WARNING)"
 server_and_client
 for i in 1 2 3; do
