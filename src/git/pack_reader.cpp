@@ -260,19 +260,23 @@ struct PackReader::Pack {
 // (packfile.c): a direct-mapped table keyed by pack and offset, bounded in bytes, so a put costs
 // one slot and eviction never walks the table.
 struct PackReader::Cache {
-    explicit Cache(std::size_t budget_bytes) : budget(budget_bytes) {}
+    // One slot per 2 KiB of budget (a tree is a few hundred bytes), a power of two.
+    explicit Cache(std::size_t budget_bytes) : budget(budget_bytes) {
+        while (slot_bits < 20 && (std::size_t{1} << (slot_bits + 1)) * 2048 <= budget) ++slot_bits;
+        slots.resize(std::size_t{1} << slot_bits);
+    }
 
-    static constexpr std::size_t slot_count = 4096;
     struct Slot {
         std::uint64_t key = ~std::uint64_t{0};
         ObjectData object;
     };
     std::size_t budget;
     std::size_t bytes = 0;
-    std::vector<Slot> slots = std::vector<Slot>(slot_count);
+    unsigned slot_bits = 8;
+    std::vector<Slot> slots;
 
     static std::uint64_t key(const Pack& pack, std::uint64_t offset) { return (std::uint64_t{pack.number} << 48) ^ offset; }
-    static std::size_t slot_of(std::uint64_t key) { return (key * 0x9E3779B97F4A7C15ULL) >> 52; }  // 12 bits
+    [[nodiscard]] std::size_t slot_of(std::uint64_t key) const { return (key * 0x9E3779B97F4A7C15ULL) >> (64 - slot_bits); }
 
     ObjectData get(std::uint64_t key) const {
         const Slot& slot = slots[slot_of(key)];
