@@ -58,7 +58,8 @@ Expected<ServerConfig> load_server_config(git::Repository& repository, const Com
         merged = std::move(*from_file);
         origin = "git config or " + file->second.back();
     }
-    for (auto& [key, list] : *values) merged[key] = std::move(list);
+    for (auto& [key, list] : *values)
+        merged[key] = std::move(list);
     auto config = parse_server_config(merged, origin);
     if (!config) return config.failure();
     apply_overrides(config->audit, overrides_from(options));
@@ -76,8 +77,10 @@ std::optional<std::string> override_request() {
         const char* option = std::getenv(fmt::format("GIT_PUSH_OPTION_{}", i).c_str());
         if (option == nullptr) continue;
         const std::string_view text = option;
-        if (text == key) reason = std::string();
-        else if (text.starts_with(key) && text[key.size()] == '=') reason = std::string(text.substr(key.size() + 1));
+        if (text == key)
+            reason = std::string();
+        else if (text.starts_with(key) && text[key.size()] == '=')
+            reason = std::string(text.substr(key.size() + 1));
     }
     return reason;
 }
@@ -95,7 +98,7 @@ bool append_override_log(const std::string& path, const std::string& line) {
         written = got > 0;
         if (written) done += static_cast<std::size_t>(got);
     }
-    return ::close(fd) == 0 && written;  // closing releases the lock
+    return ::close(fd) == 0 && written; // closing releases the lock
 }
 
 std::string utc_now() {
@@ -130,7 +133,7 @@ int pre_receive_command(const CommonOptions& options, bool format_given) {
     }
 
     const bool errors = has_errors(audit->diagnostics);
-    std::vector<std::string> verdict;  // the lines that explain the decision
+    std::vector<std::string> verdict; // the lines that explain the decision
     bool accept = !errors;
     if (!audit->overrun.empty()) {
         if (config->accept_on_overrun) {
@@ -139,8 +142,8 @@ int pre_receive_command(const CommonOptions& options, bool format_given) {
                                           audit->overrun));
         } else {
             accept = false;
-            verdict.push_back(fmt::format("{}; rejected because the audit is incomplete (koder-audit.onOverrun = reject)",
-                                          audit->overrun));
+            verdict.push_back(fmt::format(
+                "{}; rejected because the audit is incomplete (koder-audit.onOverrun = reject)", audit->overrun));
         }
     }
     if (const auto reason = override_request(); reason && !accept) {
@@ -151,24 +154,28 @@ int pre_receive_command(const CommonOptions& options, bool format_given) {
         // Forgejo names the repository's owner as the pusher of a deploy key's push
         // (GITEA_PUSHER_NAME), so such a push cannot claim the owner's override right.
         const char* deploy_key = std::getenv("GITEA_DEPLOY_KEY_ID");
-        const bool from_deploy_key = deploy_key != nullptr && *deploy_key != '\0' && std::string_view(deploy_key) != "0";
+        const bool from_deploy_key =
+            deploy_key != nullptr && *deploy_key != '\0' && std::string_view(deploy_key) != "0";
         if (reason->empty()) {
             verdict.push_back("override ignored: give a reason, e.g. -o koder-audit.override=\"why\"");
         } else if (from_deploy_key) {
-            verdict.push_back(fmt::format("override ignored: the push comes from a deploy key (GITEA_DEPLOY_KEY_ID={}), "
-                                          "which Forgejo reports as the repository's owner; overrides need a person's "
-                                          "own push",
-                                          text::escape_for_terminal(deploy_key)));
+            verdict.push_back(
+                fmt::format("override ignored: the push comes from a deploy key (GITEA_DEPLOY_KEY_ID={}), "
+                            "which Forgejo reports as the repository's owner; overrides need a person's "
+                            "own push",
+                            text::escape_for_terminal(deploy_key)));
         } else if (!listed) {
             verdict.push_back(fmt::format("override ignored: pusher '{}' is not listed in koder-audit.overrideUser",
                                           text::escape_for_terminal(pusher)));
         } else {
             std::string refs;
-            for (const receive::RefUpdate& update : *updates) refs += (refs.empty() ? "" : ",") + update.ref;
+            for (const receive::RefUpdate& update : *updates)
+                refs += (refs.empty() ? "" : ",") + update.ref;
             const std::string record = fmt::format("{}\t{}\t{}\t{}\n", utc_now(), text::escape_for_terminal(pusher),
                                                    text::escape_for_terminal(refs), text::escape_for_terminal(*reason));
             if (!config->override_log.empty() && !append_override_log(config->override_log, record)) {
-                verdict.push_back(fmt::format("override refused: cannot write the override log {}", config->override_log));
+                verdict.push_back(
+                    fmt::format("override refused: cannot write the override log {}", config->override_log));
             } else {
                 accept = true;
                 verdict.push_back(fmt::format("OVERRIDE by '{}': \"{}\"; push accepted despite the findings above",
@@ -185,21 +192,28 @@ int pre_receive_command(const CommonOptions& options, bool format_given) {
 
     CommonOptions output = options;
     if (!format_given && config->format == "json") output.output.format = report::Format::json;
-    const std::string source = fmt::format("push ({} new commit{} on {} ref{})", audit->commits_checked,
-                                           audit->commits_checked == 1 ? "" : "s", audit->refs_updated,
-                                           audit->refs_updated == 1 ? "" : "s");
-    report::ReportInput report{source, config->audit.phase, audit->manifests_checked, audit->diagnostics,
-                               accept ? "accepted" : "rejected", audit->commits_checked, audit->notes};
+    const std::string source =
+        fmt::format("push ({} new commit{} on {} ref{})", audit->commits_checked,
+                    audit->commits_checked == 1 ? "" : "s", audit->refs_updated, audit->refs_updated == 1 ? "" : "s");
+    report::ReportInput report{source,
+                               config->audit.phase,
+                               audit->manifests_checked,
+                               audit->diagnostics,
+                               accept ? "accepted" : "rejected",
+                               audit->commits_checked,
+                               audit->notes};
     report.notes.insert(report.notes.end(), verdict.begin(), verdict.end());
     if (audit->registry_checked) report.registry_checked = config->audit.registry_path;
     const bool quiet = audit->diagnostics.empty() && audit->manifests_checked == 0 && verdict.empty();
     if (output.output.format != report::Format::text || !quiet) emit_report(output.output, report, stderr);
     if (output.output.format == report::Format::text) {
-        for (const std::string& line : verdict) say(line);
+        for (const std::string& line : verdict)
+            say(line);
         if (!accept && errors)
             say(fmt::format("push rejected: fix {} named above in new commits and push again",
                             receive::what_to_fix(audit->diagnostics)));
-        else if (!accept) say("push rejected: the audit could not finish (see above); split the push or ask an admin");
+        else if (!accept)
+            say("push rejected: the audit could not finish (see above); split the push or ask an admin");
     }
     return accept ? exit_clean : exit_violations;
 }

@@ -56,9 +56,9 @@ Expected<AuditConfig> parse_config(std::string_view text, std::string_view path)
     }
     for (const auto& [key, node] : root) {
         if (key.str() != "audit" && key.str() != "registry" && key.str() != "heuristic")
-            return failure_at(path, key.source(),
-                              fmt::format("unknown table or key `{}` (expected [audit], [registry] or [heuristic])",
-                                          key.str()));
+            return failure_at(
+                path, key.source(),
+                fmt::format("unknown table or key `{}` (expected [audit], [registry] or [heuristic])", key.str()));
     }
     if (const toml::node* heuristic_node = root.get("heuristic")) {
         const toml::table* heuristic = heuristic_node->as_table();
@@ -86,7 +86,8 @@ Expected<AuditConfig> parse_config(std::string_view text, std::string_view path)
     }
     if (const toml::node* registry_node = root.get("registry")) {
         const toml::table* registry = registry_node->as_table();
-        if (registry == nullptr) return failure_at(path, registry_node->source(), "`registry` must be a table ([registry])");
+        if (registry == nullptr)
+            return failure_at(path, registry_node->source(), "`registry` must be a table ([registry])");
         for (const auto& [key, node] : *registry) {
             if (key.str() == "stale") {
                 const auto* value = node.as_string();
@@ -126,12 +127,13 @@ Expected<AuditConfig> parse_config(std::string_view text, std::string_view path)
         } else if (key.str() == "max_nesting_depth") {
             const auto* number = node.as_integer();
             const auto depth = number != nullptr ? parse_nesting_depth(number->get()) : std::nullopt;
-            if (!depth) return failure_at(path, node.source(), "`audit.max_nesting_depth` must be an integer from 1 to 1024");
+            if (!depth)
+                return failure_at(path, node.source(), "`audit.max_nesting_depth` must be an integer from 1 to 1024");
             config.max_nesting_depth = *depth;
         } else {
-            return failure_at(path, key.source(),
-                              fmt::format("unknown key `audit.{}` (known: phase, max_manifest_bytes, max_nesting_depth)",
-                                          key.str()));
+            return failure_at(
+                path, key.source(),
+                fmt::format("unknown key `audit.{}` (known: phase, max_manifest_bytes, max_nesting_depth)", key.str()));
         }
     }
     return config;

@@ -32,11 +32,11 @@ std::optional<PrecedentFile> parse_precedent_file(std::string_view spec);
 struct AuditConfig {
     Phase phase = Phase::advisory;
     std::uint64_t max_manifest_bytes = 1024 * 1024;
-    std::uint32_t max_nesting_depth = 64;  // [audit] max_nesting_depth: deeper TOML is refused unparsed
-    std::string registry_path{default_registry_path};  // [registry] path
-    bool stale_registry_is_error = false;               // [registry] stale = "error"
-    std::vector<PrecedentFile> precedent_files = default_precedent_files();  // [heuristic] precedent_files
-    bool precedent_files_configured = false;  // set explicitly: a missing file is then worth a warning
+    std::uint32_t max_nesting_depth = 64;             // [audit] max_nesting_depth: deeper TOML is refused unparsed
+    std::string registry_path{default_registry_path}; // [registry] path
+    bool stale_registry_is_error = false;             // [registry] stale = "error"
+    std::vector<PrecedentFile> precedent_files = default_precedent_files(); // [heuristic] precedent_files
+    bool precedent_files_configured = false; // set explicitly: a missing file is then worth a warning
 };
 
 // Settings given on the command line; they win over the file.

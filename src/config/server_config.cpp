@@ -2,8 +2,8 @@
 
 #include <cctype>
 #include <charconv>
-#include <optional>
 #include <cstdlib>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -26,7 +26,8 @@ std::optional<std::uint64_t> parse_unsigned(std::string_view text) {
 // git's boolean spellings (git-config(1) "bool").
 std::optional<bool> parse_bool(std::string_view text) {
     std::string lower(text);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return true;
     if (lower == "false" || lower == "no" || lower == "off" || lower == "0" || lower.empty()) return false;
     return std::nullopt;
@@ -38,7 +39,7 @@ Expected<ServerConfig> parse_server_config(const ConfigValues& values, const std
     ServerConfig config;
     for (const auto& [key, list] : values) {
         if (list.empty()) continue;
-        const std::string& value = list.back();  // the last one wins, as in git
+        const std::string& value = list.back(); // the last one wins, as in git
         const std::string_view full = key;
         if (!full.starts_with(server_config_section) || full.size() <= server_config_section.size() ||
             full[server_config_section.size()] != '.')
@@ -55,8 +56,8 @@ Expected<ServerConfig> parse_server_config(const ConfigValues& values, const std
             config.audit.max_manifest_bytes = *number;
         } else if (name == "maxnestingdepth") {
             const auto number = parse_unsigned(value);
-            const auto depth = number && *number <= 1024 ? parse_nesting_depth(static_cast<std::int64_t>(*number))
-                                                         : std::nullopt;
+            const auto depth =
+                number && *number <= 1024 ? parse_nesting_depth(static_cast<std::int64_t>(*number)) : std::nullopt;
             if (!depth) return bad_value(origin, key, value, "a nesting depth from 1 to 1024");
             config.audit.max_nesting_depth = *depth;
         } else if (name == "maxcommits") {
@@ -92,7 +93,8 @@ Expected<ServerConfig> parse_server_config(const ConfigValues& values, const std
             if (value != "text" && value != "json") return bad_value(origin, key, value, "text or json");
             config.format = value;
         } else if (name == "registrypath") {
-            if (value.empty() || value.front() == '/' || value.find("..") != std::string::npos || !value.ends_with(".md"))
+            if (value.empty() || value.front() == '/' || value.find("..") != std::string::npos ||
+                !value.ends_with(".md"))
                 return bad_value(origin, key, value, "a Markdown file path inside the repository");
             config.audit.registry_path = value;
         } else if (name == "precedentfile") {

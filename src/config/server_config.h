@@ -14,19 +14,19 @@
 namespace ksa {
 
 struct ServerConfig {
-    AuditConfig audit;  // koder-audit.phase, .maxManifestBytes, .maxNestingDepth, .registryPath, .staleRegistry
-    std::uint64_t max_commits = 100000;   // koder-audit.maxCommits: new commits examined per push
-    double time_budget_seconds = 0;       // koder-audit.timeBudget: 0 = no budget
-    bool accept_on_overrun = false;       // koder-audit.onOverrun = reject (default) | accept
-    std::vector<std::string> override_users;  // koder-audit.overrideUser (repeatable, or comma-separated)
-    std::string pusher_variable = "GITEA_PUSHER_NAME";  // koder-audit.pusherVariable
-    std::string override_log;             // koder-audit.overrideLog: file the overrides are appended to
-    std::string format = "text";          // koder-audit.format = text | json
-    bool warn_only = false;               // koder-audit.mode = enforce (default) | warn: report, never reject
+    AuditConfig audit; // koder-audit.phase, .maxManifestBytes, .maxNestingDepth, .registryPath, .staleRegistry
+    std::uint64_t max_commits = 100000;                // koder-audit.maxCommits: new commits examined per push
+    double time_budget_seconds = 0;                    // koder-audit.timeBudget: 0 = no budget
+    bool accept_on_overrun = false;                    // koder-audit.onOverrun = reject (default) | accept
+    std::vector<std::string> override_users;           // koder-audit.overrideUser (repeatable, or comma-separated)
+    std::string pusher_variable = "GITEA_PUSHER_NAME"; // koder-audit.pusherVariable
+    std::string override_log;                          // koder-audit.overrideLog: file the overrides are appended to
+    std::string format = "text";                       // koder-audit.format = text | json
+    bool warn_only = false; // koder-audit.mode = enforce (default) | warn: report, never reject
     // koder-audit.trustedRef (repeatable): refs whose commits count as already checked. Only refs
     // that pass through this hook belong here: never refs/pull/*, which Forgejo writes without hooks.
     std::vector<std::string> trusted_refs{"refs/heads/*", "refs/tags/*"};
-    bool allow_replace_refs = false;      // koder-audit.allowReplaceRefs: accept refs/replace/* (judged)
+    bool allow_replace_refs = false; // koder-audit.allowReplaceRefs: accept refs/replace/* (judged)
 };
 
 // Configuration values by lower-cased key ("koder-audit.phase"), each key's values in order.

@@ -20,25 +20,24 @@ std::string_view to_string(Severity severity);
 struct SourceSpan {
     int line = 0;
     int column = 0;
-    int end_column = 0;  // exclusive; 0 when the extent is unknown
+    int end_column = 0; // exclusive; 0 when the extent is unknown
 };
 
 // The text of a diagnostic's line: a view into the file's text, which every finding of the file
 // shares (a copy per finding made a 240 KB one-line manifest with 20,000 findings cost 4.7 GB).
 class SourceLine {
-public:
+  public:
     SourceLine() = default;
     SourceLine(std::string text) : owner_(std::make_shared<const std::string>(std::move(text))), view_(*owner_) {}
     SourceLine(const char* text) : SourceLine(std::string(text)) {}
-    SourceLine(std::shared_ptr<const std::string> file, std::string_view line)
-        : owner_(std::move(file)), view_(line) {}
+    SourceLine(std::shared_ptr<const std::string> file, std::string_view line) : owner_(std::move(file)), view_(line) {}
 
     operator std::string_view() const { return view_; }
     [[nodiscard]] std::string_view view() const { return view_; }
     [[nodiscard]] bool empty() const { return view_.empty(); }
     friend bool operator==(const SourceLine& a, std::string_view b) { return a.view_ == b; }
 
-private:
+  private:
     std::shared_ptr<const std::string> owner_;
     std::string_view view_;
 };
@@ -48,12 +47,12 @@ std::ostream& operator<<(std::ostream& out, const SourceLine& line);
 struct Diagnostic {
     RuleCode rule{};
     Severity severity = Severity::error;
-    std::string path;         // repository-relative, '/'-separated, raw bytes
+    std::string path; // repository-relative, '/'-separated, raw bytes
     SourceSpan span;
-    std::string message;      // may contain raw values: renderers escape them
-    std::string hint;         // "help:" line; empty when there is none
-    SourceLine source_line;   // the text of span.line, for the excerpt
-    std::string context;      // where the file came from in a multi-commit run, e.g. a ref and commit
+    std::string message;    // may contain raw values: renderers escape them
+    std::string hint;       // "help:" line; empty when there is none
+    SourceLine source_line; // the text of span.line, for the excerpt
+    std::string context;    // where the file came from in a multi-commit run, e.g. a ref and commit
 };
 
 using Diagnostics = std::vector<Diagnostic>;

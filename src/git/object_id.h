@@ -37,7 +37,7 @@ inline bool is_zero(const ObjectId& id) {
 struct ObjectIdHash {
     std::size_t operator()(const ObjectId& id) const noexcept {
         std::size_t hash = 0;
-        std::memcpy(&hash, id.data(), sizeof hash);  // ids are uniformly distributed already
+        std::memcpy(&hash, id.data(), sizeof hash); // ids are uniformly distributed already
         return hash;
     }
 };

@@ -47,7 +47,7 @@ constexpr std::string_view unusual_mode_hint =
 // Compares two trees for the push audit: records changed manifest and watched paths, and the
 // problems of the new side that would make a checkout differ from what the audit reads.
 class PushDiff {
-public:
+  public:
     explicit PushDiff(const std::vector<std::string>& watched) : watched_(watched) {}
 
     Step operator()(std::string_view path, const TreeEntry* before, const TreeEntry* after) {
@@ -55,8 +55,11 @@ public:
         const bool manifest_named = manifest::classify_path(path).has_value() || watched;
         if (after != nullptr) check_new_entry(path, *after);
         if (manifest_named) {
-            if (after == nullptr) changes.push_back({std::string(path), ChangeStatus::deleted});
-            else changes.push_back({std::string(path), before == nullptr ? ChangeStatus::added : ChangeStatus::modified});
+            if (after == nullptr)
+                changes.push_back({std::string(path), ChangeStatus::deleted});
+            else
+                changes.push_back(
+                    {std::string(path), before == nullptr ? ChangeStatus::added : ChangeStatus::modified});
             // A folder at a manifest's path is reported as such: nothing inside is a manifest.
             if (after != nullptr && after->is_tree()) return Step::skip;
         }
@@ -67,7 +70,7 @@ public:
     std::vector<ChangedPath> changes;
     std::vector<Repository::TreeProblem> problems;
 
-private:
+  private:
     void check_new_entry(std::string_view path, const TreeEntry& entry) {
         if (!entry.mode_is_canonical()) {
             problems.push_back({std::string(path),
@@ -183,11 +186,11 @@ Expected<std::pair<ObjectKind, std::string>> Repository::peel(const std::string&
         auto header = reader.header(current, fmt::format("object {}", to_hex(current)));
         if (!header) return header.failure();
         switch (header->type) {
-            case ObjectType::commit: return std::pair{ObjectKind::commit, to_hex(current)};
-            case ObjectType::tree: return std::pair{ObjectKind::tree, to_hex(current)};
-            case ObjectType::blob: return std::pair{ObjectKind::blob, to_hex(current)};
-            case ObjectType::tag: break;
-            case ObjectType::none: return Failure{fmt::format("object {} has an unknown type", to_hex(current))};
+        case ObjectType::commit: return std::pair{ObjectKind::commit, to_hex(current)};
+        case ObjectType::tree: return std::pair{ObjectKind::tree, to_hex(current)};
+        case ObjectType::blob: return std::pair{ObjectKind::blob, to_hex(current)};
+        case ObjectType::tag: break;
+        case ObjectType::none: return Failure{fmt::format("object {} has an unknown type", to_hex(current))};
         }
         auto tag = reader.read(current, ObjectType::tag, fmt::format("tag {}", to_hex(current)));
         if (!tag) return tag.failure();
@@ -200,7 +203,8 @@ Expected<std::pair<ObjectKind, std::string>> Repository::peel(const std::string&
 
 Expected<std::vector<std::string>> Repository::trusted_commits(const std::vector<std::string>& patterns) {
     git_reference_iterator* raw_refs = nullptr;
-    if (git_reference_iterator_new(&raw_refs, state_->repository.get()) < 0) return last_error("cannot list references");
+    if (git_reference_iterator_new(&raw_refs, state_->repository.get()) < 0)
+        return last_error("cannot list references");
     std::unique_ptr<git_reference_iterator, Deleter<&git_reference_iterator_free>> refs(raw_refs);
     std::set<std::string> commits;
     git_reference* reference = nullptr;
@@ -213,7 +217,7 @@ Expected<std::vector<std::string>> Repository::trusted_commits(const std::vector
         });
         if (!trusted) continue;
         git_reference* raw_resolved = nullptr;
-        if (git_reference_resolve(&raw_resolved, held.get()) < 0) continue;  // a dangling symbolic ref
+        if (git_reference_resolve(&raw_resolved, held.get()) < 0) continue; // a dangling symbolic ref
         ReferencePtr resolved(raw_resolved);
         const git_oid* target = git_reference_target(resolved.get());
         if (target == nullptr) continue;
@@ -242,7 +246,8 @@ Expected<Repository::NewCommits> Repository::new_commits(const std::vector<std::
     NewCommits result;
     result.overrun = found->overrun;
     result.commits.reserve(found->commits.size());
-    for (const ObjectId& id : found->commits) result.commits.push_back(to_hex(id));
+    for (const ObjectId& id : found->commits)
+        result.commits.push_back(to_hex(id));
     return result;
 }
 
@@ -256,7 +261,7 @@ Expected<CommitSummary> Repository::commit_summary(const std::string& id) {
 }
 
 Expected<Repository::CommitChanges> Repository::commit_manifest_changes(const std::string& id,
-                                                                      const std::vector<std::string>& watched) {
+                                                                        const std::vector<std::string>& watched) {
     auto oid = parse_object_id(id);
     if (!oid) return oid.failure();
     auto store = state_->store();
@@ -269,8 +274,8 @@ Expected<Repository::CommitChanges> Repository::commit_manifest_changes(const st
         parent_trees.push_back(parent_commit->tree);
     }
     std::optional<Failure> failure;
-    CommitChanges result = run_diff(store->trees, parent_trees.empty() ? nullptr : &parent_trees.front(),
-                                    commit->tree, watched, failure);
+    CommitChanges result =
+        run_diff(store->trees, parent_trees.empty() ? nullptr : &parent_trees.front(), commit->tree, watched, failure);
     if (failure) return *failure;
     if (!commit->parents.empty()) result.first_parent = to_hex(commit->parents.front());
     // The audit reads manifests only; a merge brings nothing new at a path equal to one of its
@@ -293,7 +298,7 @@ Expected<Repository::CommitChanges> Repository::commit_manifest_changes(const st
 }
 
 Expected<Repository::CommitChanges> Repository::tree_changes(const std::string& before, const std::string& after,
-                                                            const std::vector<std::string>& watched) {
+                                                             const std::vector<std::string>& watched) {
     auto store = state_->store();
     std::optional<ObjectId> before_tree;
     if (!before.empty()) {
@@ -317,7 +322,7 @@ Expected<Repository::CommitChanges> Repository::tree_changes(const std::string& 
 }
 
 Expected<Repository::CommitChanges> Repository::path_changes(const std::string& before, const std::string& after,
-                                                            const std::vector<std::string>& paths) {
+                                                             const std::vector<std::string>& paths) {
     auto store = state_->store();
     std::optional<ObjectId> before_tree;
     if (!before.empty()) {

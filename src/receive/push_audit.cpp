@@ -34,7 +34,7 @@ std::string finding_key(const Diagnostic& d) {
 }
 
 class PushAuditor {
-public:
+  public:
     PushAuditor(git::Repository& repository, const ServerConfig& config, Clock::time_point started)
         : repository_(repository), config_(config), started_(started) {}
 
@@ -65,19 +65,19 @@ public:
         if (!peeled) return peeled.failure();
         const auto& [kind, id] = *peeled;
         switch (kind) {
-            case git::ObjectKind::missing:
-                return Failure{fmt::format("{}: pushed object {} cannot be read", update.ref, update.new_id)};
-            case git::ObjectKind::blob:
-                return audit_blob(update.ref, id, replace ? update.ref.substr(replace_prefix.size()) : std::string());
-            case git::ObjectKind::tree: return audit_tree(update.ref, id);
-            case git::ObjectKind::commit: return audit_commits(update, id);
+        case git::ObjectKind::missing:
+            return Failure{fmt::format("{}: pushed object {} cannot be read", update.ref, update.new_id)};
+        case git::ObjectKind::blob:
+            return audit_blob(update.ref, id, replace ? update.ref.substr(replace_prefix.size()) : std::string());
+        case git::ObjectKind::tree: return audit_tree(update.ref, id);
+        case git::ObjectKind::commit: return audit_commits(update, id);
         }
         return std::nullopt;
     }
 
     PushAudit result;
 
-private:
+  private:
     bool over_budget() {
         if (config_.time_budget_seconds <= 0) return false;
         const std::chrono::duration<double> elapsed = Clock::now() - started_;
@@ -109,7 +109,8 @@ private:
             return std::nullopt;
         }
         if (!text) {
-            result.notes.push_back(fmt::format("{}: points at a blob that is no manifest ({})", ref, text.failure().message));
+            result.notes.push_back(
+                fmt::format("{}: points at a blob that is no manifest ({})", ref, text.failure().message));
             return std::nullopt;
         }
         const std::string context = fmt::format("{} (blob {})", ref, blob.substr(0, 10));
@@ -162,11 +163,11 @@ private:
         if (!commits) return commits.failure();
         std::set<std::string> fresh(commits->commits.begin(), commits->commits.end());
         if (commits->overrun) {
-            result.overrun = fmt::format("the push brings more than {} new commits (koder-audit.maxCommits)",
-                                         config_.max_commits);
+            result.overrun =
+                fmt::format("the push brings more than {} new commits (koder-audit.maxCommits)", config_.max_commits);
         } else {
             for (const std::string& id : commits->commits) {
-                if (!checked_.insert(id).second) continue;  // already checked for another ref
+                if (!checked_.insert(id).second) continue; // already checked for another ref
                 if (over_budget()) break;
                 ++result.commits_checked;
                 if (auto problem = audit_commit(update.ref, id)) return problem;
@@ -182,8 +183,9 @@ private:
         if (!changes) return changes.failure();
         Compared& compared = compared_[id];
         compared.first_parent = changes->first_parent;
-        for (const ChangedPath& changed : changes->from_first_parent) compared.paths.push_back(changed.path);
-        if (changes->from_first_parent.empty() && changes->problems.empty()) return std::nullopt;  // nothing read
+        for (const ChangedPath& changed : changes->from_first_parent)
+            compared.paths.push_back(changed.path);
+        if (changes->from_first_parent.empty() && changes->problems.empty()) return std::nullopt; // nothing read
         auto summary = repository_.commit_summary(id);
         if (!summary) return summary.failure();
         const std::string context = fmt::format("{}, commit {} \"{}\"", ref, summary->short_id, summary->subject);
@@ -229,7 +231,7 @@ private:
         add_problems(changes.problems, context);
         auto source = repository_.object_source(id, std::move(description));
         if (!source) return source.failure();
-        std::vector<ChangedPath> to_audit = changes.new_content;  // plus a changed precedent list
+        std::vector<ChangedPath> to_audit = changes.new_content; // plus a changed precedent list
         for (const ChangedPath& changed : changes.from_first_parent)
             if (audit::is_precedent_path(config_.audit, changed.path)) to_audit.push_back(changed);
         auto audited = audit::audit_change(**source, to_audit, config_.audit);
@@ -245,8 +247,10 @@ private:
                                           const std::string& context) {
         registry::RegistryChange change{tree, {}, false, std::nullopt};
         for (const ChangedPath& changed : changes.from_first_parent) {
-            if (changed.path == config_.audit.registry_path) change.registry_changed = true;
-            else if (!audit::is_precedent_path(config_.audit, changed.path)) change.manifest_changes.push_back(changed);
+            if (changed.path == config_.audit.registry_path)
+                change.registry_changed = true;
+            else if (!audit::is_precedent_path(config_.audit, changed.path))
+                change.manifest_changes.push_back(changed);
         }
         Expected<std::unique_ptr<TreeSource>> parent{std::unique_ptr<TreeSource>()};
         if (!changes.first_parent.empty()) {
@@ -268,7 +272,8 @@ private:
         auto findings = registry::check_registry(change, config_.audit);
         if (!findings) return findings.failure();
         if (change.registry_changed || !findings->empty()) result.registry_checked = true;
-        for (Diagnostic& diagnostic : *findings) add(std::move(diagnostic), context);
+        for (Diagnostic& diagnostic : *findings)
+            add(std::move(diagnostic), context);
         return std::nullopt;
     }
 
@@ -291,7 +296,8 @@ private:
 
     void add_run(audit::AuditRun& run, const std::string& context) {
         result.manifests_checked += run.files_checked;
-        for (Diagnostic& diagnostic : run.diagnostics) add(std::move(diagnostic), context);
+        for (Diagnostic& diagnostic : run.diagnostics)
+            add(std::move(diagnostic), context);
     }
 
     // A finding already reported (the end state repeats what a commit showed) is not repeated.
@@ -324,9 +330,12 @@ std::string what_to_fix(const Diagnostics& diagnostics) {
     bool objects = false;
     for (const Diagnostic& d : diagnostics) {
         if (d.severity != Severity::error) continue;
-        if (d.rule == RuleCode::registry_hand_edited || d.rule == RuleCode::registry_stale) registry = true;
-        else if (d.rule == RuleCode::tree_unsafe || d.rule == RuleCode::ref_refused) objects = true;
-        else manifests = true;
+        if (d.rule == RuleCode::registry_hand_edited || d.rule == RuleCode::registry_stale)
+            registry = true;
+        else if (d.rule == RuleCode::tree_unsafe || d.rule == RuleCode::ref_refused)
+            objects = true;
+        else
+            manifests = true;
     }
     std::vector<std::string_view> parts;
     if (manifests) parts.emplace_back("the manifests");
@@ -334,7 +343,8 @@ std::string what_to_fix(const Diagnostics& diagnostics) {
     if (objects) parts.emplace_back("the trees and refs");
     if (parts.empty()) return "what is";
     std::string words(parts.front());
-    for (std::size_t i = 1; i < parts.size(); ++i) words += std::string(i + 1 == parts.size() ? " and " : ", ") + std::string(parts[i]);
+    for (std::size_t i = 1; i < parts.size(); ++i)
+        words += std::string(i + 1 == parts.size() ? " and " : ", ") + std::string(parts[i]);
     return words;
 }
 

@@ -15,20 +15,19 @@ namespace ksa::rules {
 // The names and module paths the precedent lists of the anti-drift heuristic cite, read by
 // the engine from the audited tree (rules never read files). Keys are lower-cased.
 struct PrecedentNames {
-    std::map<std::string, std::string> names{};  // module name → "file (section)" it is listed in
-    std::map<std::string, std::string> paths{};  // module folder → "file (section)"
+    std::map<std::string, std::string> names{}; // module name → "file (section)" it is listed in
+    std::map<std::string, std::string> paths{}; // module folder → "file (section)"
 };
 
 // Facts about the manifest's module that live outside the file itself.
 struct ModuleFacts {
-    bool has_fragments = false;                  // <module>/self-hosted/koder_*.toml exists
-    const PrecedentNames* precedents = nullptr;  // null: no precedent list was read
+    bool has_fragments = false;                 // <module>/self-hosted/koder_*.toml exists
+    const PrecedentNames* precedents = nullptr; // null: no precedent list was read
 };
 
 class RuleContext {
-public:
-    RuleContext(const manifest::Document& document, const AuditConfig& config, ModuleFacts facts,
-                Diagnostics& out)
+  public:
+    RuleContext(const manifest::Document& document, const AuditConfig& config, ModuleFacts facts, Diagnostics& out)
         : document_(document), config_(config), facts_(facts), out_(out) {}
 
     [[nodiscard]] const manifest::Document& document() const { return document_; }
@@ -38,7 +37,7 @@ public:
     // Records a finding at `span`, with the severity the configured phase gives the rule.
     void report(RuleCode rule, SourceSpan span, std::string message, std::string hint = {});
 
-private:
+  private:
     const manifest::Document& document_;
     const AuditConfig& config_;
     ModuleFacts facts_;

@@ -9,7 +9,7 @@
 namespace ksa {
 
 class JsonWriter {
-public:
+  public:
     JsonWriter& begin_object();
     JsonWriter& end_object();
     JsonWriter& begin_array();
@@ -22,20 +22,19 @@ public:
     JsonWriter& null();
 
     // Shorthand for key(name).value(v).
-    template <typename T>
-    JsonWriter& field(std::string_view name, const T& v) {
+    template <typename T> JsonWriter& field(std::string_view name, const T& v) {
         key(name);
         return value(v);
     }
 
     [[nodiscard]] const std::string& str() const { return out_; }
 
-private:
+  private:
     void before_value();
     void newline();
 
     std::string out_;
-    std::vector<bool> has_items_;  // one per open container
+    std::vector<bool> has_items_; // one per open container
     bool after_key_ = false;
 };
 

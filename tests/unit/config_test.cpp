@@ -107,7 +107,8 @@ TEST_CASE("config: max_nesting_depth is 64 by default, 1 to 1024 when set", "[co
     CHECK(parse_config("[audit]\nmax_nesting_depth = 1024\n", path).ok());
     for (const char* bad : {"[audit]\nmax_nesting_depth = 0\n", "[audit]\nmax_nesting_depth = 1025\n",
                             "[audit]\nmax_nesting_depth = -1\n", "[audit]\nmax_nesting_depth = \"8\"\n"})
-        CHECK_THAT(failure_of(bad), Catch::Contains(":2:21: `audit.max_nesting_depth` must be an integer from 1 to 1024"));
+        CHECK_THAT(failure_of(bad),
+                   Catch::Contains(":2:21: `audit.max_nesting_depth` must be an integer from 1 to 1024"));
     ksa::ConfigOverrides overrides;
     overrides.max_nesting_depth = 3;
     AuditConfig config = *parsed;
