@@ -64,7 +64,7 @@ int pre_commit_command(const CommonOptions& options) {
         auto config_entry = staged->index->stat(std::string(config_file_name));
         if (!config_entry || config_entry->kind != EntryKind::file) return exit_clean;
     }
-    auto config = audit::load_config(*staged->index, overrides_from(options));
+    auto config = audit::load_config(*staged->index, options.settings);
     if (!config) return hook_cannot_run(config.failure().message);
     std::vector<std::string> watch = audit::precedent_paths(*config);
     watch.push_back(config->registry_path);

@@ -33,6 +33,19 @@ std::string source_excerpt(const Diagnostic& diagnostic, std::size_t max_bytes) 
            std::string(to < line.size() ? "…" : "");
 }
 
+Diagnostic make_diagnostic(RuleCode rule, const SeverityPolicy& policy, Location where, std::string message,
+                           std::string hint) {
+    Diagnostic diagnostic;
+    diagnostic.rule = rule;
+    diagnostic.severity = policy.of(rule);
+    diagnostic.path = std::move(where.path);
+    diagnostic.span = where.span;
+    diagnostic.source_line = std::move(where.source_line);
+    diagnostic.message = std::move(message);
+    diagnostic.hint = std::move(hint);
+    return diagnostic;
+}
+
 bool has_errors(const Diagnostics& diagnostics) {
     return std::any_of(diagnostics.begin(), diagnostics.end(),
                        [](const Diagnostic& d) { return d.severity == Severity::error; });

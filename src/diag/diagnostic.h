@@ -57,6 +57,19 @@ struct Diagnostic {
 
 using Diagnostics = std::vector<Diagnostic>;
 
+// Where a finding is: the file (repository-relative), the span (line 0: the file as a whole)
+// and the text of that line for the excerpt.
+struct Location {
+    std::string path{};
+    SourceSpan span{};
+    SourceLine source_line{};
+};
+
+// The one way a finding is made: the rule, its severity under `policy`, where, what and how to
+// fix it. Every layer that reports (rules, engine, registry, evidence, push audit) calls it.
+Diagnostic make_diagnostic(RuleCode rule, const SeverityPolicy& policy, Location where, std::string message,
+                           std::string hint = {});
+
 // The source line for machine formats: whole up to `max_bytes`, else a window around the
 // column with "…" at each cut (a one-line 240 KB manifest must not be copied per finding).
 std::string source_excerpt(const Diagnostic& diagnostic, std::size_t max_bytes = 1024);

@@ -90,4 +90,9 @@ Severity severity_in(RuleCode code, Phase phase) {
     return phase == Phase::strict ? info.phase5 : info.phase4;
 }
 
+Severity SeverityPolicy::of(RuleCode code) const {
+    if (code == RuleCode::registry_stale && stale_registry_is_error) return Severity::error;
+    return severity_in(code, phase);
+}
+
 } // namespace ksa

@@ -58,4 +58,13 @@ std::string rule_id(RuleCode code);
 
 Severity severity_in(RuleCode code, Phase phase);
 
+// How severe each rule is in one run: its catalogue severity in the phase, and KSA013 raised to
+// an error when the configuration asks for it (`[registry] stale = "error"`).
+struct SeverityPolicy {
+    Phase phase = Phase::advisory;
+    bool stale_registry_is_error = false;
+
+    [[nodiscard]] Severity of(RuleCode code) const;
+};
+
 } // namespace ksa

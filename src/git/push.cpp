@@ -21,7 +21,28 @@ namespace {
 
 using ConfigPtr = std::unique_ptr<git_config, Deleter<&git_config_free>>;
 
-Expected<ConfigValues> collect(git_config* config, std::string_view section) {
+// The file a configuration level reads ("" when libgit2 cannot say), for `config --show`.
+std::string level_file(git_config_level_t level, git_repository* repository) {
+    int (*find)(git_buf*) = nullptr;
+    switch (level) {
+    case GIT_CONFIG_LEVEL_LOCAL:
+        return repository != nullptr ? std::string(git_repository_path(repository)) + "config" : std::string();
+    case GIT_CONFIG_LEVEL_GLOBAL: find = git_config_find_global; break;
+    case GIT_CONFIG_LEVEL_XDG: find = git_config_find_xdg; break;
+    case GIT_CONFIG_LEVEL_SYSTEM: find = git_config_find_system; break;
+    case GIT_CONFIG_LEVEL_PROGRAMDATA: find = git_config_find_programdata; break;
+    default: return {};
+    }
+    git_buf found = GIT_BUF_INIT;
+    std::string path;
+    if (find(&found) == 0 && found.ptr != nullptr) path = found.ptr;
+    git_buf_dispose(&found);
+    return path;
+}
+
+// Every value under `section`, each with the file it came from: `file_of` names a level's file.
+template <typename FileOf>
+Expected<ConfigValues> collect(git_config* config, std::string_view section, FileOf file_of) {
     ConfigValues values;
     const std::string prefix = std::string(section) + ".";
     // A plain iterator filtered here: libgit2's glob iterator leaks its regex match data.
@@ -34,7 +55,10 @@ Expected<ConfigValues> collect(git_config* config, std::string_view section) {
         std::string key = entry->name;
         std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
         if (!key.starts_with(prefix)) continue;
-        values[key].emplace_back(entry->value != nullptr ? entry->value : "");
+        std::string file = file_of(entry->level);
+        // libgit2 1.5 does not say which included file a value comes from, only how deep.
+        if (entry->include_depth > 0) file = file.empty() ? "an included file" : "a file included by " + file;
+        values[key].emplace_back(entry->value != nullptr ? entry->value : "", std::move(file));
     }
     if (status != GIT_ITEROVER) return last_error("cannot read the configuration");
     return values;
@@ -164,7 +188,8 @@ Expected<ConfigValues> Repository::config_values(std::string_view section) {
     if (git_repository_config_snapshot(&raw, state_->repository.get()) < 0)
         return last_error("cannot read the repository's configuration");
     ConfigPtr config(raw);
-    return collect(config.get(), section);
+    git_repository* repository = state_->repository.get();
+    return collect(config.get(), section, [&](git_config_level_t level) { return level_file(level, repository); });
 }
 
 Expected<ConfigValues> Repository::config_file_values(const std::string& path, std::string_view section) {
@@ -172,7 +197,7 @@ Expected<ConfigValues> Repository::config_file_values(const std::string& path, s
     git_config* raw = nullptr;
     if (git_config_open_ondisk(&raw, path.c_str()) < 0) return last_error(fmt::format("cannot read {}", path));
     ConfigPtr config(raw);
-    return collect(config.get(), section);
+    return collect(config.get(), section, [&](git_config_level_t) { return path; });
 }
 
 Expected<std::pair<ObjectKind, std::string>> Repository::peel(const std::string& id) {

@@ -58,7 +58,7 @@ class Repository {
     // --- for the pre-receive hook ---
 
     // The repository's configuration values under `section` (lower-cased keys), and those of a
-    // git-config-format file.
+    // git-config-format file; each value with the file it was read from.
     Expected<ConfigValues> config_values(std::string_view section);
     static Expected<ConfigValues> config_file_values(const std::string& path, std::string_view section);
 

@@ -27,6 +27,8 @@ struct Document {
     [[nodiscard]] std::string_view line_text(int line) const;
     // The line as a diagnostic's excerpt, sharing the text.
     [[nodiscard]] SourceLine source_line(int line) const { return SourceLine(text, line_text(line)); }
+    // A finding's location in this file.
+    [[nodiscard]] Location location(SourceSpan span) const { return {path, span, source_line(span.line)}; }
 };
 
 struct SyntaxError {

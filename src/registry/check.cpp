@@ -31,19 +31,11 @@ std::string_view line_at(std::string_view text, int line) {
 
 Diagnostic finding(RuleCode rule, const AuditConfig& config, const std::string& path, int line,
                    std::string_view source_line, std::string message) {
-    Diagnostic diagnostic;
-    diagnostic.rule = rule;
-    diagnostic.severity = rule == RuleCode::registry_stale && config.stale_registry_is_error
-                              ? Severity::error
-                              : severity_in(rule, config.phase);
-    diagnostic.path = path;
-    diagnostic.span = SourceSpan{line, line > 0 ? 1 : 0, 0};
-    diagnostic.source_line = std::string(source_line);
-    diagnostic.message = std::move(message);
-    diagnostic.hint = fmt::format("edit the manifests instead, then run `koder-spec-audit self-hosted --report` and "
-                                  "stage {}",
-                                  path);
-    return diagnostic;
+    return make_diagnostic(rule, config.severities(),
+                           {path, SourceSpan{line, line > 0 ? 1 : 0, 0}, std::string(source_line)}, std::move(message),
+                           fmt::format("edit the manifests instead, then run `koder-spec-audit self-hosted --report` "
+                                       "and stage {}",
+                                       path));
 }
 
 Expected<std::string> full_registry(const RegistryChange& change, const AuditConfig& config) {

@@ -61,6 +61,10 @@ void check_anti_drift(RuleContext& context);
 // `with_category` adds the category signal. Shared by KSA011 and KSA010's hint.
 std::vector<std::string> anti_drift_signals(const RuleContext& context, bool with_category);
 
+// True when the module's `category` is engine or infra-tooling: such a module must declare
+// where it stands (KSA010). Shared by KSA010 and KSA011, which defers to it.
+bool is_obligated_category(const manifest::Document& document);
+
 // True when the module declares where it stands: a [self_hosted] block (in the file or a
 // fragment) or [no_external_alternative].
 bool declares_self_hosting(const RuleContext& context);

@@ -7,7 +7,6 @@
 #include "support/text.h"
 
 namespace ksa::rules {
-namespace {
 
 bool is_obligated_category(const manifest::Document& document) {
     const toml::node* category = document.root.get("category");
@@ -15,8 +14,6 @@ bool is_obligated_category(const manifest::Document& document) {
     const std::string& value = category->as_string()->get();
     return value == "engine" || value == "infra-tooling";
 }
-
-} // namespace
 
 void check_obligation(RuleContext& context) {
     const manifest::Document& document = context.document();

@@ -1,5 +1,7 @@
 #include "support/json_writer.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "support/text.h"
@@ -121,6 +123,19 @@ JsonWriter& JsonWriter::value(std::string_view text) {
 JsonWriter& JsonWriter::value(std::int64_t number) {
     before_value();
     out_ += std::to_string(number);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::uint64_t number) {
+    before_value();
+    out_ += std::to_string(number);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(double number) {
+    if (!std::isfinite(number)) return null();
+    before_value();
+    out_ += fmt::format("{}", number);
     return *this;
 }
 

@@ -18,6 +18,8 @@ class JsonWriter {
     JsonWriter& value(std::string_view text);
     JsonWriter& value(const char* text) { return value(std::string_view(text)); }
     JsonWriter& value(std::int64_t number);
+    JsonWriter& value(std::uint64_t number);
+    JsonWriter& value(double number); // null when not finite (JSON has no NaN)
     JsonWriter& value(bool flag);
     JsonWriter& null();
 

@@ -371,8 +371,7 @@ TEST_CASE("audit: load_config reads the committed file and lets overrides win", 
         REQUIRE(config.ok());
         CHECK(config->phase == Phase::strict);
         CHECK(config->max_manifest_bytes == 4096);
-        ksa::ConfigOverrides overrides;
-        overrides.phase = Phase::advisory;
+        const ksa::SettingOverrides overrides{{"--phase", "4"}};
         auto overridden = ksa::audit::load_config(source, overrides);
         REQUIRE(overridden.ok());
         CHECK(overridden->phase == Phase::advisory);
