@@ -1,5 +1,7 @@
 #include "cli/modes.h"
 
+#include <fmt/format.h>
+
 #include "config/settings.h"
 
 namespace ksa::cli {
@@ -64,6 +66,17 @@ std::string mode_name(const Mode& mode) {
     if (!mode.flag.empty()) name += " " + std::string(mode.flag);
     if (!mode.variant.empty()) name += " " + std::string(mode.variant);
     return name;
+}
+
+std::string formats_table_markdown() {
+    std::string out = "| mode | --format (the first is the default) |\n|---|---|\n";
+    for (const Mode& mode : modes) {
+        std::string formats;
+        for (const report::Format format : report::formats_of(mode.output))
+            formats += (formats.empty() ? "" : ", ") + fmt::format("`{}`", report::format_name(format));
+        out += fmt::format("| `{}` | {} |\n", mode_name(mode), formats);
+    }
+    return out;
 }
 
 std::string mode_summary(std::string_view command, std::string_view flag, std::string_view variant) {

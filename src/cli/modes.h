@@ -58,6 +58,9 @@ struct ModeOption {
 std::span<const Mode> all_modes();
 std::span<const ModeOption> mode_options();
 
+// The formats each mode writes, as the table of docs/manual.md (a unit test compares them).
+std::string formats_table_markdown();
+
 // "self-hosted --report --check", "hook pre-commit".
 std::string mode_name(const Mode& mode);
 

@@ -45,7 +45,7 @@ constexpr Setting settings[] = {
      .numeric = true,
      .option_type = "4 (advisory) or 5 (strict)",
      .option_noun = "a rollout phase",
-     .doc = "the rollout phase of RFC-002: 4 advisory, 5 strict; it sets each rule's severity ([rules.md](rules.md))",
+     .doc = "the rollout phase of RFC-002: 4 advisory, 5 strict; it sets each rule's severity (docs/rules.md)",
      .set = [](ServerConfig& c,
                const SettingValue& v) { c.audit.phase = as_number(v) == 1 ? Phase::strict : Phase::advisory; },
      .get = [](const ServerConfig& c) -> SettingValue {
@@ -81,7 +81,7 @@ constexpr Setting settings[] = {
      .valid = is_registry_path,
      .type = "a Markdown file path inside the repository (ending in .md)",
      .server_type = "a Markdown file path inside the repository",
-     .doc = "the generated registry, protected by KSA012 and KSA013 ([registry.md](registry.md))",
+     .doc = "the generated registry, protected by KSA012 and KSA013 (docs/registry.md)",
      .set = [](ServerConfig& c, const SettingValue& v) { c.audit.registry_path = as_text(v); },
      .get = [](const ServerConfig& c) -> SettingValue { return c.audit.registry_path; }},
     {.file_key = "registry.stale",
@@ -158,8 +158,8 @@ constexpr Setting settings[] = {
      .valid = non_empty,
      .type = "an environment variable name",
      .server_type = "an environment variable name",
-     .doc = "the environment variable naming the pusher (Forgejo sets GITEA_PUSHER_NAME; a plain git server over "
-            "HTTP may use REMOTE_USER)",
+     .doc = "the environment variable naming the pusher (Forgejo sets `GITEA_PUSHER_NAME`; a plain git server "
+            "over HTTP may use `REMOTE_USER`)",
      .set = [](ServerConfig& c, const SettingValue& v) { c.pusher_variable = as_text(v); },
      .get = [](const ServerConfig& c) -> SettingValue { return c.pusher_variable; }},
     {.server_key = "koder-audit.overrideLog",
@@ -182,21 +182,21 @@ constexpr Setting settings[] = {
      .type = "ref patterns",
      .server_type = "a ref pattern such as refs/heads/* or refs/tags/v*",
      .doc = "refs whose commits count as already checked: only refs every update of which passes this hook (never "
-            "refs/pull/*); repeat the key; a single empty value means none",
+            "`refs/pull/*`); repeat the key; a single empty value means none",
      .set = [](ServerConfig& c, const SettingValue& v) { c.trusted_refs = as_list(v); },
      .get = [](const ServerConfig& c) -> SettingValue { return c.trusted_refs; }},
     {.server_key = "koder-audit.allowReplaceRefs",
      .kind = SettingKind::flag,
      .type = "true or false",
      .server_type = "true or false",
-     .doc = "accept pushes to refs/replace/* and judge the replacements, instead of refusing them (KSA026)",
+     .doc = "accept pushes to `refs/replace/*` and judge the replacements, instead of refusing them (KSA026)",
      .set = [](ServerConfig& c, const SettingValue& v) { c.allow_replace_refs = std::get<bool>(v); },
      .get = [](const ServerConfig& c) -> SettingValue { return c.allow_replace_refs; }},
     {.server_key = "koder-audit.configFile",
      .kind = SettingKind::text,
      .type = "a file path",
      .server_type = "a file path",
-     .doc = "a git-config file with more koder-audit.* keys, e.g. one for the whole server; the repository's own "
+     .doc = "a git-config file with more `koder-audit.*` keys, e.g. one for the whole server; the repository's own "
             "keys win",
      .set = [](ServerConfig& c, const SettingValue& v) { c.config_file = as_text(v); },
      .get = [](const ServerConfig& c) -> SettingValue { return c.config_file; }},
