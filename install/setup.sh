@@ -45,7 +45,8 @@ fi
 step() { printf '\n==> %s\n' "$*"; }
 
 # Build dependencies, all from Debian 12's archive.
-packages=(git cmake g++ ninja-build pkg-config libgit2-dev zlib1g-dev libtomlplusplus-dev libcli11-dev libfmt-dev catch2)
+packages=(git cmake g++ ninja-build pkg-config libgit2-dev zlib1g-dev libcurl4-openssl-dev libtomlplusplus-dev libcli11-dev
+          libfmt-dev catch2)
 # Tests also drive the real pre-commit framework and check JSON with python3.
 [ "$mode" = test ] && packages+=(pre-commit python3)
 # ...and fuzz with libFuzzer, which comes with clang (its runtime is a separate package).

@@ -27,6 +27,7 @@ int gate_check_command(const CommonOptions& options, const std::vector<std::stri
     result.notes.insert(result.notes.begin(), history_notes.begin(), history_notes.end());
     evidence::ProbeOptions probe;
     probe.timeout = std::chrono::milliseconds(static_cast<long>(gate_check.timeout_seconds * 1000));
+    probe.connect_timeout = probe.timeout;
     evidence::check_hosts(result, gate_check.online ? &probe : nullptr, *config);
     report::ReportInput input{source.description(), config->phase, result.manifests_read, result.diagnostics};
     input.notes = result.notes;
