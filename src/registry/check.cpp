@@ -175,4 +175,21 @@ Expected<Diagnostics> check_registry(const RegistryChange& change, const AuditCo
     return findings;
 }
 
+std::string commit_fix_advice(const Diagnostics& diagnostics, const std::string& registry) {
+    bool manifests = false;
+    bool registry_errors = false;
+    for (const Diagnostic& diagnostic : diagnostics) {
+        if (diagnostic.severity != Severity::error) continue;
+        (diagnostic.path == registry ? registry_errors : manifests) = true;
+    }
+    if (!registry_errors) return "fix the staged manifests";
+    if (!manifests)
+        return fmt::format("the registry {} is not what the manifests generate: run `koder-spec-audit self-hosted "
+                           "--report` (or the hook with --fix) and stage it",
+                           registry);
+    return fmt::format("fix the staged manifests and regenerate the registry {} (`koder-spec-audit self-hosted "
+                       "--report`, then stage it)",
+                       registry);
+}
+
 } // namespace ksa::registry
