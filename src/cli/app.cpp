@@ -1,6 +1,7 @@
 #include "cli/app.h"
 
 #include <algorithm>
+#include <cctype>
 #include <exception>
 #include <filesystem>
 
@@ -71,8 +72,9 @@ void add_setting_options(CLI::App& command, CommandLine& line) {
     for (const Setting& setting : all_settings()) {
         if (setting.option.empty()) continue;
         const std::string option(setting.option);
-        const std::string help = fmt::format(
+        std::string help = fmt::format(
             "{}{}", setting.doc, setting.file_key.empty() ? "" : fmt::format(" (overrides {})", setting.file_key));
+        help.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(help.front())));
         CLI::Option* added = command.add_option(option, line.setting_values[option], help);
         switch (setting.kind) {
         case SettingKind::choice: {
@@ -147,9 +149,11 @@ int run_mode(const CLI::App& command, std::string_view name, CommandLine& line) 
     for (const std::string_view source_option : {"--cached", "--rev"}) {
         const bool applies =
             (mode->needs & reads_tree) != 0 || (source_option == "--rev" && (mode->needs & reads_commits) != 0);
-        if (!applies && given(command, source_option))
-            return cannot_run(fmt::format("{} reads {}; {} does not apply", mode_name(*mode).substr(name.size() + 1),
-                                          mode->reads, source_option));
+        if (!applies && given(command, source_option)) {
+            const std::string full = mode_name(*mode); // "self-hosted --history": named by its flags
+            const std::string what = mode->flag.empty() ? full : full.substr(name.size() + 1);
+            return cannot_run(fmt::format("{} reads {}; {} does not apply", what, mode->reads, source_option));
+        }
     }
     auto format = resolve_format(*mode, line.format);
     if (!format) return cannot_run(format.failure().message);
