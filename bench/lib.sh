@@ -1,6 +1,5 @@
 # shellcheck shell=bash disable=SC2154  # here, root and prog are set by the caller
-# Shared by bench/run-registry.sh, bench/run-push.sh and bench/run-push-many.sh (sourced, not run).
-# See bench/README.md.
+# Shared by the bench/run*.sh scripts (sourced, not run). See bench/README.md.
 # The caller sets: here (bench/), root (repository root), prog (its own name for messages).
 
 # The layout version of gen-monorepo.py ("layout" in .git/ksa-bench.json); a cached repository

@@ -5,6 +5,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
+prog=run.sh
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 bin="$root/build/src/koder-spec-audit"
 repo=""
@@ -66,38 +69,16 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-die() { echo "run.sh: $*" >&2; exit 1; }
-log() { echo "run.sh: $*" >&2; }
-
-[ -x "$bin" ] || die "binary not found or not executable: $bin (build it, or pass --bin)"
-bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+bin=$(abs_bin "$bin")
 command -v python3 >/dev/null || die "python3 is required"
 export LC_ALL=C
 
-# ---- the repository
-cached=0
-if [ -z "$repo" ]; then
-  cached=1
-  repo="${BENCH_DIR:-/tmp/ksa-bench}/repo-m${modules}-f${files}-s${seed}"
-  if [ "$regen" = 1 ] || [ ! -f "$repo/.git/ksa-bench.json" ]; then
-    log "generating $repo"
-    mkdir -p "$(dirname "$repo")"
-    python3 "$here/gen-monorepo.py" --out "$repo" --modules "$modules" --files "$files" \
-      --seed "$seed" --force >&2
-  else
-    log "reusing $repo"
-  fi
-fi
-repo=$(cd "$repo" && git rev-parse --show-toplevel) || die "not a git work tree: $repo"
+# ---- the repository (a generated one is reused, regenerated for a new layout, reset if dirty)
+given_repo=$repo
+repo=$(ensure_base_repo "$repo" "$modules" "$files" "$seed" "$regen")
 cd "$repo"
-
-if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
-  if [ "$cached" = 1 ]; then
-    log "cached repository has local changes; resetting it"
-    git reset -q --hard HEAD
-  else
-    die "$repo has uncommitted changes; commit or stash them first"
-  fi
+if [ -n "$given_repo" ] && [ -n "$(git status --porcelain --untracked-files=no)" ]; then
+  die "$repo has uncommitted changes; commit or stash them first"
 fi
 
 if [ -z "$manifest" ]; then
@@ -211,15 +192,10 @@ n_files=$(git ls-files | wc -l)
 n_modules=$(git ls-files -- 'koder.toml' '*/koder.toml' | wc -l)
 n_fragments=$(git ls-files -- '*/self-hosted/koder_*.toml' | wc -l)
 n_commits=$(git rev-list --count HEAD)
-cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-ram=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
-bin_version=$(timeout 5 "$bin" --version 2>/dev/null | head -n 1 || true)
-src_rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "no commit")
 
 KSA_HOOK_ARGS=$hook_args KSA_MANIFEST=$manifest KSA_COMMIT_LIKE=$commit_like \
 KSA_FILES=$n_files KSA_MODULES=$n_modules KSA_FRAGMENTS=$n_fragments KSA_COMMITS=$n_commits \
-KSA_MACHINE="$(nproc) cores, $cpu, $ram RAM, Linux $(uname -r), $(git --version)" \
-KSA_BIN=$bin KSA_BIN_VERSION=$bin_version KSA_SRC_REV=$src_rev \
+KSA_MACHINE="$(machine_desc)" KSA_BIN="$(bin_desc "$bin")" \
 KSA_METHOD="median of $runs runs after $warmup warm-ups ($timer); peak RSS = max of $rss_runs runs ($rss_tool)" \
 KSA_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ) \
 python3 - "$tmp/times.json" "$rss_git" "$rss_hook" <<'PY' >"$tmp/section.md"
@@ -251,9 +227,7 @@ print("- repository: %s files, %s modules (koder.toml), %s fragments, %s commit(
          e["KSA_MANIFEST"],
          ", cache-tree refreshed (--commit-like)" if e["KSA_COMMIT_LIKE"] == "1" else ""))
 print("- machine: %s" % e["KSA_MACHINE"])
-print("- binary: `%s`%s; source rev %s" % (
-    e["KSA_BIN"], " (%s)" % e["KSA_BIN_VERSION"] if e["KSA_BIN_VERSION"] else "",
-    e["KSA_SRC_REV"]))
+print("- binary: %s" % e["KSA_BIN"])
 print("- method: whole process vs whole process, run in the work tree with GIT_INDEX_FILE "
       "set as `git commit` sets it for hooks; %s" % e["KSA_METHOD"])
 print("- date: %s" % e["KSA_DATE"])
@@ -262,19 +236,6 @@ PY
 cat "$tmp/section.md"
 
 if [ "$write" = 1 ]; then
-  python3 - "$results" "$tmp/section.md" <<'PY'
-import os, sys
-path, section = sys.argv[1], open(sys.argv[2]).read().rstrip("\n")
-begin = "<!-- bench:pre-commit-one-koder-toml:begin -->"
-end = "<!-- bench:pre-commit-one-koder-toml:end -->"
-block = "%s\n%s\n%s" % (begin, section, end)
-text = open(path).read() if os.path.exists(path) else "# Benchmark results\n\nWritten by `bench/run.sh --write`; see bench/README.md.\n"
-if begin in text and end in text:
-    head, rest = text.split(begin, 1)
-    text = head + block + rest.split(end, 1)[1]
-else:
-    text = text.rstrip("\n") + "\n\n" + block + "\n"
-open(path, "w").write(text)
-PY
+  write_section "$results" pre-commit-one-koder-toml "$tmp/section.md"
   log "wrote the section into $results"
 fi

@@ -4,7 +4,8 @@
 #
 #   install/setup.sh             dependencies, build, install into --prefix
 #   install/setup.sh --demo      the above, then the demo on examples/monorepo
-#   install/setup.sh --test      dependencies (with test tools), build with -Werror, all tests,
+#   install/setup.sh --test      dependencies (with test tools), the formatting check
+#                                (clang-format-14), build with -Werror, all tests,
 #                                then the same tests again under AddressSanitizer + UBSan,
 #                                then a clang build of the fuzz targets, each fuzzed for a while
 #   install/setup.sh --fuzz      dependencies, then only that last stage (e.g. for a long run)
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
         --build-dir) build_dir=$2; shift ;;
         --build-dir=*) build_dir=${1#--build-dir=} ;;
         --no-deps) install_deps=0 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "setup.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -45,9 +46,11 @@ fi
 step() { printf '\n==> %s\n' "$*"; }
 
 # Build dependencies, all from Debian 12's archive.
-packages=(git cmake g++ ninja-build pkg-config libgit2-dev zlib1g-dev libtomlplusplus-dev libcli11-dev libfmt-dev catch2)
-# Tests also drive the real pre-commit framework and check JSON with python3.
-[ "$mode" = test ] && packages+=(pre-commit python3)
+packages=(git cmake g++ ninja-build pkg-config libgit2-dev zlib1g-dev libcurl4-openssl-dev libtomlplusplus-dev libcli11-dev
+          libfmt-dev catch2)
+# Tests also drive the real pre-commit framework and check JSON with python3; the formatting is
+# checked with clang-format-14 (the .clang-format of the repository).
+[ "$mode" = test ] && packages+=(pre-commit python3 clang-format-14)
 # ...and fuzz with libFuzzer, which comes with clang (its runtime is a separate package).
 [ "$mode" = test ] || [ "$mode" = fuzz ] && packages+=(clang-14 libclang-rt-14-dev)
 
@@ -71,6 +74,15 @@ install_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# Every C++ file of src/ and tests/unit must be formatted as .clang-format says (LLVM base, 4
+# spaces, 120 columns); run `clang-format-14 -i` on the files it names.
+format_check() {
+    local files=()
+    mapfile -t files < <(cd "$root" && find src tests/unit -name '*.cpp' -o -name '*.h' | sort)
+    (cd "$root" && clang-format-14 --dry-run --Werror "${files[@]}")
+    echo "${#files[@]} files formatted as .clang-format says"
+}
+
 # The fuzz targets built with clang-14 and libFuzzer in $build_dir-fuzz: their corpora run
 # once, then each target is fuzzed for KSA_FUZZ_SECONDS; any crash, leak, sanitizer report
 # or timeout fails the run and leaves the input in $build_dir-fuzz/artifacts/.
@@ -79,7 +91,7 @@ fuzz_stage() {
     case "$seconds" in ''|*[!0-9]*) echo "setup.sh: KSA_FUZZ_SECONDS must be a whole number of seconds" >&2; exit 2 ;; esac
     local fuzz_dir="$build_dir-fuzz"
     step "Building the fuzz targets with clang-14 and libFuzzer in $fuzz_dir"
-    cmake -S "$root" -B "$fuzz_dir" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++-14 \
+    cmake -S "$root" -B "$fuzz_dir" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++-14 -DKSA_FUZZ=ON \
         -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKSA_WERROR=OFF >/dev/null
     cmake --build "$fuzz_dir" --target ksa_fuzz --parallel "$(nproc)"
     step "Running every fuzz corpus once (libFuzzer)"
@@ -123,6 +135,11 @@ command -v ninja >/dev/null && generator=(-G Ninja)
 if [ "$mode" = fuzz ]; then
     fuzz_stage
     exit 0
+fi
+
+if [ "$mode" = test ]; then
+    step "Checking the formatting (clang-format-14 --dry-run --Werror over src/ and tests/unit)"
+    format_check
 fi
 
 step "Configuring and building in $build_dir"

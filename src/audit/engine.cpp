@@ -15,46 +15,30 @@
 namespace ksa::audit {
 namespace {
 
-Diagnostic file_diagnostic(RuleCode rule, const AuditConfig& config, const std::string& path, std::string message,
-                           std::string hint) {
-    Diagnostic diagnostic;
-    diagnostic.rule = rule;
-    diagnostic.severity = severity_in(rule, config.phase);
-    diagnostic.path = path;
-    diagnostic.message = std::move(message);
-    diagnostic.hint = std::move(hint);
-    return diagnostic;
-}
-
 // A file with thousands of findings of one rule (20,000 copies of a gate on one line) shows the
 // first ones and a count: output and memory stay bounded by what a person can read.
 constexpr std::size_t max_findings_per_rule = 50;
 
-void cap_findings(Diagnostics& diagnostics, std::size_t from, const std::string& path) {
+void cap_findings(Diagnostics& diagnostics, std::size_t from, const std::string& path, const SeverityPolicy& policy) {
     std::map<RuleCode, std::size_t> seen;
-    std::map<RuleCode, std::pair<std::size_t, Severity>> hidden;
+    std::map<RuleCode, std::size_t> hidden;
     std::size_t kept = from;
     for (std::size_t i = from; i < diagnostics.size(); ++i) {
         Diagnostic& diagnostic = diagnostics[i];
         if (++seen[diagnostic.rule] > max_findings_per_rule) {
-            auto& [count, severity] = hidden[diagnostic.rule];
-            if (count++ == 0 || diagnostic.severity == Severity::error) severity = diagnostic.severity;
+            ++hidden[diagnostic.rule];
             continue;
         }
         if (kept != i) diagnostics[kept] = std::move(diagnostic);
         ++kept;
     }
     diagnostics.resize(kept);
-    for (const auto& [rule, count_and_severity] : hidden) {
-        Diagnostic summary;
-        summary.rule = rule;
-        summary.severity = count_and_severity.second;
-        summary.path = path;
-        summary.message = fmt::format("{} more {} findings in this file are not shown (only the first {} are)",
-                                      count_and_severity.first, rule_id(rule), max_findings_per_rule);
-        summary.hint = "fix the findings shown and run again";
-        diagnostics.push_back(std::move(summary));
-    }
+    for (const auto& [rule, count] : hidden)
+        diagnostics.push_back(make_diagnostic(rule, policy, {path},
+                                              fmt::format("{} more {} findings in this file are not shown (only "
+                                                          "the first {} are)",
+                                                          count, rule_id(rule), max_findings_per_rule),
+                                              "fix the findings shown and run again"));
 }
 
 // Every rule, or (`anti_drift_only`, for modules re-checked because a precedent list changed)
@@ -77,11 +61,11 @@ void audit_one(TreeSource& source, const Candidate& candidate, const AuditConfig
     rules::RuleContext context(document, config, facts, run.diagnostics);
     if (anti_drift_only) {
         rules::check_anti_drift(context);
-        cap_findings(run.diagnostics, first, document.path);
+        cap_findings(run.diagnostics, first, document.path, config.severities());
         return;
     }
     rules::run_manifest_rules(context);
-    cap_findings(run.diagnostics, first, document.path);
+    cap_findings(run.diagnostics, first, document.path, config.severities());
     if (visit) visit(document);
 }
 
@@ -95,8 +79,8 @@ ParsedCandidate read_and_parse(TreeSource& source, const Candidate& candidate, c
                                Diagnostics& out) {
     ParsedCandidate result;
     const auto unreadable = [&](std::string message, std::string hint) {
-        out.push_back(file_diagnostic(RuleCode::manifest_unreadable, config, candidate.path, std::move(message),
-                                      std::move(hint)));
+        out.push_back(make_diagnostic(RuleCode::manifest_unreadable, config.severities(), {candidate.path},
+                                      std::move(message), std::move(hint)));
     };
     if (candidate.kind == EntryKind::missing) {
         unreadable("the change adds or modifies this manifest, but nothing is at this path in the tree",
@@ -135,27 +119,23 @@ ParsedCandidate read_and_parse(TreeSource& source, const Candidate& candidate, c
     result.was_read = true;
     // Checked before toml++ sees the text: its parser and the tree it builds recurse per level.
     if (const auto excess = manifest::find_excess_nesting(*content, config.max_nesting_depth)) {
-        Diagnostic diagnostic = file_diagnostic(
-            RuleCode::manifest_unreadable, config, candidate.path,
+        out.push_back(make_diagnostic(
+            RuleCode::manifest_unreadable, config.severities(),
+            {candidate.path, SourceSpan{excess->line, excess->column, 0},
+             std::string(manifest::line_of(*content, excess->line))},
             fmt::format("nested more than {} levels deep (tables, dotted keys, arrays and inline tables count); "
                         "it was not parsed",
                         config.max_nesting_depth),
             "flatten the structure, or raise the limit (`audit.max_nesting_depth`; on the server "
-            "koder-audit.maxNestingDepth), at most 1024");
-        diagnostic.span.line = excess->line;
-        diagnostic.span.column = excess->column;
-        diagnostic.source_line = std::string(manifest::line_of(*content, excess->line));
-        out.push_back(std::move(diagnostic));
+            "koder-audit.maxNestingDepth), at most 1024"));
         return result;
     }
     const auto kind = manifest::classify_path(candidate.path).value_or(manifest::ManifestKind::module);
     manifest::ParseOutcome parsed = manifest::parse_document(candidate.path, kind, std::move(*content));
     if (!parsed.document) {
-        Diagnostic diagnostic = file_diagnostic(RuleCode::toml_syntax, config, candidate.path,
-                                                fmt::format("invalid TOML: {}", parsed.error.message), "");
-        diagnostic.span = parsed.error.span;
-        diagnostic.source_line = std::move(parsed.error.source_line);
-        out.push_back(std::move(diagnostic));
+        out.push_back(make_diagnostic(RuleCode::toml_syntax, config.severities(),
+                                      {candidate.path, parsed.error.span, std::move(parsed.error.source_line)},
+                                      fmt::format("invalid TOML: {}", parsed.error.message)));
         return result;
     }
     result.document = std::move(parsed.document);
@@ -172,8 +152,8 @@ bool looks_like_manifest(const std::string& text) {
     return false;
 }
 
-Expected<AuditConfig> load_config(TreeSource& source, const ConfigOverrides& overrides) {
-    AuditConfig config;
+Expected<LoadedSettings> load_settings(TreeSource& source, const SettingOverrides& overrides) {
+    LoadedSettings loaded;
     const std::string path(config_file_name);
     auto entry = source.stat(path);
     if (!entry) return entry.failure();
@@ -181,14 +161,24 @@ Expected<AuditConfig> load_config(TreeSource& source, const ConfigOverrides& ove
         if (entry->size > 64 * 1024) return Failure{fmt::format("{} is larger than 64 KiB", path)};
         auto text = source.read(path);
         if (!text) return text.failure();
-        auto parsed = parse_config(*text, path);
-        if (!parsed) return parsed.failure();
-        config = *parsed;
+        if (auto problem = load_file_settings(loaded, *text, path)) return *problem;
     } else if (entry->kind != EntryKind::missing) {
         return Failure{fmt::format("{} is {}, expected a file", path, describe(entry->kind))};
     }
-    apply_overrides(config, overrides);
-    return config;
+    if (auto problem = apply_overrides(loaded, overrides)) return *problem;
+    return loaded;
+}
+
+Expected<AuditConfig> load_config(TreeSource& source, const SettingOverrides& overrides) {
+    auto loaded = load_settings(source, overrides);
+    if (!loaded) return loaded.failure();
+    return std::move(loaded->config.audit);
+}
+
+Expected<AuditConfig> load_config(const SettingOverrides& overrides) {
+    LoadedSettings loaded;
+    if (auto problem = apply_overrides(loaded, overrides)) return *problem;
+    return std::move(loaded.config.audit);
 }
 
 AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config,

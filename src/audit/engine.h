@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/audit_config.h"
+#include "config/settings.h"
 #include "diag/diagnostic.h"
 #include "manifest/document.h"
 #include "source/tree_source.h"
@@ -20,8 +21,11 @@ struct AuditRun {
 };
 
 // Reads the configuration committed at the root of `source` (defaults when absent), then
-// applies the command line's overrides.
-Expected<AuditConfig> load_config(TreeSource& source, const ConfigOverrides& overrides);
+// applies the command line's overrides; with where each value came from (`config --show`).
+Expected<LoadedSettings> load_settings(TreeSource& source, const SettingOverrides& overrides);
+Expected<AuditConfig> load_config(TreeSource& source, const SettingOverrides& overrides);
+// The defaults under the command line's values: when there is no tree to read the file from.
+Expected<AuditConfig> load_config(const SettingOverrides& overrides);
 
 struct ParsedCandidate {
     bool was_read = false;                        // the bytes were read (they may not parse)

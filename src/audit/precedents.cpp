@@ -62,16 +62,6 @@ void collect_code_spans(std::string_view line, const std::string& label, rules::
     }
 }
 
-Diagnostic warning(const AuditConfig& config, const std::string& path, std::string message, std::string hint) {
-    Diagnostic diagnostic;
-    diagnostic.rule = RuleCode::precedent_list;
-    diagnostic.severity = severity_in(RuleCode::precedent_list, config.phase);
-    diagnostic.path = path;
-    diagnostic.message = std::move(message);
-    diagnostic.hint = std::move(hint);
-    return diagnostic;
-}
-
 } // namespace
 
 bool parse_precedent_list(std::string_view text, std::string_view section, const std::string& label,
@@ -112,9 +102,10 @@ LoadedPrecedents load_precedents(TreeSource& source, const AuditConfig& config) 
         const std::string label =
             file.section.empty() ? file.path : fmt::format("{} (section \"{}\")", file.path, file.section);
         const auto problem = [&](std::string message) {
-            loaded.problems.push_back(warning(config, file.path, std::move(message),
-                                              "the anti-drift heuristic (KSA011) runs without this list; fix the "
-                                              "file or `[heuristic] precedent_files` in .koder-spec-audit.toml"));
+            loaded.problems.push_back(
+                make_diagnostic(RuleCode::precedent_list, config.severities(), {file.path}, std::move(message),
+                                "the anti-drift heuristic (KSA011) runs without this list; fix the "
+                                "file or `[heuristic] precedent_files` in .koder-spec-audit.toml"));
         };
         auto entry = source.stat(file.path);
         if (!entry) {

@@ -1,5 +1,7 @@
 #include "cli/app.h"
 
+#include <algorithm>
+#include <cctype>
 #include <exception>
 #include <filesystem>
 
@@ -7,7 +9,8 @@
 #include <fmt/format.h>
 
 #include "cli/arguments.h"
-#include "cli/commands.h"
+#include "cli/modes.h"
+#include "config/settings.h"
 
 #ifndef KSA_VERSION
 #define KSA_VERSION "0.0.0"
@@ -16,14 +19,46 @@
 namespace ksa::cli {
 namespace {
 
-void add_output_options(CLI::App& command, CommonOptions& options) {
-    command.add_option("--format", options.output.format, "Output format: text, json or sarif")
-        ->transform(one_of("--format", "an output format",
-                           {{"text", static_cast<int>(report::Format::text)},
-                            {"json", static_cast<int>(report::Format::json)},
-                            {"sarif", static_cast<int>(report::Format::sarif)}},
-                           "text, json or sarif"));
-    command.add_option("--color", options.output.color, "Colour: auto (on a terminal), always or never")
+// True when `option` was on the command line (false for an option `command` does not have).
+bool given(const CLI::App& command, std::string_view option) {
+    const CLI::Option* found = command.get_option_no_throw(std::string(option));
+    return found != nullptr && found->count() > 0;
+}
+
+// The mode `command`'s options select (the first row whose flag and variant were given); null
+// when they select none.
+const Mode* selected_mode(const CLI::App& command, std::string_view name) {
+    for (const Mode& mode : all_modes()) {
+        if (mode.command != name) continue;
+        if (!mode.flag.empty() && !given(command, mode.flag)) continue;
+        if (!mode.variant.empty() && !given(command, mode.variant)) continue;
+        return &mode;
+    }
+    return nullptr;
+}
+
+// The formats the selected mode writes; before one is selected, every format the command's
+// modes write.
+std::vector<report::Format> writable_formats(const CLI::App& command, std::string_view name) {
+    std::vector<report::Format> formats;
+    for (const Mode& mode : all_modes()) {
+        if (mode.command != name) continue;
+        for (report::Format format : report::formats_of(mode.output))
+            if (std::find(formats.begin(), formats.end(), format) == formats.end()) formats.push_back(format);
+    }
+    if (const Mode* mode = selected_mode(command, name)) {
+        const auto own = report::formats_of(mode->output);
+        formats.assign(own.begin(), own.end());
+    }
+    return formats;
+}
+
+void add_output_options(CLI::App& command, std::string_view name, CommandLine& line) {
+    // Which names are allowed depends on the mode: checked after parsing (resolve_format).
+    command.add_option("--format", line.format, "Output format (what each mode writes: see the manual)")
+        ->type_name_fn(
+            [&command, name] { return "FORMAT:" + report::formats_in_words(writable_formats(command, name)); });
+    command.add_option("--color", line.common.output.color, "Colour: auto (on a terminal), always or never")
         ->transform(one_of("--color", "a colour setting",
                            {{"auto", static_cast<int>(ColorWhen::automatic)},
                             {"always", static_cast<int>(ColorWhen::always)},
@@ -31,17 +66,38 @@ void add_output_options(CLI::App& command, CommonOptions& options) {
                            "auto, always or never"));
 }
 
-void add_config_options(CLI::App& command, CommonOptions& options) {
-    command.add_option("--phase", options.phase, "Rollout phase: 4 (advisory) or 5 (strict); overrides the file")
-        ->transform(one_of("--phase", "a rollout phase", {{"4", 4}, {"5", 5}}, "4 (advisory) or 5 (strict)"));
-    command
-        .add_option("--max-manifest-bytes", options.max_manifest_bytes,
-                    "Largest manifest read, in bytes; larger ones are reported unread")
-        ->transform(whole_number("--max-manifest-bytes", 1, UINT64_MAX, "a whole number of bytes, at least 1"));
-    command
-        .add_option("--max-nesting-depth", options.max_nesting_depth,
-                    "Deepest TOML nesting parsed (1-1024, default 64); deeper manifests are reported unparsed")
-        ->transform(whole_number("--max-nesting-depth", 1, 1024, "a whole number from 1 to 1024"));
+// One option per setting that has one (config/settings.h), checked as the setting's own parser
+// checks it.
+void add_setting_options(CLI::App& command, CommandLine& line) {
+    for (const Setting& setting : all_settings()) {
+        if (setting.option.empty()) continue;
+        const std::string option(setting.option);
+        std::string help = fmt::format(
+            "{}{}", setting.doc, setting.file_key.empty() ? "" : fmt::format(" (overrides {})", setting.file_key));
+        help.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(help.front())));
+        CLI::Option* added = command.add_option(option, line.setting_values[option], help);
+        switch (setting.kind) {
+        case SettingKind::choice: {
+            std::vector<std::string> words(setting.choices.begin(), setting.choices.end());
+            added->transform(choice(option, std::string(setting.option_noun), words, std::string(setting.option_type)));
+            break;
+        }
+        case SettingKind::integer:
+            added->transform(whole_number(option, setting.min, setting.max, std::string(setting.option_type)));
+            break;
+        case SettingKind::seconds:
+            added->transform(decimal_number(option, static_cast<double>(setting.min), static_cast<double>(setting.max),
+                                            std::string(setting.option_type)));
+            break;
+        default: added->check(described(std::string(setting.option_type))); break;
+        }
+    }
+}
+
+// A mode's flag, described by its row of the mode table.
+void add_mode_flag(CLI::App& command, std::string_view name, std::string_view flag, std::string_view variant = "") {
+    const std::string description = mode_summary(name, flag, variant);
+    command.add_flag(std::string(variant.empty() ? flag : variant), description);
 }
 
 void add_source_options(CLI::App& command, CommonOptions& options) {
@@ -51,95 +107,130 @@ void add_source_options(CLI::App& command, CommonOptions& options) {
         ->excludes(cached);
 }
 
+// --format: the mode's default when not given; a name it cannot write is refused with the list.
+Expected<report::Format> resolve_format(const Mode& mode, const std::string& given_name) {
+    const auto formats = report::formats_of(mode.output);
+    if (given_name.empty()) return formats.front();
+    const auto format = report::parse_format(given_name);
+    if (!format)
+        return Failure{
+            fmt::format("--format '{}': not an output format; use {}", given_name, report::formats_in_words(formats))};
+    if (std::find(formats.begin(), formats.end(), *format) == formats.end())
+        return Failure{
+            fmt::format("--format '{}': {} writes {}", given_name, mode_name(mode), report::formats_in_words(formats))};
+    return *format;
+}
+
+// Checks the parsed command line of `command` against the mode table and runs the mode.
+int run_mode(const CLI::App& command, std::string_view name, CommandLine& line) {
+    for (const ModeOption& option : mode_options())
+        if (option.command == name && given(command, option.option) && !given(command, option.needs))
+            return cannot_run(fmt::format("{} works only together with {}", option.option, option.needs));
+    std::vector<std::string_view> flags; // the command's mode flags, in the table's order
+    std::vector<std::string_view> chosen;
+    for (const Mode& mode : all_modes()) {
+        if (mode.command != name || mode.flag.empty()) continue;
+        if (std::find(flags.begin(), flags.end(), mode.flag) != flags.end()) continue;
+        flags.push_back(mode.flag);
+        if (given(command, mode.flag)) chosen.push_back(mode.flag);
+    }
+    if (chosen.size() > 1)
+        return cannot_run(fmt::format("{} and {} cannot be used together: give one of them", chosen[0], chosen[1]));
+    const Mode* mode = selected_mode(command, name);
+    if (mode == nullptr) {
+        std::string words;
+        for (std::size_t i = 0; i < flags.size(); ++i)
+            words += (i == 0 ? "" : i + 1 == flags.size() ? " or " : ", ") + std::string(flags[i]);
+        return cannot_run(fmt::format("{} needs {} (see --help)", name, words));
+    }
+    if ((mode->needs & takes_targets) == 0 && !line.targets.empty())
+        return cannot_run(
+            fmt::format("unexpected argument '{}': {} {}", line.targets.front(), mode->flag, mode->no_targets));
+    for (const std::string_view source_option : {"--cached", "--rev"}) {
+        const bool applies =
+            (mode->needs & reads_tree) != 0 || (source_option == "--rev" && (mode->needs & reads_commits) != 0);
+        if (!applies && given(command, source_option)) {
+            const std::string full = mode_name(*mode); // "self-hosted --history": named by its flags
+            const std::string what = mode->flag.empty() ? full : full.substr(name.size() + 1);
+            return cannot_run(fmt::format("{} reads {}; {} does not apply", what, mode->reads, source_option));
+        }
+    }
+    auto format = resolve_format(*mode, line.format);
+    if (!format) return cannot_run(format.failure().message);
+    line.common.output.format = *format;
+    line.common.output.format_given = !line.format.empty();
+    for (const Setting& setting : all_settings()) {
+        if (setting.option.empty() || !given(command, setting.option)) continue;
+        line.common.settings.push_back({std::string(setting.option), line.setting_values[std::string(setting.option)]});
+    }
+    return mode->run(line);
+}
+
 int dispatch(int argc, char** argv) {
     CLI::App app{"koder-spec-audit: keeps koder.toml self-hosting declarations honest", "koder-spec-audit"};
     app.set_version_flag("--version", std::string("koder-spec-audit ") + KSA_VERSION);
     app.require_subcommand(1);
-    CommonOptions options;
+    CommandLine line;
+    CommonOptions& options = line.common;
     app.add_option("-C", options.directory, "Run as if started in this folder")->transform(existing_folder("-C"));
 
     CLI::App* self_hosted = app.add_subcommand("self-hosted", "The [self_hosted] blocks of modules");
-    bool self_hosted_validate = false;
-    bool self_hosted_report = false;
-    bool report_check = false;
-    std::string report_output;
-    std::vector<std::string> modules;
-    auto* validate_flag =
-        self_hosted->add_flag("--validate", self_hosted_validate, "Validate the modules' manifests and fragments");
-    auto* report_flag = self_hosted->add_flag("--report", self_hosted_report,
-                                              "Generate the registry of self-hosted pairs from every manifest");
-    report_flag->excludes(validate_flag);
-    HistoryOptions history_options;
-    bool self_hosted_history = false;
-    auto* history_flag = self_hosted->add_flag("--history", self_hosted_history,
-                                               "Mine git history for the stability gate (G3) of every component");
-    history_flag->excludes(validate_flag)->excludes(report_flag);
-    self_hosted->add_option("--since", history_options.since, "With --history: count from this date (YYYY-MM-DD)")
-        ->check(described("a date (YYYY-MM-DD)"))
-        ->needs(history_flag);
-    self_hosted->add_option("--until", history_options.until, "With --history: judge as of this date (YYYY-MM-DD)")
-        ->check(described("a date (YYYY-MM-DD)"))
-        ->needs(history_flag);
-    self_hosted->add_flag("--no-cache", history_options.no_cache, "With --history: neither read nor write the cache")
-        ->needs(history_flag);
+    add_mode_flag(*self_hosted, "self-hosted", "--validate");
+    add_mode_flag(*self_hosted, "self-hosted", "--report");
+    add_mode_flag(*self_hosted, "self-hosted", "--history");
+    self_hosted->add_option("--since", line.history.since, "With --history: count from this date (YYYY-MM-DD)")
+        ->check(described("a date (YYYY-MM-DD)"));
+    self_hosted->add_option("--until", line.history.until, "With --history: judge as of this date (YYYY-MM-DD)")
+        ->check(described("a date (YYYY-MM-DD)"));
+    self_hosted->add_flag("--no-cache", line.history.no_cache, "With --history: neither read nor write the cache");
     self_hosted
-        ->add_option("--jobs", history_options.jobs, "With --history: threads comparing trees (default: one per core)")
-        ->transform(whole_number("--jobs", 1, 64, "a whole number from 1 to 64"))
-        ->needs(history_flag);
-    self_hosted->add_flag("--check", report_check, "With --report: exit 1 when the committed registry differs")
-        ->needs(report_flag);
-    self_hosted->add_option("--output", report_output, "With --report: where to write it (- for stdout)")
-        ->check(described("a file path, or - for stdout"))
-        ->needs(report_flag);
-    bool gate_check = false;
-    GateCheckOptions gate_check_options;
-    std::string decide_case;
-    std::string decide_replaces;
-    auto* gate_check_flag = self_hosted->add_flag("--gate-check", gate_check,
-                                                  "Check that every passed gate is backed by evidence in the tree");
-    gate_check_flag->excludes(validate_flag)->excludes(report_flag)->excludes(history_flag);
-    auto* online_flag = self_hosted->add_flag("--online", gate_check_options.online,
-                                              "With --gate-check: probe production hosts (HTTPS, then HTTP HEAD)");
-    online_flag->needs(gate_check_flag);
+        ->add_option("--jobs", line.history.jobs, "With --history: threads comparing trees (default: one per core)")
+        ->transform(whole_number("--jobs", 1, 64, "a whole number from 1 to 64"));
+    add_mode_flag(*self_hosted, "self-hosted", "--report", "--check");
+    self_hosted->add_option("--output", line.report_output, "With --report: where to write it (- for stdout)")
+        ->check(described("a file path, or - for stdout"));
+    add_mode_flag(*self_hosted, "self-hosted", "--gate-check");
+    self_hosted->add_flag("--online", line.gate_check.online,
+                          "With --gate-check: probe production hosts (HTTPS, then HTTP HEAD)");
     self_hosted
-        ->add_option("--timeout", gate_check_options.timeout_seconds,
+        ->add_option("--timeout", line.gate_check.timeout_seconds,
                      "With --online: seconds per host and scheme (default 3)")
-        ->transform(decimal_number("--timeout", 0.1, 60.0, "seconds from 0.1 to 60"))
-        ->needs(online_flag);
-    auto* decide_option = self_hosted->add_option(
-        "--decide", decide_case, "RFC-002 §3.5 question 2: which Koder component, if any, for this case of use");
-    decide_option->check(described("the case of use, in quotes"));
-    decide_option->excludes(validate_flag)->excludes(report_flag)->excludes(gate_check_flag)->excludes(history_flag);
-    self_hosted->add_option("--replaces", decide_replaces, "With --decide: the external alternative being replaced")
-        ->check(described("the external tool's name"))
-        ->needs(decide_option);
-    self_hosted->add_option("MODULE", modules, "Module folders (default: every module)");
+        ->transform(decimal_number("--timeout", 0.1, 60.0, "seconds from 0.1 to 60"));
+    self_hosted->add_option("--decide", line.decide_case, mode_summary("self-hosted", "--decide"))
+        ->check(described("the case of use, in quotes"));
+    self_hosted
+        ->add_option("--replaces", line.decide_replaces, "With --decide: the external alternative being replaced")
+        ->check(described("the external tool's name"));
+    self_hosted->add_option("MODULE", line.targets, "Module folders (default: every module)");
     add_source_options(*self_hosted, options);
-    add_config_options(*self_hosted, options);
-    add_output_options(*self_hosted, options);
+    add_setting_options(*self_hosted, line);
+    add_output_options(*self_hosted, "self-hosted", line);
 
     CLI::App* koder_toml = app.add_subcommand("koder-toml", "koder.toml files by path");
-    bool koder_toml_validate = false;
-    std::vector<std::string> paths;
-    koder_toml->add_flag("--validate", koder_toml_validate, "Validate the manifests at or under the paths")->required();
-    koder_toml->add_option("PATH", paths, "Files or folders (default: the whole tree)");
+    add_mode_flag(*koder_toml, "koder-toml", "--validate");
+    koder_toml->add_option("PATH", line.targets, "Files or folders (default: the whole tree)");
     add_source_options(*koder_toml, options);
-    add_config_options(*koder_toml, options);
-    add_output_options(*koder_toml, options);
+    add_setting_options(*koder_toml, line);
+    add_output_options(*koder_toml, "koder-toml", line);
 
     CLI::App* hook = app.add_subcommand("hook", "Entry points for git hooks");
     hook->require_subcommand(1);
-    CLI::App* pre_commit = hook->add_subcommand("pre-commit", "Check the staged manifests that differ from HEAD");
+    CLI::App* pre_commit = hook->add_subcommand("pre-commit", mode_summary("hook pre-commit", ""));
     pre_commit->add_flag("--fix", options.fix, "Regenerate and stage the registry when it is stale or edited");
-    add_config_options(*pre_commit, options);
-    add_output_options(*pre_commit, options);
+    add_setting_options(*pre_commit, line);
+    add_output_options(*pre_commit, "hook pre-commit", line);
+    CLI::App* pre_receive = hook->add_subcommand("pre-receive", mode_summary("hook pre-receive", ""));
+    add_setting_options(*pre_receive, line);
+    add_output_options(*pre_receive, "hook pre-receive", line);
 
-    CLI::App* pre_receive =
-        hook->add_subcommand("pre-receive", "Check every commit a push makes new (reads <old> <new> <ref> on stdin)");
-    add_config_options(*pre_receive, options);
-    add_output_options(*pre_receive, options);
+    CLI::App* rules = app.add_subcommand("rules", mode_summary("rules", ""));
 
-    CLI::App* rules = app.add_subcommand("rules", "List the rule codes and their severity per phase");
+    CLI::App* config = app.add_subcommand("config", "The settings: .koder-spec-audit.toml, git config, command line");
+    add_mode_flag(*config, "config", "--show");
+    add_mode_flag(*config, "config", "--show", "--server");
+    add_source_options(*config, options);
+    add_setting_options(*config, line);
+    add_output_options(*config, "config", line);
 
     try {
         app.parse(argc, argv);
@@ -149,41 +240,12 @@ int dispatch(int argc, char** argv) {
 
     std::error_code error;
     std::filesystem::current_path(options.directory, error);
-    if (error) {
-        fmt::print(stderr, "koder-spec-audit: error: cannot enter {}: {}\n", options.directory, error.message());
-        return exit_cannot_run;
-    }
-    if (self_hosted->parsed()) {
-        if (self_hosted_report) {
-            if (!modules.empty()) {
-                return cannot_run(fmt::format("unexpected argument '{}': --report covers the whole tree and takes no "
-                                              "MODULE",
-                                              modules.front()));
-            }
-            return report_command(options, report_output, report_check);
-        }
-        if (self_hosted_history) return history_command(options, history_options, modules);
-        if (gate_check) return gate_check_command(options, modules, gate_check_options);
-        if (self_hosted->count("--decide") > 0) {
-            if (!modules.empty()) {
-                return cannot_run(fmt::format("unexpected argument '{}': --decide reads the whole registry and takes "
-                                              "no MODULE (quote a case of use of several words)",
-                                              modules.front()));
-            }
-            return decide_command(options, decide_case, decide_replaces);
-        }
-        if (!self_hosted_validate) {
-            fmt::print(stderr,
-                       "koder-spec-audit: error: self-hosted needs --validate, --report, --history, --gate-check or "
-                       "--decide (see --help)\n");
-            return exit_cannot_run;
-        }
-        return validate_command(options, Selection::modules, modules);
-    }
-    if (koder_toml->parsed()) return validate_command(options, Selection::paths, paths);
-    if (pre_commit->parsed()) return pre_commit_command(options);
-    if (pre_receive->parsed()) return pre_receive_command(options, pre_receive->count("--format") > 0);
-    if (rules->parsed()) return rules_command(options);
+    if (error) return cannot_run(fmt::format("cannot enter {}: {}", options.directory, error.message()));
+    for (const auto& [command, name] :
+         {std::pair{self_hosted, "self-hosted"}, std::pair{koder_toml, "koder-toml"},
+          std::pair{pre_commit, "hook pre-commit"}, std::pair{pre_receive, "hook pre-receive"},
+          std::pair{rules, "rules"}, std::pair{config, "config"}})
+        if (command->parsed()) return run_mode(*command, name, line);
     return exit_cannot_run;
 }
 

@@ -137,6 +137,19 @@ CLI::Validator one_of(std::string option, std::string what, std::vector<std::pai
         allowed);
 }
 
+CLI::Validator choice(std::string option, std::string what, std::vector<std::string> words, std::string allowed) {
+    return CLI::Validator(
+        [option, what, words, allowed](std::string& value) -> std::string {
+            const std::string folded = lower(value);
+            if (std::find(words.begin(), words.end(), folded) != words.end()) {
+                value = folded;
+                return {};
+            }
+            return fmt::format("{}: not {}; use {}", given(option, value), what, allowed);
+        },
+        allowed);
+}
+
 CLI::Validator whole_number(std::string option, std::uint64_t min, std::uint64_t max, std::string allowed) {
     return CLI::Validator(
         [option, min, max, allowed](std::string& value) -> std::string {

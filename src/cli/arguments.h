@@ -18,6 +18,10 @@ namespace ksa::cli {
 CLI::Validator one_of(std::string option, std::string what, std::vector<std::pair<std::string, int>> names,
                       std::string allowed);
 
+// A word from `words` (any case; the value is lower-cased) for a setting's option; anything
+// else is refused: "--phase '3': not a rollout phase; use 4 (advisory) or 5 (strict)".
+CLI::Validator choice(std::string option, std::string what, std::vector<std::string> words, std::string allowed);
+
 // A whole number in [min, max] written in decimal digits; `allowed` says so in words
 // ("a whole number of bytes, at least 1").
 CLI::Validator whole_number(std::string option, std::uint64_t min, std::uint64_t max, std::string allowed);

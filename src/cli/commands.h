@@ -49,10 +49,14 @@ Expected<std::vector<Candidate>> select_candidates(const OpenedSource& opened, S
 int pre_commit_command(const CommonOptions& options);
 
 // `hook pre-receive`: every commit a push makes new, read from git's quarantine. Server
-// configuration only; `format_given` is true when --format was on the command line.
-int pre_receive_command(const CommonOptions& options, bool format_given);
+// configuration only (koder-audit.format unless --format was given).
+int pre_receive_command(const CommonOptions& options);
 
 // `rules`: the catalogue of rule codes.
 int rules_command(const CommonOptions& options);
+
+// `config --show [--server]`: every setting, its effective value and where it came from; the
+// file's settings (read from the chosen tree) or, with --server, the pre-receive hook's.
+int config_command(const CommonOptions& options, bool server);
 
 } // namespace ksa::cli

@@ -20,11 +20,10 @@ int decide_command(const CommonOptions& options, const std::string& case_of_use,
     };
     if (decision::words_of(case_of_use).empty() && decision::words_of(replaces).empty())
         return cannot_run("--decide needs a case of use with at least one word");
-    if (options.output.format == report::Format::sarif) return cannot_run("--decide writes text or json, not sarif");
     auto opened = open_source(options);
     if (!opened) return cannot_run(opened.failure().message);
     TreeSource& source = *opened->source;
-    auto config = audit::load_config(source, overrides_from(options));
+    auto config = audit::load_config(source, options.settings);
     if (!config) return cannot_run(config.failure().message);
     auto built = registry::build_registry(source, *config);
     if (!built) return cannot_run(built.failure().message);
@@ -36,9 +35,7 @@ int decide_command(const CommonOptions& options, const std::string& case_of_use,
         emit_report(text_output, input, stderr);
     }
     const decision::Decision decision = decision::decide(built->registry, case_of_use, replaces);
-    const std::string out = options.output.format == report::Format::json
-                                ? decision::render_json(decision)
-                                : text::escape_lines_for_terminal(decision::render_text(decision));
+    const std::string out = report::render(options.output.format, decision, {});
     std::fwrite(out.data(), 1, out.size(), stdout);
     return exit_clean;
 }

@@ -15,19 +15,14 @@
 #include "support/text.h"
 
 namespace ksa::cli {
-namespace {} // namespace
 
 int history_command(const CommonOptions& options, const HistoryOptions& history_options,
                     const std::vector<std::string>& modules) {
-    if (options.source.cached) return cannot_run("--history reads commits; --cached does not apply");
-    if (options.output.format == report::Format::sarif)
-        return cannot_run("--history writes text or json (SARIF is for diagnostics)");
     history::HistoryRequest request;
     if (!options.source.revision.empty()) request.revision = options.source.revision;
     request.use_cache = !history_options.no_cache;
     request.threads = history_options.jobs != 0 ? history_options.jobs
                                                 : std::max(1U, std::min(8U, std::thread::hardware_concurrency()));
-    if (options.max_manifest_bytes) request.max_manifest_bytes = *options.max_manifest_bytes;
     if (!history_options.since.empty()) {
         request.since = history::parse_date(history_options.since, false);
         if (!request.since)
@@ -45,12 +40,11 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
     // The limits of docs/history.md: the [audit] values of the .koder-spec-audit.toml committed
     // at the audited revision, under the command line's. (An unknown revision is reported by
     // run_history.)
-    if (auto tip = repository->revision_source(request.revision)) {
-        auto config = audit::load_config(**tip, overrides_from(options));
-        if (!config) return cannot_run(config.failure().message);
-        request.max_manifest_bytes = config->max_manifest_bytes;
-        request.max_nesting_depth = config->max_nesting_depth;
-    }
+    auto tip = repository->revision_source(request.revision);
+    auto config = tip ? audit::load_config(**tip, options.settings) : audit::load_config(options.settings);
+    if (!config) return cannot_run(config.failure().message);
+    request.max_manifest_bytes = config->max_manifest_bytes;
+    request.max_nesting_depth = config->max_nesting_depth;
     // A MODULE is a component name, or a folder relative to the current folder (as for
     // --validate): both readings select.
     const std::string workdir = repository->workdir();
@@ -74,8 +68,7 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
         const bool named = std::any_of(result->components.begin(), result->components.end(), names);
         if (!named) return cannot_run(fmt::format("no self-hosted component is named {} or lies under it", modules[i]));
     }
-    const std::string out =
-        options.output.format == report::Format::json ? history::render_json(*result) : history::render_text(*result);
+    const std::string out = report::render(options.output.format, *result, {});
     std::fwrite(out.data(), 1, out.size(), stdout);
     return exit_clean;
 }

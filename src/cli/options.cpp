@@ -146,14 +146,6 @@ Expected<std::vector<Candidate>> select_candidates(const OpenedSource& opened, S
     return selected;
 }
 
-ConfigOverrides overrides_from(const CommonOptions& options) {
-    ConfigOverrides overrides;
-    if (options.phase) overrides.phase = parse_phase(*options.phase);
-    overrides.max_manifest_bytes = options.max_manifest_bytes;
-    overrides.max_nesting_depth = options.max_nesting_depth;
-    return overrides;
-}
-
 bool use_color(ColorWhen when, std::FILE* stream) {
     const char* no_color = std::getenv("NO_COLOR");
     if (no_color != nullptr && *no_color != '\0') return false;
@@ -163,7 +155,7 @@ bool use_color(ColorWhen when, std::FILE* stream) {
 }
 
 int emit_report(const OutputOptions& output, const report::ReportInput& input, std::FILE* stream) {
-    const std::string rendered = report::render(output.format, input, use_color(output.color, stream));
+    const std::string rendered = report::render(output.format, input, {use_color(output.color, stream)});
     std::fwrite(rendered.data(), 1, rendered.size(), stream);
     std::fflush(stream);
     return has_errors(input.diagnostics) ? exit_violations : exit_clean;

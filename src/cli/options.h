@@ -9,7 +9,8 @@
 #include <vector>
 
 #include "config/audit_config.h"
-#include "report/report.h"
+#include "config/settings.h"
+#include "report/renderers.h"
 #include "source/tree_source.h"
 #include "support/expected.h"
 
@@ -18,7 +19,8 @@ namespace ksa::cli {
 enum class ColorWhen { automatic, always, never };
 
 struct OutputOptions {
-    report::Format format = report::Format::text;
+    report::Format format = report::Format::text; // one its mode can write (cli/modes.h)
+    bool format_given = false;                    // --format was on the command line
     ColorWhen color = ColorWhen::automatic;
 };
 
@@ -31,10 +33,8 @@ struct CommonOptions {
     std::string directory = "."; // -C
     OutputOptions output;
     SourceOptions source;
-    std::optional<int> phase;
-    std::optional<std::uint64_t> max_manifest_bytes;
-    std::optional<std::uint32_t> max_nesting_depth;
-    bool fix = false; // hook pre-commit --fix: regenerate and stage the registry
+    SettingOverrides settings; // --phase 5, --max-manifest-bytes N, ... (config/settings.h)
+    bool fix = false;          // hook pre-commit --fix: regenerate and stage the registry
 };
 
 // A source to read from plus how to turn user-given paths into repository paths.
@@ -56,8 +56,6 @@ std::string relative_prefix(const std::filesystem::path& root);
 // Fails for paths that leave the repository, and for absolute paths when `root` is "".
 Expected<std::string> to_repository_path(const std::string& root, const std::string& prefix,
                                          const std::string& user_path);
-
-ConfigOverrides overrides_from(const CommonOptions& options);
 
 // Prints "koder-spec-audit: error: MESSAGE" (escaped) and returns exit_cannot_run.
 int cannot_run(const std::string& message);

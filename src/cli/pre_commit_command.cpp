@@ -29,24 +29,6 @@ std::optional<Failure> regenerate_and_stage(git::Repository& repository, TreeSou
     return std::nullopt;
 }
 
-// What the rejected commit needs: the manifests fixed, the registry regenerated, or both.
-std::string what_to_fix(const Diagnostics& diagnostics, const std::string& registry) {
-    bool manifests = false;
-    bool registry_errors = false;
-    for (const Diagnostic& diagnostic : diagnostics) {
-        if (diagnostic.severity != Severity::error) continue;
-        (diagnostic.path == registry ? registry_errors : manifests) = true;
-    }
-    if (!registry_errors) return "fix the staged manifests";
-    if (!manifests)
-        return fmt::format("the registry {} is not what the manifests generate: run `koder-spec-audit self-hosted "
-                           "--report` (or the hook with --fix) and stage it",
-                           registry);
-    return fmt::format("fix the staged manifests and regenerate the registry {} (`koder-spec-audit self-hosted "
-                       "--report`, then stage it)",
-                       registry);
-}
-
 } // namespace
 
 int pre_commit_command(const CommonOptions& options) {
@@ -64,7 +46,7 @@ int pre_commit_command(const CommonOptions& options) {
         auto config_entry = staged->index->stat(std::string(config_file_name));
         if (!config_entry || config_entry->kind != EntryKind::file) return exit_clean;
     }
-    auto config = audit::load_config(*staged->index, overrides_from(options));
+    auto config = audit::load_config(*staged->index, options.settings);
     if (!config) return hook_cannot_run(config.failure().message);
     std::vector<std::string> watch = audit::precedent_paths(*config);
     watch.push_back(config->registry_path);
@@ -109,7 +91,7 @@ int pre_commit_command(const CommonOptions& options) {
     const int code = emit_report(options.output, input, stderr);
     if (code == exit_violations && options.output.format == report::Format::text)
         fmt::print(stderr, "koder-spec-audit: commit rejected; {} (or bypass with `git commit --no-verify`)\n",
-                   text::escape_for_terminal(what_to_fix(run.diagnostics, config->registry_path)));
+                   text::escape_for_terminal(registry::commit_fix_advice(run.diagnostics, config->registry_path)));
     return code;
 }
 

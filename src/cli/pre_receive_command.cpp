@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +16,8 @@
 #include "git/repository.h"
 #include "receive/push_audit.h"
 #include "receive/ref_update.h"
+#include "receive/server_settings.h"
+#include "receive/verdict.h"
 #include "support/text.h"
 
 namespace ksa::cli {
@@ -46,25 +47,6 @@ Expected<std::string> read_stdin() {
     return input;
 }
 
-Expected<ServerConfig> load_server_config(git::Repository& repository, const CommonOptions& options) {
-    auto values = repository.config_values(server_config_section);
-    if (!values) return values.failure();
-    ConfigValues merged;
-    std::string origin = "git config";
-    // A server-wide file named by koder-audit.configFile; the repository's own keys win.
-    if (const auto file = values->find("koder-audit.configfile"); file != values->end() && !file->second.empty()) {
-        auto from_file = git::Repository::config_file_values(file->second.back(), server_config_section);
-        if (!from_file) return from_file.failure();
-        merged = std::move(*from_file);
-        origin = "git config or " + file->second.back();
-    }
-    for (auto& [key, list] : *values) merged[key] = std::move(list);
-    auto config = parse_server_config(merged, origin);
-    if (!config) return config.failure();
-    apply_overrides(config->audit, overrides_from(options));
-    return config;
-}
-
 // The reason given with `git push -o koder-audit.override="reason"`, if any.
 std::optional<std::string> override_request() {
     const char* count_text = std::getenv("GIT_PUSH_OPTION_COUNT");
@@ -76,8 +58,10 @@ std::optional<std::string> override_request() {
         const char* option = std::getenv(fmt::format("GIT_PUSH_OPTION_{}", i).c_str());
         if (option == nullptr) continue;
         const std::string_view text = option;
-        if (text == key) reason = std::string();
-        else if (text.starts_with(key) && text[key.size()] == '=') reason = std::string(text.substr(key.size() + 1));
+        if (text == key)
+            reason = std::string();
+        else if (text.starts_with(key) && text[key.size()] == '=')
+            reason = std::string(text.substr(key.size() + 1));
     }
     return reason;
 }
@@ -95,7 +79,7 @@ bool append_override_log(const std::string& path, const std::string& line) {
         written = got > 0;
         if (written) done += static_cast<std::size_t>(got);
     }
-    return ::close(fd) == 0 && written;  // closing releases the lock
+    return ::close(fd) == 0 && written; // closing releases the lock
 }
 
 std::string utc_now() {
@@ -107,9 +91,14 @@ std::string utc_now() {
     return buffer;
 }
 
+std::string environment(const std::string& name) {
+    const char* value = std::getenv(name.c_str());
+    return value != nullptr ? value : "";
+}
+
 } // namespace
 
-int pre_receive_command(const CommonOptions& options, bool format_given) {
+int pre_receive_command(const CommonOptions& options) {
     const auto started = receive::Clock::now();
     auto input = read_stdin();
     if (!input) return reject(input.failure().message);
@@ -118,90 +107,61 @@ int pre_receive_command(const CommonOptions& options, bool format_given) {
 
     auto repository = git::Repository::open_from_environment();
     if (!repository) return reject(repository.failure().message);
-    auto config = load_server_config(*repository, options);
-    if (!config) return reject(fmt::format("bad server configuration: {}", config.failure().message));
+    auto settings = receive::read_server_settings(*repository, options.settings);
+    if (!settings) return reject(fmt::format("bad server configuration: {}", settings.failure().message));
+    const ServerConfig& config = settings->config;
 
-    auto audit = receive::audit_push(*repository, *updates, *config, started);
+    auto audit = receive::audit_push(*repository, *updates, config, started);
     if (!audit) {
-        const std::string why = fmt::format("could not read the push: {}", audit.failure().message);
-        if (!config->warn_only) return reject(why);
-        say(fmt::format("WARN-ONLY MODE (koder-audit.mode = warn): {}; accepted", text::escape_for_terminal(why)));
-        return exit_clean;
+        const receive::Verdict verdict = receive::decide_unreadable_push(
+            fmt::format("could not read the push: {}", audit.failure().message), config);
+        for (const std::string& line : verdict.lines)
+            say(line);
+        if (!verdict.accept) say(verdict.closing);
+        return verdict.accept ? exit_clean : exit_cannot_run;
     }
 
-    const bool errors = has_errors(audit->diagnostics);
-    std::vector<std::string> verdict;  // the lines that explain the decision
-    bool accept = !errors;
-    if (!audit->overrun.empty()) {
-        if (config->accept_on_overrun) {
-            verdict.push_back(fmt::format("WARNING: {}; the rest of the push was NOT audited and is accepted "
-                                          "(koder-audit.onOverrun = accept)",
-                                          audit->overrun));
-        } else {
-            accept = false;
-            verdict.push_back(fmt::format("{}; rejected because the audit is incomplete (koder-audit.onOverrun = reject)",
-                                          audit->overrun));
-        }
-    }
-    if (const auto reason = override_request(); reason && !accept) {
-        const char* pusher_value = std::getenv(config->pusher_variable.c_str());
-        const std::string pusher = pusher_value != nullptr ? pusher_value : "";
-        const bool listed = !pusher.empty() && std::find(config->override_users.begin(), config->override_users.end(),
-                                                         pusher) != config->override_users.end();
-        // Forgejo names the repository's owner as the pusher of a deploy key's push
-        // (GITEA_PUSHER_NAME), so such a push cannot claim the owner's override right.
-        const char* deploy_key = std::getenv("GITEA_DEPLOY_KEY_ID");
-        const bool from_deploy_key = deploy_key != nullptr && *deploy_key != '\0' && std::string_view(deploy_key) != "0";
-        if (reason->empty()) {
-            verdict.push_back("override ignored: give a reason, e.g. -o koder-audit.override=\"why\"");
-        } else if (from_deploy_key) {
-            verdict.push_back(fmt::format("override ignored: the push comes from a deploy key (GITEA_DEPLOY_KEY_ID={}), "
-                                          "which Forgejo reports as the repository's owner; overrides need a person's "
-                                          "own push",
-                                          text::escape_for_terminal(deploy_key)));
-        } else if (!listed) {
-            verdict.push_back(fmt::format("override ignored: pusher '{}' is not listed in koder-audit.overrideUser",
-                                          text::escape_for_terminal(pusher)));
-        } else {
-            std::string refs;
-            for (const receive::RefUpdate& update : *updates) refs += (refs.empty() ? "" : ",") + update.ref;
-            const std::string record = fmt::format("{}\t{}\t{}\t{}\n", utc_now(), text::escape_for_terminal(pusher),
-                                                   text::escape_for_terminal(refs), text::escape_for_terminal(*reason));
-            if (!config->override_log.empty() && !append_override_log(config->override_log, record)) {
-                verdict.push_back(fmt::format("override refused: cannot write the override log {}", config->override_log));
-            } else {
-                accept = true;
-                verdict.push_back(fmt::format("OVERRIDE by '{}': \"{}\"; push accepted despite the findings above",
-                                              text::escape_for_terminal(pusher), text::escape_for_terminal(*reason)));
-            }
+    receive::VerdictInput facts;
+    facts.errors = has_errors(audit->diagnostics);
+    facts.overrun = audit->overrun;
+    facts.override_reason = override_request();
+    facts.pusher = environment(config.pusher_variable);
+    facts.deploy_key = environment("GITEA_DEPLOY_KEY_ID");
+    facts.what_to_fix = receive::what_to_fix(audit->diagnostics);
+    receive::Verdict verdict = receive::decide_push(facts, config);
+    if (verdict.override_granted && !config.override_log.empty()) {
+        std::vector<std::string> refs;
+        for (const receive::RefUpdate& update : *updates)
+            refs.push_back(update.ref);
+        if (!append_override_log(config.override_log,
+                                 receive::override_record(utc_now(), facts.pusher, refs, *facts.override_reason))) {
+            facts.override_log_failed = true;
+            verdict = receive::decide_push(facts, config);
         }
     }
 
-    // Warn-only rollout: everything above is reported, nothing is refused.
-    if (config->warn_only && !accept) {
-        accept = true;
-        verdict.push_back("WARN-ONLY MODE (koder-audit.mode = warn): this push would have been rejected; accepted");
+    OutputOptions output = options.output;
+    if (!output.format_given && config.format == "json") output.format = report::Format::json;
+    const std::string source =
+        fmt::format("push ({} new commit{} on {} ref{})", audit->commits_checked,
+                    audit->commits_checked == 1 ? "" : "s", audit->refs_updated, audit->refs_updated == 1 ? "" : "s");
+    report::ReportInput report{source,
+                               config.audit.phase,
+                               audit->manifests_checked,
+                               audit->diagnostics,
+                               verdict.accept ? "accepted" : "rejected",
+                               audit->commits_checked,
+                               audit->notes};
+    report.notes.insert(report.notes.end(), verdict.lines.begin(), verdict.lines.end());
+    if (audit->registry_checked) report.registry_checked = config.audit.registry_path;
+    const bool quiet = audit->diagnostics.empty() && audit->manifests_checked == 0 && verdict.lines.empty();
+    if (output.format != report::Format::text || !quiet) emit_report(output, report, stderr);
+    if (output.format == report::Format::text) {
+        for (const std::string& line : verdict.lines)
+            say(line);
+        if (!verdict.accept) say(verdict.closing);
     }
-
-    CommonOptions output = options;
-    if (!format_given && config->format == "json") output.output.format = report::Format::json;
-    const std::string source = fmt::format("push ({} new commit{} on {} ref{})", audit->commits_checked,
-                                           audit->commits_checked == 1 ? "" : "s", audit->refs_updated,
-                                           audit->refs_updated == 1 ? "" : "s");
-    report::ReportInput report{source, config->audit.phase, audit->manifests_checked, audit->diagnostics,
-                               accept ? "accepted" : "rejected", audit->commits_checked, audit->notes};
-    report.notes.insert(report.notes.end(), verdict.begin(), verdict.end());
-    if (audit->registry_checked) report.registry_checked = config->audit.registry_path;
-    const bool quiet = audit->diagnostics.empty() && audit->manifests_checked == 0 && verdict.empty();
-    if (output.output.format != report::Format::text || !quiet) emit_report(output.output, report, stderr);
-    if (output.output.format == report::Format::text) {
-        for (const std::string& line : verdict) say(line);
-        if (!accept && errors)
-            say(fmt::format("push rejected: fix {} named above in new commits and push again",
-                            receive::what_to_fix(audit->diagnostics)));
-        else if (!accept) say("push rejected: the audit could not finish (see above); split the push or ask an admin");
-    }
-    return accept ? exit_clean : exit_violations;
+    return verdict.accept ? exit_clean : exit_violations;
 }
 
 } // namespace ksa::cli

@@ -8,7 +8,6 @@
 #include "cli/commands.h"
 #include "registry/registry.h"
 #include "source/file_writer.h"
-#include "support/line_diff.h"
 #include "support/text.h"
 
 namespace fs = std::filesystem;
@@ -36,7 +35,7 @@ int report_command(const CommonOptions& options, const std::string& output, bool
     auto opened = open_source(options);
     if (!opened) return cannot_run(opened.failure().message);
     TreeSource& source = *opened->source;
-    auto config = audit::load_config(source, overrides_from(options));
+    auto config = audit::load_config(source, options.settings);
     if (!config) return cannot_run(config.failure().message);
     // Validated as --validate would: a manifest the validator rejects never reaches the registry.
     auto built = registry::build_validated_registry(source, *config);
@@ -53,34 +52,24 @@ int report_command(const CommonOptions& options, const std::string& output, bool
         fmt::print(stderr, "koder-spec-audit: registry not generated: fix the manifests above first\n");
         return exit_violations;
     }
-    const std::string markdown = registry::render_markdown(built->registry);
     const std::string& path = config->registry_path;
 
     if (check) {
         auto committed = committed_registry(source, path);
         if (!committed) return cannot_run(committed.failure().message);
-        if (*committed == markdown) {
-            fmt::print("koder-spec-audit: {} is up to date ({} pairs)\n", text::escape_for_terminal(path),
-                       built->registry.pairs.size());
-            return exit_clean;
-        }
-        const auto diff = text::unified_diff(*committed, markdown, "a/" + path, "b/" + path);
-        if (diff)
-            std::fputs(text::escape_lines_for_terminal(*diff).c_str(), stdout);
-        else
-            fmt::print("(the files are too large to show a line diff)\n");
-        fmt::print("koder-spec-audit: {} differs from what the manifests generate; fix it with:\n"
-                   "  koder-spec-audit self-hosted --report && git add {}\n",
-                   text::escape_for_terminal(path), text::escape_for_terminal(path));
-        return exit_violations;
+        const report::RegistryComparison comparison{
+            path, std::move(*committed), registry::render_markdown(built->registry), built->registry.pairs.size()};
+        const std::string out = report::render(options.output.format, comparison, {});
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        return comparison.committed == comparison.generated ? exit_clean : exit_violations;
     }
 
-    const std::string content =
-        options.output.format == report::Format::json ? registry::render_json(built->registry, path) : markdown;
-    // Default destination: the registry file of the working tree; stdout for other sources
-    // (and for JSON). An explicit --output may also name a device such as /dev/null.
-    const bool json = options.output.format == report::Format::json;
-    if (output == "-" || (output.empty() && (opened->worktree_root.empty() || json))) {
+    const std::string content = report::render(options.output.format, {built->registry, path}, {});
+    // Default destination: the registry file of the working tree (for the Markdown registry);
+    // stdout for other sources and formats. An explicit --output may also name a device such as
+    // /dev/null.
+    const bool registry_file = options.output.format == report::Format::markdown;
+    if (output == "-" || (output.empty() && (opened->worktree_root.empty() || !registry_file))) {
         std::fwrite(content.data(), 1, content.size(), stdout);
         return exit_clean;
     }

@@ -1,4 +1,4 @@
-#include <algorithm>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -8,13 +8,12 @@
 #include "support/text.h"
 
 namespace ksa::cli {
-namespace {} // namespace
 
 int validate_command(const CommonOptions& options, Selection selection, const std::vector<std::string>& targets) {
     auto opened = open_source(options);
     if (!opened) return cannot_run(opened.failure().message);
     TreeSource& source = *opened->source;
-    auto config = audit::load_config(source, overrides_from(options));
+    auto config = audit::load_config(source, options.settings);
     if (!config) return cannot_run(config.failure().message);
     auto candidates = select_candidates(*opened, selection, targets);
     if (!candidates) return cannot_run(candidates.failure().message);
@@ -24,10 +23,8 @@ int validate_command(const CommonOptions& options, Selection selection, const st
 }
 
 int rules_command(const CommonOptions& options) {
-    (void)options;
-    for (const RuleInfo& rule : all_rules())
-        fmt::print("{}  {:<28} phase 4: {:<7} phase 5: {:<7} {}\n", rule_id(rule.code), rule.name,
-                   to_string(rule.phase4), to_string(rule.phase5), rule.summary);
+    const std::string out = report::render(options.output.format, all_rules(), {});
+    std::fwrite(out.data(), 1, out.size(), stdout);
     return exit_clean;
 }
 

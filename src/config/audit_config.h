@@ -29,34 +29,25 @@ std::vector<PrecedentFile> default_precedent_files();
 // "PATH#SECTION" → {PATH, SECTION}; nullopt when PATH is empty, absolute or leaves the tree.
 std::optional<PrecedentFile> parse_precedent_file(std::string_view spec);
 
+// The values themselves are documented, once, in the settings table (config/settings.cpp).
 struct AuditConfig {
-    Phase phase = Phase::advisory;
-    std::uint64_t max_manifest_bytes = 1024 * 1024;
-    std::uint32_t max_nesting_depth = 64;  // [audit] max_nesting_depth: deeper TOML is refused unparsed
-    std::string registry_path{default_registry_path};  // [registry] path
-    bool stale_registry_is_error = false;               // [registry] stale = "error"
-    std::vector<PrecedentFile> precedent_files = default_precedent_files();  // [heuristic] precedent_files
-    bool precedent_files_configured = false;  // set explicitly: a missing file is then worth a warning
+    Phase phase = Phase::advisory;                                          // [audit] phase
+    std::uint64_t max_manifest_bytes = 1024 * 1024;                         // [audit] max_manifest_bytes
+    std::uint32_t max_nesting_depth = 64;                                   // [audit] max_nesting_depth
+    std::string registry_path{default_registry_path};                       // [registry] path
+    bool stale_registry_is_error = false;                                   // [registry] stale = "error"
+    std::vector<PrecedentFile> precedent_files = default_precedent_files(); // [heuristic] precedent_files
+    bool precedent_files_configured = false; // set explicitly: a missing file is then worth a warning
+
+    [[nodiscard]] SeverityPolicy severities() const { return {phase, stale_registry_is_error}; }
 };
 
-// Settings given on the command line; they win over the file.
-struct ConfigOverrides {
-    std::optional<Phase> phase;
-    std::optional<std::string> registry_path;
-    std::optional<bool> stale_registry_is_error;
-    std::optional<std::uint64_t> max_manifest_bytes;
-    std::optional<std::uint32_t> max_nesting_depth;
-};
-
-// Parses the configuration file's text. A malformed file is a Failure naming path:line:col,
-// because an audit that silently falls back to defaults could pass what it should reject.
+// Parses the configuration file's text (config/settings.h). A malformed file is a Failure
+// naming path:line:col, because an audit that silently falls back to defaults could pass what
+// it should reject.
 Expected<AuditConfig> parse_config(std::string_view text, std::string_view path);
 
-void apply_overrides(AuditConfig& config, const ConfigOverrides& overrides);
-
-std::optional<Phase> parse_phase(std::int64_t number);
-
-// A nesting limit from 1 to 1024 (manifest/nesting.h); nullopt for anything else.
-std::optional<std::uint32_t> parse_nesting_depth(std::int64_t number);
+// A registry path the settings accept: a Markdown file inside the repository.
+bool is_registry_path(std::string_view path);
 
 } // namespace ksa

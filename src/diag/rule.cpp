@@ -13,19 +13,17 @@ constexpr Severity E = Severity::error;
 
 constexpr std::array rules{
     RuleInfo{RuleCode::toml_syntax, "toml-syntax", "The file is not valid TOML 1.0.", E, E},
-    RuleInfo{RuleCode::category_invalid, "category-invalid",
-             "The top-level `category` is not one of the six values.", E, E},
-    RuleInfo{RuleCode::category_missing, "category-missing",
-             "The manifest has no top-level `category`.", W, E},
+    RuleInfo{RuleCode::category_invalid, "category-invalid", "The top-level `category` is not one of the six values.",
+             E, E},
+    RuleInfo{RuleCode::category_missing, "category-missing", "The manifest has no top-level `category`.", W, E},
     RuleInfo{RuleCode::self_hosted_field, "self-hosted-field",
              "A field of the [self_hosted] block is missing, empty or of the wrong type.", E, E},
-    RuleInfo{RuleCode::status_invalid, "status-invalid",
-             "`status` is not experimental, stable, official or legacy.", E, E},
+    RuleInfo{RuleCode::status_invalid, "status-invalid", "`status` is not experimental, stable, official or legacy.", E,
+             E},
     RuleInfo{RuleCode::gate_in_both_lists, "gate-in-both-lists",
              "The same gate is both in `gates_passed` and in `gates_pending`.", E, E},
     RuleInfo{RuleCode::gate_unknown, "gate-unknown", "A gate entry names no known gate.", E, E},
-    RuleInfo{RuleCode::gate_duplicate, "gate-duplicate", "A gate is listed twice in the same list.",
-             W, E},
+    RuleInfo{RuleCode::gate_duplicate, "gate-duplicate", "A gate is listed twice in the same list.", W, E},
     RuleInfo{RuleCode::official_with_pending_gate, "official-with-pending-gate",
              "`status = \"official\"` while a gate for an official case is pending.", E, E},
     RuleInfo{RuleCode::self_hosted_missing, "self-hosted-missing",
@@ -33,8 +31,7 @@ constexpr std::array rules{
              "[no_external_alternative].",
              W, E},
     RuleInfo{RuleCode::anti_drift, "anti-drift",
-             "A module looks like a self-hosted candidate (RFC-002 §3.4) but declares no [self_hosted] block.",
-             W, E},
+             "A module looks like a self-hosted candidate (RFC-002 §3.4) but declares no [self_hosted] block.", W, E},
     RuleInfo{RuleCode::registry_hand_edited, "registry-hand-edited",
              "The generated registry differs from what the manifests generate for the same tree.", E, E},
     RuleInfo{RuleCode::registry_stale, "registry-stale",
@@ -46,10 +43,8 @@ constexpr std::array rules{
     RuleInfo{RuleCode::manifest_unreadable, "manifest-unreadable",
              "A manifest path holds something that is not a readable text file.", E, E},
     RuleInfo{RuleCode::fragment_shape, "fragment-shape",
-             "A self-hosted fragment has no [self_hosted] block or carries module-level fields.",
-             E, E},
-    RuleInfo{RuleCode::unknown_key, "unknown-key", "A key of [self_hosted] is not part of the schema.",
-             W, E},
+             "A self-hosted fragment has no [self_hosted] block or carries module-level fields.", E, E},
+    RuleInfo{RuleCode::unknown_key, "unknown-key", "A key of [self_hosted] is not part of the schema.", W, E},
     RuleInfo{RuleCode::component_name_duplicate, "component-name-duplicate",
              "Two self-hosted components of the registry share a name.", E, E},
     RuleInfo{RuleCode::precedent_list, "precedent-list",
@@ -79,7 +74,7 @@ std::span<const RuleInfo> all_rules() { return rules; }
 const RuleInfo& rule_info(RuleCode code) {
     for (const RuleInfo& info : rules)
         if (info.code == code) return info;
-    return rules.front();  // unreachable: every RuleCode has an entry (checked by a unit test)
+    return rules.front(); // unreachable: every RuleCode has an entry (checked by a unit test)
 }
 
 std::string rule_id(RuleCode code) { return fmt::format("KSA{:03}", static_cast<int>(code)); }
@@ -93,6 +88,11 @@ std::optional<RuleCode> parse_rule_id(std::string_view id) {
 Severity severity_in(RuleCode code, Phase phase) {
     const RuleInfo& info = rule_info(code);
     return phase == Phase::strict ? info.phase5 : info.phase4;
+}
+
+Severity SeverityPolicy::of(RuleCode code) const {
+    if (code == RuleCode::registry_stale && stale_registry_is_error) return Severity::error;
+    return severity_in(code, phase);
 }
 
 } // namespace ksa

@@ -43,19 +43,28 @@ enum class Severity;
 
 struct RuleInfo {
     RuleCode code;
-    std::string_view name;     // kebab-case, e.g. "gate-unknown"
-    std::string_view summary;  // one sentence, for SARIF and --list-rules
+    std::string_view name;    // kebab-case, e.g. "gate-unknown"
+    std::string_view summary; // one sentence, for SARIF and --list-rules
     Severity phase4;
     Severity phase5;
 };
 
 std::span<const RuleInfo> all_rules();
 const RuleInfo& rule_info(RuleCode code);
-std::optional<RuleCode> parse_rule_id(std::string_view id);  // "KSA007" or "gate-unknown"
+std::optional<RuleCode> parse_rule_id(std::string_view id); // "KSA007" or "gate-unknown"
 
 // "KSA007"
 std::string rule_id(RuleCode code);
 
 Severity severity_in(RuleCode code, Phase phase);
+
+// How severe each rule is in one run: its catalogue severity in the phase, and KSA013 raised to
+// an error when the configuration asks for it (`[registry] stale = "error"`).
+struct SeverityPolicy {
+    Phase phase = Phase::advisory;
+    bool stale_registry_is_error = false;
+
+    [[nodiscard]] Severity of(RuleCode code) const;
+};
 
 } // namespace ksa

@@ -51,19 +51,9 @@ class ComponentCheck {
     }
 
   private:
-    Diagnostic make(RuleCode rule, SourceSpan span, std::string message, std::string hint = {}) const {
-        Diagnostic diagnostic;
-        diagnostic.rule = rule;
-        diagnostic.severity = severity_in(rule, config_.phase);
-        diagnostic.path = document_.path;
-        diagnostic.span = span;
-        diagnostic.message = std::move(message);
-        diagnostic.hint = std::move(hint);
-        diagnostic.source_line = document_.source_line(span.line);
-        return diagnostic;
-    }
     void report(RuleCode rule, SourceSpan span, std::string message, std::string hint = {}) {
-        out_.diagnostics.push_back(make(rule, span, std::move(message), std::move(hint)));
+        out_.diagnostics.push_back(
+            make_diagnostic(rule, config_.severities(), document_.location(span), std::move(message), std::move(hint)));
     }
 
     const manifest::LocatedGate* passed(std::string_view gate) const {
@@ -107,7 +97,7 @@ class ComponentCheck {
         std::set<std::string> consumers;
         for (const manifest::LocatedString& ref : block_.production_ref) {
             if (is_host(ref.value)) {
-                out_.hosts.push_back({name_, ref.value, make(RuleCode::host_unreachable, ref.span, "")});
+                out_.hosts.push_back({name_, ref.value, document_.location(ref.span)});
                 continue;
             }
             std::string module(ref.value);
@@ -294,6 +284,34 @@ GateCheckResult check_evidence(TreeSource& source, const std::vector<Candidate>&
     }
     sort_diagnostics(result.diagnostics);
     return result;
+}
+
+void add_probe_results(GateCheckResult& result, const std::vector<ProbeResult>& answers, const AuditConfig& config) {
+    for (std::size_t i = 0; i < answers.size() && i < result.hosts.size(); ++i) {
+        const HostClaim& claim = result.hosts[i];
+        if (answers[i].reachable) {
+            result.notes.push_back(
+                fmt::format("{}: production host {} answers: {}", claim.component, claim.host, answers[i].answer));
+            continue;
+        }
+        result.diagnostics.push_back(
+            make_diagnostic(RuleCode::host_unreachable, config.severities(), claim.at,
+                            fmt::format("production host {} does not answer: {}", claim.host, answers[i].problem),
+                            "check the host name in `production_ref`, or that the service runs"));
+    }
+    sort_diagnostics(result.diagnostics);
+}
+
+void check_hosts(GateCheckResult& result, const ProbeOptions* probe, const AuditConfig& config) {
+    if (probe == nullptr) {
+        if (!result.hosts.empty())
+            result.notes.push_back(fmt::format("{} production host(s) not probed (use --online)", result.hosts.size()));
+        return;
+    }
+    std::vector<std::string> hosts;
+    for (const HostClaim& claim : result.hosts)
+        hosts.push_back(claim.host);
+    add_probe_results(result, probe_hosts(hosts, *probe), config);
 }
 
 } // namespace ksa::evidence

@@ -8,6 +8,7 @@
 
 #include "config/audit_config.h"
 #include "diag/diagnostic.h"
+#include "evidence/http_probe.h"
 #include "evidence/stability.h"
 #include "source/tree_source.h"
 
@@ -17,7 +18,7 @@ namespace ksa::evidence {
 struct HostClaim {
     std::string component{};
     std::string host{};
-    Diagnostic at{}; // where the entry is (path, span, source line) for a finding about it
+    Location at{}; // where the entry is, for a finding about it
 };
 
 struct GateCheckResult {
@@ -34,5 +35,13 @@ bool is_host(std::string_view entry);
 
 GateCheckResult check_evidence(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config,
                                const StabilityOracle& stability);
+
+// --online: `answers` holds one probe result per entry of `result.hosts`, in order. A host that
+// answers neither scheme is a finding (KSA024); one that answers, a note.
+void add_probe_results(GateCheckResult& result, const std::vector<ProbeResult>& answers, const AuditConfig& config);
+
+// --online (`probe` set): probes every claimed host and adds the results; without it, a note
+// says how many hosts were not probed.
+void check_hosts(GateCheckResult& result, const ProbeOptions* probe, const AuditConfig& config);
 
 } // namespace ksa::evidence

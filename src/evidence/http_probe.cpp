@@ -1,31 +1,44 @@
 #include "evidence/http_probe.h"
 
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <optional>
-#include <thread>
+#include <unordered_map>
 
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <fmt/format.h>
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
-#include <mbedtls/error.h>
-#include <mbedtls/net_sockets.h>
-#include <mbedtls/ssl.h>
-#include <mbedtls/x509_crt.h>
+
+#ifndef KSA_VERSION
+#define KSA_VERSION "0.0.0"
+#endif
 
 namespace ksa::evidence {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+// curl_global_init is not thread-safe: once per process, before the first handle.
+void initialize_curl() {
+    static const CURLcode initialized = curl_global_init(CURL_GLOBAL_DEFAULT);
+    (void)initialized;
+}
+
+struct EasyDeleter {
+    void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+struct MultiDeleter {
+    void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+};
+struct UrlDeleter {
+    void operator()(CURLU* url) const { curl_url_cleanup(url); }
+};
+using Easy = std::unique_ptr<CURL, EasyDeleter>;
+using Multi = std::unique_ptr<CURLM, MultiDeleter>;
+using Url = std::unique_ptr<CURLU, UrlDeleter>;
 
 struct Target {
     std::string name;
@@ -37,7 +50,7 @@ Target split_host(const std::string& host) {
         const auto close = host.find(']');
         if (close != std::string::npos) {
             const std::string rest = host.substr(close + 1);
-            return {host.substr(1, close - 1), rest.starts_with(":") ? rest.substr(1) : ""};
+            return {host.substr(0, close + 1), rest.starts_with(":") ? rest.substr(1) : ""};
         }
     }
     const auto colon = host.rfind(':');
@@ -45,293 +58,251 @@ Target split_host(const std::string& host) {
     return {host, ""};
 }
 
-class Socket {
-  public:
-    explicit Socket(int fd = -1) : fd_(fd) {}
-    ~Socket() {
-        if (fd_ >= 0) ::close(fd_);
+// The URL of `target` for `scheme`, built part by part: curl checks the host name and the
+// port, so an entry cannot smuggle a user, a path or another host into it.
+std::optional<Url> url_for(const Target& target, const char* scheme) {
+    Url url(curl_url());
+    if (!url || curl_url_set(url.get(), CURLUPART_SCHEME, scheme, 0) != CURLUE_OK ||
+        curl_url_set(url.get(), CURLUPART_HOST, target.name.c_str(), 0) != CURLUE_OK ||
+        (!target.port.empty() && curl_url_set(url.get(), CURLUPART_PORT, target.port.c_str(), 0) != CURLUE_OK) ||
+        curl_url_set(url.get(), CURLUPART_PATH, "/", 0) != CURLUE_OK)
+        return std::nullopt;
+    return url;
+}
+
+// Which sockets of which attempt got connected: a timeout then says whether the host took the
+// connection (libcurl 7.88 reports no connect time for a transfer that failed later, in TLS).
+struct SocketWatch {
+    std::unordered_map<curl_socket_t, std::size_t> owner{}; // socket → attempt id
+    std::vector<char> opened{};                             // by attempt id
+    std::vector<char> connected{};                          // by attempt id
+};
+
+struct SocketContext {
+    SocketWatch* watch = nullptr;
+    std::size_t id = 0;
+};
+
+curl_socket_t open_socket(void* clientp, curlsocktype, curl_sockaddr* address) {
+    auto* context = static_cast<SocketContext*>(clientp);
+    const curl_socket_t fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (fd == CURL_SOCKET_BAD) return fd;
+    context->watch->owner[fd] = context->id;
+    context->watch->opened[context->id] = 1;
+    return fd;
+}
+
+int close_socket(void* clientp, curl_socket_t fd) {
+    auto* watch = static_cast<SocketWatch*>(clientp);
+    if (const auto found = watch->owner.find(fd); found != watch->owner.end()) {
+        sockaddr_storage peer{};
+        socklen_t length = sizeof peer;
+        if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) == 0) watch->connected[found->second] = 1;
+        watch->owner.erase(found);
     }
-    Socket(const Socket&) = delete;
-    Socket& operator=(const Socket&) = delete;
-    Socket(Socket&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-    [[nodiscard]] int fd() const { return fd_; }
+    return ::close(fd);
+}
+
+// One HEAD request of one host over one scheme.
+struct Attempt {
+    std::size_t id = 0; // in SocketWatch
+    std::size_t host = 0;
+    bool https = true;
+    bool verify = true; // HTTPS: the certificate must verify (the retry after a failure does not)
+    Url url;
+    Easy easy;
+    SocketContext sockets;
+    char error[CURL_ERROR_SIZE] = {};
+};
+
+long milliseconds(std::chrono::milliseconds value) { return static_cast<long>(value.count()); }
+
+bool start(Attempt& attempt, const ProbeOptions& options, SocketWatch& watch) {
+    attempt.easy.reset(curl_easy_init());
+    CURL* easy = attempt.easy.get();
+    if (easy == nullptr) return false;
+    curl_easy_setopt(easy, CURLOPT_CURLU, attempt.url.get());
+    curl_easy_setopt(easy, CURLOPT_NOBODY, 1L); // HEAD
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_PROXY, ""); // never a proxy, even when the environment names one
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, "koder-spec-audit/" KSA_VERSION);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(options.connect_timeout));
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, milliseconds(options.timeout));
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, attempt.error);
+    // One connection per request, closed when it ends: the socket callbacks see it close.
+    curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+    attempt.sockets = {&watch, attempt.id};
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &attempt.sockets);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, close_socket);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, &watch);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, attempt.verify ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, attempt.verify ? 2L : 0L);
+    // As OpenSSL's tools and curl's own command do: a CA bundle or folder named by the environment.
+    if (const char* file = std::getenv("SSL_CERT_FILE"); file != nullptr && *file != '\0')
+        curl_easy_setopt(easy, CURLOPT_CAINFO, file);
+    if (const char* folder = std::getenv("SSL_CERT_DIR"); folder != nullptr && *folder != '\0')
+        curl_easy_setopt(easy, CURLOPT_CAPATH, folder);
+    return true;
+}
+
+curl_off_t time_of(CURL* easy, CURLINFO what) {
+    curl_off_t value = 0;
+    curl_easy_getinfo(easy, what, &value);
+    return value;
+}
+
+// Why the attempt got no answer, in the words of the report.
+std::string problem_of(const Attempt& attempt, CURLcode code, const std::string& name, const SocketWatch& watch) {
+    CURL* easy = attempt.easy.get();
+    const std::string detail = attempt.error[0] != '\0' ? attempt.error : curl_easy_strerror(code);
+    switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST: return fmt::format("cannot resolve {}", name);
+    case CURLE_COULDNT_CONNECT: {
+        long os_error = 0;
+        curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_error);
+        return os_error != 0 ? std::string(std::strerror(static_cast<int>(os_error))) : detail;
+    }
+    case CURLE_OPERATION_TIMEDOUT:
+        if (watch.opened[attempt.id] == 0) return fmt::format("cannot resolve {} within the timeout", name);
+        if (watch.connected[attempt.id] == 0) return "connection timed out";
+        if (attempt.https && time_of(easy, CURLINFO_APPCONNECT_TIME_T) == 0) return "no TLS answer within the timeout";
+        return "no answer within the timeout";
+    case CURLE_GOT_NOTHING: return "the connection closed without an answer";
+    case CURLE_WEIRD_SERVER_REPLY: return "the answer is not HTTP";
+    case CURLE_UNSUPPORTED_PROTOCOL: // "Received HTTP/0.9 when not allowed": no status line
+        return std::strstr(attempt.error, "HTTP/0.9") != nullptr ? "the answer is not HTTP" : detail;
+    case CURLE_SSL_CONNECT_ERROR: return fmt::format("TLS: {}", detail);
+    default: return detail;
+    }
+}
+
+class Prober {
+  public:
+    Prober(const std::vector<std::string>& hosts, const ProbeOptions& options)
+        : hosts_(hosts), options_(options), results_(hosts.size()), https_problems_(hosts.size()),
+          certificate_problems_(hosts.size()) {}
+
+    std::vector<ProbeResult> run() {
+        initialize_curl();
+        multi_.reset(curl_multi_init());
+        for (std::size_t i = 0; i < hosts_.size(); ++i) {
+            if (split_host(hosts_[i]).name.empty())
+                results_[i] = {false, "", "empty host name"};
+            else
+                queue(i, true, true);
+        }
+        if (!multi_) {
+            for (ProbeResult& result : results_)
+                if (result.problem.empty() && !result.reachable) result.problem = "cannot set up libcurl";
+            return results_;
+        }
+        int running = 0;
+        while (!waiting_.empty() || running > 0) {
+            while (!waiting_.empty() && in_flight_.size() < std::max(1U, options_.concurrency))
+                launch();
+            curl_multi_perform(multi_.get(), &running);
+            finish_done();
+            if (running > 0) curl_multi_poll(multi_.get(), nullptr, 0, 200, nullptr);
+            running = static_cast<int>(in_flight_.size());
+        }
+        return results_;
+    }
 
   private:
-    int fd_;
+    void queue(std::size_t host, bool https, bool verify) {
+        auto attempt = std::make_unique<Attempt>();
+        attempt->id = watch_.opened.size();
+        watch_.opened.push_back(0);
+        watch_.connected.push_back(0);
+        attempt->host = host;
+        attempt->https = https;
+        attempt->verify = verify;
+        waiting_.push_back(std::move(attempt));
+    }
+
+    void launch() {
+        std::unique_ptr<Attempt> attempt = std::move(waiting_.front());
+        waiting_.pop_front();
+        const Target target = split_host(hosts_[attempt->host]);
+        auto url = url_for(target, attempt->https ? "https" : "http");
+        if (!url) {
+            results_[attempt->host] = {false, "",
+                                       fmt::format("{} is not a host name libcurl accepts", hosts_[attempt->host])};
+            return;
+        }
+        attempt->url = std::move(*url);
+        if (!start(*attempt, options_, watch_) ||
+            curl_multi_add_handle(multi_.get(), attempt->easy.get()) != CURLM_OK) {
+            settle(*attempt, CURLE_FAILED_INIT);
+            return;
+        }
+        in_flight_.push_back(std::move(attempt));
+    }
+
+    void finish_done() {
+        int left = 0;
+        while (CURLMsg* message = curl_multi_info_read(multi_.get(), &left)) {
+            if (message->msg != CURLMSG_DONE) continue;
+            for (auto it = in_flight_.begin(); it != in_flight_.end(); ++it) {
+                if ((*it)->easy.get() != message->easy_handle) continue;
+                std::unique_ptr<Attempt> attempt = std::move(*it);
+                in_flight_.erase(it);
+                curl_multi_remove_handle(multi_.get(), attempt->easy.get());
+                settle(*attempt, message->data.result);
+                break;
+            }
+        }
+    }
+
+    // What one finished attempt means for its host: an answer, a retry, or the next scheme.
+    void settle(Attempt& attempt, CURLcode code) {
+        const std::size_t host = attempt.host;
+        const std::string name = split_host(hosts_[host]).name;
+        if (code == CURLE_OK) {
+            long status = 0;
+            curl_easy_getinfo(attempt.easy.get(), CURLINFO_RESPONSE_CODE, &status);
+            if (!attempt.https)
+                results_[host] = {true, fmt::format("HTTP {}", status), ""};
+            else if (attempt.verify)
+                results_[host] = {true, fmt::format("HTTPS {} (certificate verified)", status), ""};
+            else
+                results_[host] = {
+                    true, fmt::format("HTTPS {} (certificate not verified: {})", status, certificate_problems_[host]),
+                    ""};
+            return;
+        }
+        if (attempt.https && attempt.verify && code == CURLE_PEER_FAILED_VERIFICATION) {
+            certificate_problems_[host] = attempt.error[0] != '\0' ? attempt.error : curl_easy_strerror(code);
+            queue(host, true, false);
+            return;
+        }
+        if (attempt.https) {
+            https_problems_[host] = problem_of(attempt, code, name, watch_);
+            queue(host, false, true);
+            return;
+        }
+        results_[host] = {
+            false, "",
+            fmt::format("https: {}; http: {}", https_problems_[host], problem_of(attempt, code, name, watch_))};
+    }
+
+    const std::vector<std::string>& hosts_;
+    const ProbeOptions& options_;
+    std::vector<ProbeResult> results_;
+    std::vector<std::string> https_problems_;
+    std::vector<std::string> certificate_problems_;
+    SocketWatch watch_; // outlives every handle: it is declared before them
+    Multi multi_;
+    std::deque<std::unique_ptr<Attempt>> waiting_;
+    std::vector<std::unique_ptr<Attempt>> in_flight_;
 };
-
-int remaining_ms(Clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    return left > 0 ? static_cast<int>(left) : 0;
-}
-
-// Waits for `events` on fd until the deadline: false on timeout or error.
-bool wait_for(int fd, short events, Clock::time_point deadline) {
-    pollfd entry{fd, events, 0};
-    for (;;) {
-        const int ready = ::poll(&entry, 1, remaining_ms(deadline));
-        if (ready > 0) return true;
-        if (ready == 0) return false;
-        if (errno != EINTR) return false;
-    }
-}
-
-// A non-blocking TCP connection to the first address that accepts, within the deadline.
-std::optional<Socket> connect_to(const Target& target, const std::string& port, Clock::time_point deadline,
-                                 std::string& problem) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    if (const int status = ::getaddrinfo(target.name.c_str(), port.c_str(), &hints, &found); status != 0) {
-        problem = fmt::format("cannot resolve {}: {}", target.name, ::gai_strerror(status));
-        return std::nullopt;
-    }
-    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
-    problem = "no address";
-    for (addrinfo* address = found; address != nullptr; address = address->ai_next) {
-        Socket socket(
-            ::socket(address->ai_family, address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, address->ai_protocol));
-        if (socket.fd() < 0) continue;
-        if (::connect(socket.fd(), address->ai_addr, address->ai_addrlen) != 0 && errno != EINPROGRESS) {
-            problem = std::strerror(errno);
-            continue;
-        }
-        if (!wait_for(socket.fd(), POLLOUT, deadline)) {
-            problem = "connection timed out";
-            continue;
-        }
-        int error = 0;
-        socklen_t length = sizeof error;
-        ::getsockopt(socket.fd(), SOL_SOCKET, SO_ERROR, &error, &length);
-        if (error != 0) {
-            problem = std::strerror(error);
-            continue;
-        }
-        return socket;
-    }
-    return std::nullopt;
-}
-
-std::string head_request(const Target& target) {
-    return fmt::format("HEAD / HTTP/1.1\r\nHost: {}\r\nUser-Agent: koder-spec-audit\r\nConnection: close\r\n\r\n",
-                       target.name);
-}
-
-// "HTTP/1.1 200 OK\r\n..." → 200; nullopt when the answer is no HTTP status line.
-std::optional<int> status_code(std::string_view answer) {
-    if (!answer.starts_with("HTTP/") || answer.size() < 12) return std::nullopt;
-    const auto space = answer.find(' ');
-    if (space == std::string_view::npos || space + 4 > answer.size()) return std::nullopt;
-    int code = 0;
-    for (std::size_t i = space + 1; i < space + 4; ++i) {
-        if (answer[i] < '0' || answer[i] > '9') return std::nullopt;
-        code = code * 10 + (answer[i] - '0');
-    }
-    return code;
-}
-
-ProbeResult probe_http(const Target& target, const ProbeOptions& options) {
-    ProbeResult result;
-    const auto deadline = Clock::now() + options.timeout;
-    auto socket = connect_to(target, target.port.empty() ? "80" : target.port, deadline, result.problem);
-    if (!socket) return result;
-    const std::string request = head_request(target);
-    std::size_t sent = 0;
-    while (sent < request.size()) {
-        if (!wait_for(socket->fd(), POLLOUT, deadline)) {
-            result.problem = "timed out sending the request";
-            return result;
-        }
-        const ssize_t count = ::send(socket->fd(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-        if (count < 0 && errno != EAGAIN && errno != EINTR) {
-            result.problem = std::strerror(errno);
-            return result;
-        }
-        if (count > 0) sent += static_cast<std::size_t>(count);
-    }
-    std::string answer;
-    while (answer.find("\r\n") == std::string::npos && answer.size() < 4096) {
-        if (!wait_for(socket->fd(), POLLIN, deadline)) {
-            result.problem = "no answer within the timeout";
-            return result;
-        }
-        char buffer[1024];
-        const ssize_t count = ::recv(socket->fd(), buffer, sizeof buffer, 0);
-        if (count == 0) break;
-        if (count < 0) {
-            if (errno == EAGAIN || errno == EINTR) continue;
-            result.problem = std::strerror(errno);
-            return result;
-        }
-        answer.append(buffer, static_cast<std::size_t>(count));
-    }
-    const auto code = status_code(answer);
-    if (!code) {
-        result.problem = answer.empty() ? "the connection closed without an answer" : "the answer is not HTTP";
-        return result;
-    }
-    result.reachable = true;
-    result.answer = fmt::format("HTTP {}", *code);
-    return result;
-}
-
-// mbedTLS callbacks over the non-blocking socket, bounded by the attempt's deadline.
-struct TlsIo {
-    int fd;
-    Clock::time_point deadline;
-};
-
-int tls_send(void* context, const unsigned char* data, std::size_t length) {
-    auto* io = static_cast<TlsIo*>(context);
-    if (!wait_for(io->fd, POLLOUT, io->deadline)) return MBEDTLS_ERR_SSL_TIMEOUT;
-    const ssize_t count = ::send(io->fd, data, length, MSG_NOSIGNAL);
-    if (count < 0) return errno == EAGAIN ? MBEDTLS_ERR_SSL_WANT_WRITE : MBEDTLS_ERR_NET_SEND_FAILED;
-    return static_cast<int>(count);
-}
-
-int tls_receive(void* context, unsigned char* data, std::size_t length, std::uint32_t) {
-    auto* io = static_cast<TlsIo*>(context);
-    if (!wait_for(io->fd, POLLIN, io->deadline)) return MBEDTLS_ERR_SSL_TIMEOUT;
-    const ssize_t count = ::recv(io->fd, data, length, 0);
-    if (count < 0) return errno == EAGAIN ? MBEDTLS_ERR_SSL_WANT_READ : MBEDTLS_ERR_NET_RECV_FAILED;
-    return static_cast<int>(count);
-}
-
-std::string tls_error(int code) {
-    if (code == MBEDTLS_ERR_SSL_TIMEOUT) return "no TLS answer within the timeout";
-    char text[200];
-    mbedtls_strerror(code, text, sizeof text);
-    return fmt::format("TLS: {}", text);
-}
-
-// All mbedTLS state of one attempt, freed in one place.
-struct TlsSession {
-    mbedtls_entropy_context entropy;
-    mbedtls_ctr_drbg_context random;
-    mbedtls_ssl_config config;
-    mbedtls_ssl_context ssl;
-    mbedtls_x509_crt authorities;
-    TlsSession() {
-        mbedtls_entropy_init(&entropy);
-        mbedtls_ctr_drbg_init(&random);
-        mbedtls_ssl_config_init(&config);
-        mbedtls_ssl_init(&ssl);
-        mbedtls_x509_crt_init(&authorities);
-    }
-    ~TlsSession() {
-        mbedtls_x509_crt_free(&authorities);
-        mbedtls_ssl_free(&ssl);
-        mbedtls_ssl_config_free(&config);
-        mbedtls_ctr_drbg_free(&random);
-        mbedtls_entropy_free(&entropy);
-    }
-    TlsSession(const TlsSession&) = delete;
-    TlsSession& operator=(const TlsSession&) = delete;
-};
-
-ProbeResult probe_https(const Target& target, const ProbeOptions& options) {
-    ProbeResult result;
-    const auto deadline = Clock::now() + options.timeout;
-    auto socket = connect_to(target, target.port.empty() ? "443" : target.port, deadline, result.problem);
-    if (!socket) return result;
-    TlsSession tls;
-    static constexpr unsigned char personal[] = "koder-spec-audit";
-    int status = mbedtls_ctr_drbg_seed(&tls.random, mbedtls_entropy_func, &tls.entropy, personal, sizeof personal);
-    if (status == 0)
-        status = mbedtls_ssl_config_defaults(&tls.config, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                             MBEDTLS_SSL_PRESET_DEFAULT);
-    if (status != 0) {
-        result.problem = tls_error(status);
-        return result;
-    }
-    // Reachability is the question; the certificate's validity is reported, not required.
-    const bool have_authorities =
-        mbedtls_x509_crt_parse_file(&tls.authorities, "/etc/ssl/certs/ca-certificates.crt") >= 0;
-    mbedtls_ssl_conf_ca_chain(&tls.config, &tls.authorities, nullptr);
-    mbedtls_ssl_conf_authmode(&tls.config, MBEDTLS_SSL_VERIFY_OPTIONAL);
-    mbedtls_ssl_conf_rng(&tls.config, mbedtls_ctr_drbg_random, &tls.random);
-    if ((status = mbedtls_ssl_setup(&tls.ssl, &tls.config)) != 0 ||
-        (status = mbedtls_ssl_set_hostname(&tls.ssl, target.name.c_str())) != 0) {
-        result.problem = tls_error(status);
-        return result;
-    }
-    TlsIo io{socket->fd(), deadline};
-    mbedtls_ssl_set_bio(&tls.ssl, &io, tls_send, nullptr, tls_receive);
-    while ((status = mbedtls_ssl_handshake(&tls.ssl)) != 0) {
-        if (status != MBEDTLS_ERR_SSL_WANT_READ && status != MBEDTLS_ERR_SSL_WANT_WRITE) {
-            result.problem = tls_error(status);
-            return result;
-        }
-        if (remaining_ms(deadline) == 0) {
-            result.problem = "no TLS answer within the timeout";
-            return result;
-        }
-    }
-    const bool verified = have_authorities && mbedtls_ssl_get_verify_result(&tls.ssl) == 0;
-    const std::string request = head_request(target);
-    std::size_t sent = 0;
-    while (sent < request.size()) {
-        status = mbedtls_ssl_write(&tls.ssl, reinterpret_cast<const unsigned char*>(request.data() + sent),
-                                   request.size() - sent);
-        if (status > 0)
-            sent += static_cast<std::size_t>(status);
-        else if ((status != MBEDTLS_ERR_SSL_WANT_WRITE && status != MBEDTLS_ERR_SSL_WANT_READ) ||
-                 remaining_ms(deadline) == 0) {
-            result.problem = tls_error(status);
-            return result;
-        }
-    }
-    std::string answer;
-    while (answer.find("\r\n") == std::string::npos && answer.size() < 4096) {
-        unsigned char buffer[1024];
-        status = mbedtls_ssl_read(&tls.ssl, buffer, sizeof buffer);
-        if (status > 0)
-            answer.append(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(status));
-        else if (status == 0 || status == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
-            break;
-        else if ((status != MBEDTLS_ERR_SSL_WANT_READ && status != MBEDTLS_ERR_SSL_WANT_WRITE) ||
-                 remaining_ms(deadline) == 0) {
-            result.problem = tls_error(status);
-            return result;
-        }
-    }
-    const auto code = status_code(answer);
-    if (!code) {
-        result.problem = "the TLS connection gave no HTTP answer";
-        return result;
-    }
-    result.reachable = true;
-    result.answer = fmt::format("HTTPS {} (certificate {})", *code, verified ? "verified" : "not verified");
-    return result;
-}
 
 } // namespace
 
-ProbeResult probe_host(const std::string& host, const ProbeOptions& options) {
-    const Target target = split_host(host);
-    if (target.name.empty()) return {false, "", "empty host name"};
-    ProbeResult https = probe_https(target, options);
-    if (https.reachable) return https;
-    ProbeResult http = probe_http(target, options);
-    if (http.reachable) return http;
-    return {false, "", fmt::format("https: {}; http: {}", https.problem, http.problem)};
-}
-
 std::vector<ProbeResult> probe_hosts(const std::vector<std::string>& hosts, const ProbeOptions& options) {
-    std::vector<ProbeResult> results(hosts.size());
-    std::atomic<std::size_t> next{0};
-    const auto worker = [&] {
-        for (std::size_t i = next++; i < hosts.size(); i = next++)
-            results[i] = probe_host(hosts[i], options);
-    };
-    const unsigned count = std::max(1U, std::min<unsigned>(options.concurrency, static_cast<unsigned>(hosts.size())));
-    std::vector<std::thread> workers;
-    for (unsigned i = 0; i < count; ++i)
-        workers.emplace_back(worker);
-    for (std::thread& thread : workers)
-        thread.join();
-    return results;
+    return Prober(hosts, options).run();
 }
 
 } // namespace ksa::evidence

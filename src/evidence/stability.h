@@ -1,6 +1,6 @@
 // The stability gate's verdict (G3) as gate-check consumes it. The verdict itself comes from
-// `self-hosted --history` (cli/gate_check_command.cpp builds the function); gate-check only
-// takes this interface, so evidence/ does not depend on history/ and tests can pass a lambda.
+// `self-hosted --history` (evidence/history_oracle.cpp builds the function); gate-check only
+// takes this interface, so gate_check.cpp does not depend on history/ and tests can pass a lambda.
 #pragma once
 
 #include <functional>

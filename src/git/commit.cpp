@@ -16,7 +16,8 @@ std::int64_t committer_time(std::string_view line) {
     if (close == std::string_view::npos) return 0;
     std::int64_t value = 0;
     std::size_t at = close + 1;
-    while (at < line.size() && line[at] == ' ') ++at;
+    while (at < line.size() && line[at] == ' ')
+        ++at;
     for (; at < line.size() && line[at] >= '0' && line[at] <= '9'; ++at) {
         value = value * 10 + (line[at] - '0');
         if (value > (std::int64_t{1} << 50)) return 0;
@@ -32,7 +33,7 @@ std::optional<CommitObject> parse_commit(std::string_view data) {
     bool in_parents = true;
     while (!data.empty()) {
         const std::size_t end = data.find('\n');
-        if (end == std::string_view::npos) return std::nullopt;  // headers end with a blank line
+        if (end == std::string_view::npos) return std::nullopt; // headers end with a blank line
         const std::string_view line = data.substr(0, end);
         data.remove_prefix(end + 1);
         if (line.empty()) {
@@ -49,7 +50,7 @@ std::optional<CommitObject> parse_commit(std::string_view data) {
             if (!parent) return std::nullopt;
             commit.parents.push_back(*parent);
         } else {
-            in_parents = false;  // git reads parents only right after the tree line
+            in_parents = false; // git reads parents only right after the tree line
             if (line.starts_with("committer ")) commit.time = committer_time(line);
         }
     }
@@ -64,7 +65,7 @@ std::string commit_subject(std::string_view message) {
         std::string_view line = message.substr(0, end);
         const auto first = line.find_first_not_of(" \t\r");
         if (first == std::string_view::npos) {
-            if (!subject.empty()) break;  // the first paragraph ends at a blank line
+            if (!subject.empty()) break; // the first paragraph ends at a blank line
         } else {
             line = line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
             if (!subject.empty()) subject += ' ';

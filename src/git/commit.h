@@ -20,8 +20,8 @@ namespace ksa::git {
 struct CommitObject {
     ObjectId tree{};
     std::vector<ObjectId> parents;
-    std::int64_t time = 0;  // committer time, seconds since the epoch
-    std::string_view message;  // into the bytes parsed
+    std::int64_t time = 0;    // committer time, seconds since the epoch
+    std::string_view message; // into the bytes parsed
 };
 
 // nullopt when the bytes are not a commit git would read (no leading tree line, a bad id).

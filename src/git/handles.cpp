@@ -19,9 +19,8 @@ void ensure_initialized() {
 
 Failure last_error(std::string_view what) {
     const git_error* error = git_error_last();
-    return Failure{fmt::format("{}: {}", what, error != nullptr && error->message != nullptr
-                                                   ? error->message
-                                                   : "unknown libgit2 error")};
+    return Failure{fmt::format(
+        "{}: {}", what, error != nullptr && error->message != nullptr ? error->message : "unknown libgit2 error")};
 }
 
 } // namespace ksa::git

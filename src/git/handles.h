@@ -2,10 +2,10 @@
 // Only files in src/git/ include this header or call git_* functions.
 #pragma once
 
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <optional>
-#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -16,12 +16,8 @@
 
 namespace ksa::git {
 
-template <auto Free>
-struct Deleter {
-    template <typename T>
-    void operator()(T* handle) const noexcept {
-        Free(handle);
-    }
+template <auto Free> struct Deleter {
+    template <typename T> void operator()(T* handle) const noexcept { Free(handle); }
 };
 
 using RepositoryPtr = std::unique_ptr<git_repository, Deleter<&git_repository_free>>;

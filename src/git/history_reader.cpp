@@ -6,28 +6,28 @@
 #include <string_view>
 #include <thread>
 
+#include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <cerrno>
-#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
-#include "git/handles.h"
-#include "support/text.h"
 #include "git/commit.h"
+#include "git/handles.h"
 #include "git/object_reader.h"
 #include "git/packed_refs.h"
-#include "git/tree_walk.h"
 #include "git/repository_state.h"
 #include "git/sources.h"
+#include "git/tree_walk.h"
 #include "manifest/paths.h"
+#include "support/text.h"
 
 namespace ksa::git {
 namespace {
@@ -38,7 +38,7 @@ constexpr std::size_t history_tree_cache_bytes = 32U << 20;
 
 // The manifest paths that differ between two trees, as --history records them.
 class ManifestChanges {
-public:
+  public:
     Step operator()(std::string_view path, const TreeEntry*, const TreeEntry* after) {
         if (manifest::classify_path(path)) {
             // A manifest path: only a regular file is a manifest; anything else is reported as gone.
@@ -89,7 +89,7 @@ std::optional<Failure> diff_range(git_repository* repository, const std::string&
 
 struct HistoryReader::State {
     git_repository* repository = nullptr;
-    std::unique_ptr<ObjectReader> reader;  // for the commit walk and blobs
+    std::unique_ptr<ObjectReader> reader; // for the commit walk and blobs
 
     ObjectReader& objects() {
         if (!reader) reader = std::make_unique<ObjectReader>(repository, history_cache_bytes);
@@ -148,8 +148,8 @@ Expected<FirstParentChain> HistoryReader::first_parent_chain(const std::string& 
     return chain;
 }
 
-Expected<std::vector<std::vector<ManifestBlobChange>>> HistoryReader::chain_changes(
-    const std::string& before_tree, const std::vector<std::string>& trees, unsigned threads) {
+Expected<std::vector<std::vector<ManifestBlobChange>>>
+HistoryReader::chain_changes(const std::string& before_tree, const std::vector<std::string>& trees, unsigned threads) {
     std::vector<std::vector<ManifestBlobChange>> changes(trees.size());
     // Each commit's comparison is independent: contiguous slices, one per thread, each with its
     // own object reader (libgit2's object database behind them is thread-safe); a slice's first
@@ -157,7 +157,7 @@ Expected<std::vector<std::vector<ManifestBlobChange>>> HistoryReader::chain_chan
     const std::size_t slices = std::max<std::size_t>(1, std::min<std::size_t>(threads, trees.size() / 256));
     std::vector<std::optional<Failure>> problems(slices);
     git_repository* repository = state_->repository;
-    state_->objects();  // opens libgit2's object database before the threads share it
+    state_->objects(); // opens libgit2's object database before the threads share it
     std::vector<std::thread> workers;
     for (std::size_t slice = 1; slice < slices; ++slice) {
         const std::size_t begin = trees.size() * slice / slices;
@@ -167,20 +167,23 @@ Expected<std::vector<std::vector<ManifestBlobChange>>> HistoryReader::chain_chan
         });
     }
     problems[0] = diff_range(repository, before_tree, trees, 0, trees.size() / slices, changes);
-    for (std::thread& worker : workers) worker.join();
+    for (std::thread& worker : workers)
+        worker.join();
     for (auto& problem : problems)
         if (problem) return *problem;
     return changes;
 }
 
-Expected<std::string> HistoryReader::read_blob(const std::string& blob, const std::string& path, std::uint64_t max_bytes) {
+Expected<std::string> HistoryReader::read_blob(const std::string& blob, const std::string& path,
+                                               std::uint64_t max_bytes) {
     auto oid = parse_object_id(blob);
     if (!oid) return oid.failure();
     ObjectReader& reader = state_->objects();
     auto header = reader.header(*oid, path);
     if (!header) return header.failure();
     if (header->type != ObjectType::blob) return Failure{fmt::format("{} does not point at a blob", path)};
-    if (header->size > max_bytes) return Failure{fmt::format("{} is {} bytes, over the {}-byte limit", path, header->size, max_bytes)};
+    if (header->size > max_bytes)
+        return Failure{fmt::format("{} is {} bytes, over the {}-byte limit", path, header->size, max_bytes)};
     auto object = reader.read(*oid, ObjectType::blob, path);
     if (!object) return object.failure();
     return (*object)->data;
@@ -204,7 +207,7 @@ bool read_loose_tags(int dir, const std::string& prefix, int depth, std::map<std
         if (name == "." || name == "..") continue;
         unsigned char type = entry->d_type;
         if (type == DT_UNKNOWN) {
-            struct stat info{};
+            struct stat info {};
             if (::fstatat(::dirfd(stream), entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) return false;
             type = S_ISDIR(info.st_mode) ? DT_DIR : S_ISREG(info.st_mode) ? DT_REG : DT_LNK;
         }
@@ -214,7 +217,7 @@ bool read_loose_tags(int dir, const std::string& prefix, int depth, std::map<std
             if (sub < 0 || !read_loose_tags(sub, prefix + std::string(name) + "/", depth + 1, tags)) return false;
             continue;
         }
-        if (type != DT_REG) return false;  // a symbolic ref or something odd: libgit2 decides
+        if (type != DT_REG) return false; // a symbolic ref or something odd: libgit2 decides
         const int fd = ::openat(::dirfd(stream), entry->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0) return false;
         char content[GIT_OID_HEXSZ + 2] = {};
@@ -240,7 +243,8 @@ std::optional<std::map<std::string, TagTarget>> read_tag_files(const std::string
         const auto refs = parse_packed_refs(text);
         if (!refs) return std::nullopt;
         for (const PackedRef& ref : *refs)
-            if (ref.name.starts_with("refs/tags/")) tags[ref.name] = TagTarget{ref.name.substr(10), ref.target, ref.peeled};
+            if (ref.name.starts_with("refs/tags/"))
+                tags[ref.name] = TagTarget{ref.name.substr(10), ref.target, ref.peeled};
     }
     const std::string loose = common_dir + "refs/tags";
     const int root = ::open(loose.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

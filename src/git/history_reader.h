@@ -17,15 +17,15 @@ namespace ksa::git {
 struct ChainCommit {
     std::string id;
     std::string tree;
-    std::int64_t time = 0;  // committer time, seconds since the epoch
+    std::int64_t time = 0; // committer time, seconds since the epoch
     unsigned parents = 0;
 };
 
 struct FirstParentChain {
-    std::vector<ChainCommit> commits;  // newest first
-    bool stopped = false;              // the walk met a commit `stop_at` accepted (not in `commits`)
-    std::string stop_id;               // that commit
-    bool shallow_end = false;          // the oldest commit's parent is missing (a shallow clone)
+    std::vector<ChainCommit> commits; // newest first
+    bool stopped = false;             // the walk met a commit `stop_at` accepted (not in `commits`)
+    std::string stop_id;              // that commit
+    bool shallow_end = false;         // the oldest commit's parent is missing (a shallow clone)
 };
 
 // A manifest path whose entry differs between two trees. `blob` is the new content's id, ""
@@ -37,13 +37,13 @@ struct ManifestBlobChange {
 };
 
 struct TagTarget {
-    std::string name;    // without refs/tags/
-    std::string target;  // what the ref points at: a commit, or an annotated tag object
-    std::string peeled;  // the commit an annotated tag leads to when git recorded it, else ""
+    std::string name;   // without refs/tags/
+    std::string target; // what the ref points at: a commit, or an annotated tag object
+    std::string peeled; // the commit an annotated tag leads to when git recorded it, else ""
 };
 
 class HistoryReader {
-public:
+  public:
     explicit HistoryReader(Repository& repository);
     HistoryReader(HistoryReader&&) noexcept;
     ~HistoryReader();
@@ -58,9 +58,8 @@ public:
     // For each tree of a first-parent chain (oldest first), the manifest paths (module and
     // fragment) that differ from the tree before it; the first is compared with `before_tree`
     // ("" is the empty tree). Uses up to `threads` threads.
-    Expected<std::vector<std::vector<ManifestBlobChange>>> chain_changes(const std::string& before_tree,
-                                                                         const std::vector<std::string>& trees,
-                                                                         unsigned threads);
+    Expected<std::vector<std::vector<ManifestBlobChange>>>
+    chain_changes(const std::string& before_tree, const std::vector<std::string>& trees, unsigned threads);
 
     // A blob's bytes; a Failure names `path` when it cannot be read or exceeds `max_bytes`.
     Expected<std::string> read_blob(const std::string& blob, const std::string& path, std::uint64_t max_bytes);
@@ -78,9 +77,9 @@ public:
     [[nodiscard]] std::string common_dir() const;
     [[nodiscard]] bool is_shallow() const;
 
-    struct State;  // defined in history_reader.cpp only
+    struct State; // defined in history_reader.cpp only
 
-private:
+  private:
     std::unique_ptr<State> state_;
 };
 

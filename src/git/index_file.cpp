@@ -23,7 +23,7 @@ constexpr std::uint16_t extended_intent_to_add = 0x2000;
 
 // Sequential reads through a sliding buffer.
 class ByteStream {
-public:
+  public:
     explicit ByteStream(int fd) : fd_(fd) {}
 
     // Makes at least `count` bytes available; false at end of file.
@@ -81,7 +81,7 @@ public:
         }
     }
 
-private:
+  private:
     int fd_;
     std::string buffer_;
     std::size_t begin_ = 0;
@@ -138,8 +138,10 @@ std::optional<Failure> parse_cache_tree(IndexSnapshot& snapshot) {
             at += node.id.size();
         }
         const auto index = static_cast<std::uint32_t>(nodes.size());
-        if (!open.empty()) --open.back().remaining_children;
-        else if (index != 0) return Failure{"corrupt index: cache-tree has two roots"};
+        if (!open.empty())
+            --open.back().remaining_children;
+        else if (index != 0)
+            return Failure{"corrupt index: cache-tree has two roots"};
         nodes.push_back(node);
         open.push_back({index, *subtrees});
         // Close every node whose children are all read: its descendants end here.
@@ -162,13 +164,13 @@ void note_manifest_folders(std::string_view path, std::set<std::string>& folders
 }
 
 class FileCloser {
-public:
+  public:
     explicit FileCloser(int fd) : fd_(fd) {}
     ~FileCloser() { ::close(fd_); }
     FileCloser(const FileCloser&) = delete;
     FileCloser& operator=(const FileCloser&) = delete;
 
-private:
+  private:
     int fd_;
 };
 
@@ -185,10 +187,10 @@ namespace {
 // One entry as stored in an index file, valid only during the callback.
 struct RawEntry {
     std::uint32_t position = 0;
-    std::string_view path;  // empty for an entry a split index replaces in its base
+    std::string_view path; // empty for an entry a split index replaces in its base
     ObjectId id{};
     std::uint32_t mode = 0;
-    bool counts = false;  // stage 0 and not an intent-to-add placeholder
+    bool counts = false; // stage 0 and not an intent-to-add placeholder
 };
 
 using EntryVisitor = std::function<void(const RawEntry&)>;
@@ -197,8 +199,8 @@ using EntryVisitor = std::function<void(const RawEntry&)>;
 struct Extensions {
     bool split = false;
     ObjectId base_id{};
-    std::vector<std::uint32_t> deleted;   // base positions, ascending
-    std::vector<std::uint32_t> replaced;  // base positions, ascending
+    std::vector<std::uint32_t> deleted;  // base positions, ascending
+    std::vector<std::uint32_t> replaced; // base positions, ascending
 };
 
 std::uint64_t be64(const unsigned char* p) { return (std::uint64_t{be32(p)} << 32) | be32(p + 4); }
@@ -219,7 +221,8 @@ Expected<std::size_t> read_ewah(std::string_view data, std::vector<std::uint32_t
         if ((marker & 1) != 0) {
             if (run * 64 > (1u << 26)) return Failure{"corrupt index: bitmap too large"};
             if (positions.size() + run * 64 > max_positions) return Failure{"corrupt index: bitmap too large"};
-            for (std::uint64_t k = 0; k < run * 64; ++k) positions.push_back(static_cast<std::uint32_t>(position + k));
+            for (std::uint64_t k = 0; k < run * 64; ++k)
+                positions.push_back(static_cast<std::uint32_t>(position + k));
         }
         position += run * 64;
         if (pointer + literals >= word_count + std::uint64_t{1}) return Failure{"corrupt index: bad bitmap"};
@@ -260,17 +263,18 @@ Expected<Extensions> read_one_file(const std::string& path, const EntryVisitor& 
 
     auto header = stream.ensure(12);
     if (!header) return header.failure();
-    if (!*header || std::memcmp(stream.data(), "DIRC", 4) != 0) return Failure{fmt::format("{} is not a git index", path)};
+    if (!*header || std::memcmp(stream.data(), "DIRC", 4) != 0)
+        return Failure{fmt::format("{} is not a git index", path)};
     const std::uint32_t version = be32(stream.data() + 4);
     if (version < 2 || version > 4) return Failure{fmt::format("unsupported index version {}", version)};
     const std::uint32_t count = be32(stream.data() + 8);
     if (snapshot != nullptr) snapshot->total_entries = count;
     stream.consume(12);
 
-    std::string previous_path;  // v4 compresses each path against the previous one
-    constexpr std::size_t fixed_size = 62;  // stat data (40) + id (20) + flags (2)
+    std::string previous_path;             // v4 compresses each path against the previous one
+    constexpr std::size_t fixed_size = 62; // stat data (40) + id (20) + flags (2)
     for (std::uint32_t i = 0; i < count; ++i) {
-        auto ready = stream.ensure(fixed_size + 2);  // + the extended flags, if any
+        auto ready = stream.ensure(fixed_size + 2); // + the extended flags, if any
         if (!ready) return ready.failure();
         if (!*ready) return truncated();
         const unsigned char* entry = stream.data();
@@ -327,7 +331,7 @@ Expected<Extensions> read_one_file(const std::string& path, const EntryVisitor& 
         if (!ready) return ready.failure();
         if (!*ready) {
             if (stream.available() != 20) return truncated();
-            break;  // only the checksum is left
+            break; // only the checksum is left
         }
         const unsigned char* extension = stream.data();
         const std::string signature(reinterpret_cast<const char*>(extension), 4);
@@ -370,7 +374,7 @@ constexpr std::uint32_t sparse_directory_mode = 040000;
 // Collects what the snapshot keeps from an entry (a path the caller wants, a folder named
 // like a manifest, a sparse directory).
 class Collector {
-public:
+  public:
     Collector(IndexSnapshot& snapshot, const KeepPath& keep) : snapshot_(snapshot), keep_(keep) {}
 
     void add(std::string_view path, const ObjectId& id, std::uint32_t mode, bool counts) {
@@ -393,11 +397,12 @@ public:
         auto& entries = snapshot_.entries;
         std::vector<IndexEntry> unique;
         for (std::size_t i = 0; i < entries.size(); ++i)
-            if (i + 1 == entries.size() || entries[i + 1].path != entries[i].path) unique.push_back(std::move(entries[i]));
+            if (i + 1 == entries.size() || entries[i + 1].path != entries[i].path)
+                unique.push_back(std::move(entries[i]));
         entries = std::move(unique);
     }
 
-private:
+  private:
     IndexSnapshot& snapshot_;
     const KeepPath& keep_;
     std::set<std::string> folders_;
@@ -408,13 +413,13 @@ private:
 Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath& keep,
                                         const std::vector<std::string>& shared_index_dirs) {
     IndexSnapshot snapshot;
-    if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) return snapshot;  // a new repository
+    if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) return snapshot; // a new repository
     Collector collector(snapshot, keep);
     auto extensions = read_one_file(
         path, [&](const RawEntry& raw) { collector.add(raw.path, raw.id, raw.mode, raw.counts); }, &snapshot);
     if (!extensions) return extensions.failure();
-    const bool has_base = std::any_of(extensions->base_id.begin(), extensions->base_id.end(),
-                                      [](unsigned char b) { return b != 0; });
+    const bool has_base =
+        std::any_of(extensions->base_id.begin(), extensions->base_id.end(), [](unsigned char b) { return b != 0; });
     if (!extensions->split || !has_base) {
         collector.finish();
         return snapshot;
@@ -429,7 +434,9 @@ Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath&
     std::vector<OwnedEntry> split_entries;
     auto reread = read_one_file(
         path,
-        [&](const RawEntry& raw) { split_entries.push_back({std::string(raw.path), raw.id, raw.mode, raw.counts}); },
+        [&](const RawEntry& raw) {
+            split_entries.push_back({std::string(raw.path), raw.id, raw.mode, raw.counts});
+        },
         nullptr);
     if (!reread) return reread.failure();
     if (extensions->replaced.size() > split_entries.size())
@@ -437,7 +444,8 @@ Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath&
 
     std::string base_path;
     char hex[41] = {};
-    for (std::size_t i = 0; i < 20; ++i) std::snprintf(hex + 2 * i, 3, "%02x", extensions->base_id[i]);
+    for (std::size_t i = 0; i < 20; ++i)
+        std::snprintf(hex + 2 * i, 3, "%02x", extensions->base_id[i]);
     for (const std::string& dir : shared_index_dirs) {
         std::string candidate = dir + (dir.ends_with('/') ? "" : "/") + "sharedindex." + hex;
         if (::access(candidate.c_str(), R_OK) == 0) {
@@ -454,9 +462,11 @@ Expected<IndexSnapshot> read_index_file(const std::string& path, const KeepPath&
         [&](const RawEntry& raw) {
             const auto& deleted = extensions->deleted;
             const auto& replaced = extensions->replaced;
-            while (next_deleted < deleted.size() && deleted[next_deleted] < raw.position) ++next_deleted;
+            while (next_deleted < deleted.size() && deleted[next_deleted] < raw.position)
+                ++next_deleted;
             if (next_deleted < deleted.size() && deleted[next_deleted] == raw.position) return;
-            while (next_replaced < replaced.size() && replaced[next_replaced] < raw.position) ++next_replaced;
+            while (next_replaced < replaced.size() && replaced[next_replaced] < raw.position)
+                ++next_replaced;
             if (next_replaced < replaced.size() && replaced[next_replaced] == raw.position) {
                 const OwnedEntry& replacement = split_entries[next_replaced];
                 merged.add(raw.path, replacement.id, replacement.mode, replacement.counts);

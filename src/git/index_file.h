@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "git/object_id.h"
@@ -31,10 +31,10 @@ struct IndexEntry {
 
 // One folder of the cache-tree extension, in the extension's pre-order.
 struct CacheTreeNode {
-    std::string_view name;  // the folder's own name ("" for the root), into IndexSnapshot's buffer
-    bool valid = false;     // false when a staged change invalidated the cached tree id
+    std::string_view name; // the folder's own name ("" for the root), into IndexSnapshot's buffer
+    bool valid = false;    // false when a staged change invalidated the cached tree id
     ObjectId id{};
-    std::uint32_t end = 0;  // one past the node's last descendant
+    std::uint32_t end = 0; // one past the node's last descendant
 };
 
 struct IndexSnapshot {
@@ -45,11 +45,11 @@ struct IndexSnapshot {
     IndexSnapshot(const IndexSnapshot&) = delete;
     IndexSnapshot& operator=(const IndexSnapshot&) = delete;
 
-    std::vector<IndexEntry> entries;          // kept entries, stage 0, in index (path) order
+    std::vector<IndexEntry> entries;            // kept entries, stage 0, in index (path) order
     std::vector<std::string> manifest_folders;  // folders named like a manifest, sorted
-    std::vector<IndexEntry> sparse_directories;  // sparse index: folders stored as one tree entry
-    std::vector<CacheTreeNode> cache_tree;    // empty when the index has no cache-tree
-    std::vector<char> cache_tree_names;       // storage for CacheTreeNode::name
+    std::vector<IndexEntry> sparse_directories; // sparse index: folders stored as one tree entry
+    std::vector<CacheTreeNode> cache_tree;      // empty when the index has no cache-tree
+    std::vector<char> cache_tree_names;         // storage for CacheTreeNode::name
     std::uint32_t total_entries = 0;
 
     // The child folder `name` of cache-tree node `node`, or nullopt.

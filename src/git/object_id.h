@@ -52,7 +52,7 @@ inline bool same_id(const ObjectId& a, const ObjectId& b) {
 struct ObjectIdHash {
     std::size_t operator()(const ObjectId& id) const noexcept {
         std::size_t hash = 0;
-        std::memcpy(&hash, id.data(), sizeof hash);  // ids are uniformly distributed already
+        std::memcpy(&hash, id.data(), sizeof hash); // ids are uniformly distributed already
         return hash;
     }
 };

@@ -39,7 +39,7 @@ void add_with_alternates(const std::filesystem::path& dir, std::vector<std::stri
     for (const std::string& known : dirs)
         if (known == name) return;
     dirs.push_back(name);
-    if (depth >= 5) return;  // git's limit on nested alternates
+    if (depth >= 5) return; // git's limit on nested alternates
     std::ifstream alternates(std::filesystem::path(name) / "info" / "alternates");
     std::string line;
     while (alternates && std::getline(alternates, line)) {
@@ -61,7 +61,8 @@ std::vector<std::string> object_directories(git_repository* repository) {
         add_with_alternates(std::filesystem::path(common) / "objects", dirs, 0);
     }
     if (const char* alternates = std::getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES"))
-        for (const std::string& dir : split_alternates(alternates)) add_with_alternates(dir, dirs, 0);
+        for (const std::string& dir : split_alternates(alternates))
+            add_with_alternates(dir, dirs, 0);
     return dirs;
 }
 

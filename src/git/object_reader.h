@@ -21,7 +21,7 @@ inline constexpr std::size_t hook_cache_bytes = 8U << 20;
 inline constexpr std::size_t history_cache_bytes = 96U << 20;
 
 class ObjectReader {
-public:
+  public:
     // Reads the objects of `repository` as git would find them: the object folder
     // (GIT_OBJECT_DIRECTORY in a hook: the push's quarantine) and its alternates
     // (GIT_ALTERNATE_OBJECT_DIRECTORIES, objects/info/alternates).
@@ -41,7 +41,7 @@ public:
 
     [[nodiscard]] git_repository* repository() const { return repository_; }
 
-private:
+  private:
     git_odb* odb();
 
     git_repository* repository_;

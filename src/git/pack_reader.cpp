@@ -14,14 +14,15 @@
 namespace ksa::git {
 namespace {
 
-constexpr int max_delta_depth = 4096;  // git writes 50 by default; deeper is treated as corrupt
+constexpr int max_delta_depth = 4096; // git writes 50 by default; deeper is treated as corrupt
 // zlib cannot expand data more than about 1032:1; a size claiming more is corrupt (and must not
 // make us allocate it).
 constexpr std::uint64_t max_inflate_ratio = 1100;
 
 std::uint64_t be64(const unsigned char* p) {
     std::uint64_t value = 0;
-    for (int i = 0; i < 8; ++i) value = (value << 8) | p[i];
+    for (int i = 0; i < 8; ++i)
+        value = (value << 8) | p[i];
     return value;
 }
 
@@ -47,7 +48,7 @@ struct Bytes {
     bool map(const std::filesystem::path& path) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) return false;
-        struct stat info{};
+        struct stat info {};
         if (::fstat(fd, &info) != 0 || info.st_size <= 0) {
             ::close(fd);
             return false;
@@ -97,7 +98,8 @@ bool apply_delta(const std::string& base, const std::string& delta, std::string&
     std::size_t at = 0;
     std::size_t base_size = 0;
     std::size_t result_size = 0;
-    if (!delta_size(delta, at, base_size) || base_size != base.size() || !delta_size(delta, at, result_size)) return false;
+    if (!delta_size(delta, at, base_size) || base_size != base.size() || !delta_size(delta, at, result_size))
+        return false;
     out.clear();
     out.reserve(std::min(result_size, base.size() + delta.size()));
     while (at < delta.size()) {
@@ -123,7 +125,7 @@ bool apply_delta(const std::string& base, const std::string& delta, std::string&
             out.append(delta, at, op);
             at += op;
         } else {
-            return false;  // reserved
+            return false; // reserved
         }
     }
     return out.size() == result_size;
@@ -133,11 +135,11 @@ bool apply_delta(const std::string& base, const std::string& delta, std::string&
 
 std::string_view describe(ObjectType type) {
     switch (type) {
-        case ObjectType::commit: return "commit";
-        case ObjectType::tree: return "tree";
-        case ObjectType::blob: return "blob";
-        case ObjectType::tag: return "tag";
-        case ObjectType::none: break;
+    case ObjectType::commit: return "commit";
+    case ObjectType::tree: return "tree";
+    case ObjectType::blob: return "blob";
+    case ObjectType::tag: return "tag";
+    case ObjectType::none: break;
     }
     return "unknown object";
 }
@@ -146,7 +148,7 @@ struct PackReader::Pack {
     Bytes pack;
     Bytes index;
     std::uint32_t count = 0;
-    std::size_t number = 0;  // position in packs_, part of the cache key
+    std::size_t number = 0; // position in packs_, part of the cache key
 
     [[nodiscard]] const unsigned char* names() const { return index.data + 8 + 1024; }
 
@@ -158,7 +160,8 @@ struct PackReader::Pack {
 
     void build_prefixes() const {
         prefixes.resize(count);
-        for (std::uint32_t i = 0; i < count; ++i) prefixes[i] = be32(names() + 20 * std::size_t{i});
+        for (std::uint32_t i = 0; i < count; ++i)
+            prefixes[i] = be32(names() + 20 * std::size_t{i});
     }
 
     // The pack offset of `id`, or nothing. Ids are uniformly distributed (they are hashes), so
@@ -196,8 +199,10 @@ struct PackReader::Pack {
             const std::uint32_t middle = low + (high - low) / 2;
             const int order = compare_ids(names() + 20 * std::size_t{middle}, id);
             if (order == 0) return offset_of(middle);
-            if (order < 0) low = middle + 1;
-            else high = middle;
+            if (order < 0)
+                low = middle + 1;
+            else
+                high = middle;
         }
         return std::nullopt;
     }
@@ -215,8 +220,10 @@ struct PackReader::Pack {
         auto guess = begin + static_cast<std::ptrdiff_t>((offset * (high - low)) >> 24);
         if (guess >= end) guess = end - 1;
         int steps = 0;
-        while (guess != begin && *(guess - 1) >= key && ++steps < 64) --guess;
-        while (guess != end && *guess < key && ++steps < 64) ++guess;
+        while (guess != begin && *(guess - 1) >= key && ++steps < 64)
+            --guess;
+        while (guess != end && *guess < key && ++steps < 64)
+            ++guess;
         if (steps >= 64) guess = std::lower_bound(begin, end, key);
         for (auto at = guess; at != end && *at == key; ++at) {
             const auto position = static_cast<std::uint32_t>(at - prefixes.begin());
@@ -262,7 +269,8 @@ struct PackReader::Pack {
 struct PackReader::Cache {
     // One slot per 2 KiB of budget (a tree is a few hundred bytes), a power of two.
     explicit Cache(std::size_t budget_bytes) : budget(budget_bytes) {
-        while (slot_bits < 20 && (std::size_t{1} << (slot_bits + 1)) * 2048 <= budget) ++slot_bits;
+        while (slot_bits < 20 && (std::size_t{1} << (slot_bits + 1)) * 2048 <= budget)
+            ++slot_bits;
         slots.resize(std::size_t{1} << slot_bits);
     }
 
@@ -275,8 +283,12 @@ struct PackReader::Cache {
     unsigned slot_bits = 8;
     std::vector<Slot> slots;
 
-    static std::uint64_t key(const Pack& pack, std::uint64_t offset) { return (std::uint64_t{pack.number} << 48) ^ offset; }
-    [[nodiscard]] std::size_t slot_of(std::uint64_t key) const { return (key * 0x9E3779B97F4A7C15ULL) >> (64 - slot_bits); }
+    static std::uint64_t key(const Pack& pack, std::uint64_t offset) {
+        return (std::uint64_t{pack.number} << 48) ^ offset;
+    }
+    [[nodiscard]] std::size_t slot_of(std::uint64_t key) const {
+        return (key * 0x9E3779B97F4A7C15ULL) >> (64 - slot_bits);
+    }
 
     ObjectData get(std::uint64_t key) const {
         const Slot& slot = slots[slot_of(key)];
@@ -285,11 +297,12 @@ struct PackReader::Cache {
 
     // Keeps `object`; returns the object it displaced (null if none), for reuse.
     ObjectData put(std::uint64_t key, const ObjectData& object) {
-        if (object->data.size() > budget / 4) return nullptr;  // one object must not flush everything
+        if (object->data.size() > budget / 4) return nullptr; // one object must not flush everything
         Slot& slot = slots[slot_of(key)];
         if (slot.object) bytes -= slot.object->data.size();
         if (bytes + object->data.size() > budget) {
-            for (Slot& other : slots) other = Slot{};  // rare: the table holds far less than the budget
+            for (Slot& other : slots)
+                other = Slot{}; // rare: the table holds far less than the budget
             bytes = 0;
         }
         ObjectData displaced = std::move(slot.object);
@@ -308,7 +321,7 @@ PackReader::PackReader(const std::vector<std::string>& object_dirs, std::size_t 
         for (std::filesystem::directory_iterator it(std::filesystem::path(dir) / "pack", error), end;
              !error && it != end; it.increment(error))
             if (it->path().extension() == ".pack") found.push_back(it->path());
-        std::sort(found.begin(), found.end());  // a stable order: the cache key holds the position
+        std::sort(found.begin(), found.end()); // a stable order: the cache key holds the position
         for (const auto& path : found) {
             auto pack = std::make_unique<Pack>();
             pack->number = packs_.size();
@@ -352,7 +365,8 @@ bool PackReader::empty() const { return packs_.empty(); }
 // The indexes stay: every lookup's binary search touches them all over.
 void PackReader::trim() {
     consumed_ = 0;
-    for (auto& pack : packs_) pack->pack.drop_pages();
+    for (auto& pack : packs_)
+        pack->pack.drop_pages();
 }
 std::size_t PackReader::pack_count() const { return packs_.size(); }
 
@@ -414,7 +428,7 @@ namespace {
 struct EntryHeader {
     int type = 0;
     std::uint64_t size = 0;
-    std::uint64_t data = 0;  // offset of what follows the header
+    std::uint64_t data = 0; // offset of what follows the header
 };
 
 std::optional<EntryHeader> entry_header(const unsigned char* pack, std::uint64_t offset, std::uint64_t end) {
@@ -451,12 +465,14 @@ std::optional<std::uint64_t> ofs_base(const unsigned char* pack, std::uint64_t& 
 } // namespace
 
 std::optional<ObjectHeader> PackReader::header_at(Pack& pack, std::uint64_t offset, int depth) {
-    if (depth > max_delta_depth || offset < 12 || pack.pack.size < 20 || offset >= pack.pack.size - 20) return std::nullopt;
+    if (depth > max_delta_depth || offset < 12 || pack.pack.size < 20 || offset >= pack.pack.size - 20)
+        return std::nullopt;
     if (auto cached = cache_->get(Cache::key(pack, offset))) return ObjectHeader{cached->type, cached->data.size()};
     const auto end = static_cast<std::uint64_t>(pack.pack.size - 20);
     const auto header = entry_header(pack.pack.data, offset, end);
     if (!header) return std::nullopt;
-    if (header->type >= 1 && header->type <= 4) return ObjectHeader{static_cast<ObjectType>(header->type), header->size};
+    if (header->type >= 1 && header->type <= 4)
+        return ObjectHeader{static_cast<ObjectType>(header->type), header->size};
     if (header->type != 6 && header->type != 7) return std::nullopt;
     std::uint64_t at = header->data;
     std::optional<std::uint64_t> base;
@@ -502,7 +518,7 @@ ObjectData PackReader::read_at(Pack& pack, std::uint64_t offset, int depth) {
             base_offset = ofs_base(pack.pack.data, at, end, offset);
         } else {
             if (at + 20 > end) return nullptr;
-            base_offset = pack.find(pack.pack.data + at);  // absent: a thin delta, libgit2's business
+            base_offset = pack.find(pack.pack.data + at); // absent: a thin delta, libgit2's business
             at += 20;
         }
         if (!base_offset) return nullptr;

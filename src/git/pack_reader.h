@@ -17,8 +17,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "git/object_id.h"
@@ -27,7 +27,7 @@
 namespace ksa::git {
 
 class PackReader {
-public:
+  public:
     // Maps every objects/pack/*.pack with its .idx under each of `object_dirs`. `cache_bytes`
     // bounds the objects kept built (delta bases and recent reads).
     PackReader(const std::vector<std::string>& object_dirs, std::size_t cache_bytes);
@@ -56,7 +56,7 @@ public:
     struct Pack;
     struct Cache;
 
-private:
+  private:
     std::optional<std::pair<Pack*, std::uint64_t>> locate(const ObjectId& id, std::size_t lane = 0);
     ObjectData read_at(Pack& pack, std::uint64_t offset, int depth);
     std::optional<ObjectHeader> header_at(Pack& pack, std::uint64_t offset, int depth);
@@ -67,11 +67,11 @@ private:
     static constexpr std::uint64_t trim_bytes = 8U << 20;
     std::vector<std::unique_ptr<Pack>> packs_;
     std::unique_ptr<Cache> cache_;
-    void* stream_ = nullptr;  // z_stream, reused for every object
-    std::size_t last_pack_[2] = {0, 0};  // per lane
-    std::string delta_;       // the delta being applied, reused
-    ObjectData spare_;        // an object the cache let go and nobody holds: the next read reuses it
-    std::uint64_t consumed_ = 0;  // compressed bytes read since the last trim()
+    void* stream_ = nullptr;            // z_stream, reused for every object
+    std::size_t last_pack_[2] = {0, 0}; // per lane
+    std::string delta_;                 // the delta being applied, reused
+    ObjectData spare_;                  // an object the cache let go and nobody holds: the next read reuses it
+    std::uint64_t consumed_ = 0;        // compressed bytes read since the last trim()
 };
 
 } // namespace ksa::git

@@ -29,7 +29,8 @@ std::optional<std::vector<PackedRef>> parse_packed_refs(std::string_view text) {
         if (line.size() < object_id_hex_size + 2 || line[object_id_hex_size] != ' ' ||
             !is_id(line.substr(0, object_id_hex_size)))
             return std::nullopt;
-        refs.push_back({std::string(line.substr(object_id_hex_size + 1)), std::string(line.substr(0, object_id_hex_size)), ""});
+        refs.push_back(
+            {std::string(line.substr(object_id_hex_size + 1)), std::string(line.substr(0, object_id_hex_size)), ""});
         last_is_ref = true;
     }
     return refs;

@@ -13,9 +13,9 @@
 namespace ksa::git {
 
 struct PackedRef {
-    std::string name;    // "refs/tags/v1"
-    std::string target;  // 40 lower-case hex digits
-    std::string peeled;  // "" unless a "^" line followed
+    std::string name;   // "refs/tags/v1"
+    std::string target; // 40 lower-case hex digits
+    std::string peeled; // "" unless a "^" line followed
 };
 
 // The refs of a packed-refs file, in file order; nullopt when a line is not one git writes (the

@@ -21,7 +21,28 @@ namespace {
 
 using ConfigPtr = std::unique_ptr<git_config, Deleter<&git_config_free>>;
 
-Expected<ConfigValues> collect(git_config* config, std::string_view section) {
+// The file a configuration level reads ("" when libgit2 cannot say), for `config --show`.
+std::string level_file(git_config_level_t level, git_repository* repository) {
+    int (*find)(git_buf*) = nullptr;
+    switch (level) {
+    case GIT_CONFIG_LEVEL_LOCAL:
+        return repository != nullptr ? std::string(git_repository_path(repository)) + "config" : std::string();
+    case GIT_CONFIG_LEVEL_GLOBAL: find = git_config_find_global; break;
+    case GIT_CONFIG_LEVEL_XDG: find = git_config_find_xdg; break;
+    case GIT_CONFIG_LEVEL_SYSTEM: find = git_config_find_system; break;
+    case GIT_CONFIG_LEVEL_PROGRAMDATA: find = git_config_find_programdata; break;
+    default: return {};
+    }
+    git_buf found = GIT_BUF_INIT;
+    std::string path;
+    if (find(&found) == 0 && found.ptr != nullptr) path = found.ptr;
+    git_buf_dispose(&found);
+    return path;
+}
+
+// Every value under `section`, each with the file it came from: `file_of` names a level's file.
+template <typename FileOf>
+Expected<ConfigValues> collect(git_config* config, std::string_view section, FileOf file_of) {
     ConfigValues values;
     const std::string prefix = std::string(section) + ".";
     // A plain iterator filtered here: libgit2's glob iterator leaks its regex match data.
@@ -34,7 +55,10 @@ Expected<ConfigValues> collect(git_config* config, std::string_view section) {
         std::string key = entry->name;
         std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
         if (!key.starts_with(prefix)) continue;
-        values[key].emplace_back(entry->value != nullptr ? entry->value : "");
+        std::string file = file_of(entry->level);
+        // libgit2 1.5 does not say which included file a value comes from, only how deep.
+        if (entry->include_depth > 0) file = file.empty() ? "an included file" : "a file included by " + file;
+        values[key].emplace_back(entry->value != nullptr ? entry->value : "", std::move(file));
     }
     if (status != GIT_ITEROVER) return last_error("cannot read the configuration");
     return values;
@@ -47,7 +71,7 @@ constexpr std::string_view unusual_mode_hint =
 // Compares two trees for the push audit: records changed manifest and watched paths, and the
 // problems of the new side that would make a checkout differ from what the audit reads.
 class PushDiff {
-public:
+  public:
     explicit PushDiff(const std::vector<std::string>& watched) : watched_(watched) {}
 
     Step operator()(std::string_view path, const TreeEntry* before, const TreeEntry* after) {
@@ -55,8 +79,11 @@ public:
         const bool manifest_named = manifest::classify_path(path).has_value() || watched;
         if (after != nullptr) check_new_entry(path, *after);
         if (manifest_named) {
-            if (after == nullptr) changes.push_back({std::string(path), ChangeStatus::deleted});
-            else changes.push_back({std::string(path), before == nullptr ? ChangeStatus::added : ChangeStatus::modified});
+            if (after == nullptr)
+                changes.push_back({std::string(path), ChangeStatus::deleted});
+            else
+                changes.push_back(
+                    {std::string(path), before == nullptr ? ChangeStatus::added : ChangeStatus::modified});
             // A folder at a manifest's path is reported as such: nothing inside is a manifest.
             if (after != nullptr && after->is_tree()) return Step::skip;
         }
@@ -67,7 +94,7 @@ public:
     std::vector<ChangedPath> changes;
     std::vector<Repository::TreeProblem> problems;
 
-private:
+  private:
     void check_new_entry(std::string_view path, const TreeEntry& entry) {
         if (!entry.mode_is_canonical()) {
             problems.push_back({std::string(path),
@@ -179,7 +206,8 @@ Expected<ConfigValues> Repository::config_values(std::string_view section) {
     if (git_repository_config_snapshot(&raw, state_->repository.get()) < 0)
         return last_error("cannot read the repository's configuration");
     ConfigPtr config(raw);
-    return collect(config.get(), section);
+    git_repository* repository = state_->repository.get();
+    return collect(config.get(), section, [&](git_config_level_t level) { return level_file(level, repository); });
 }
 
 Expected<ConfigValues> Repository::config_file_values(const std::string& path, std::string_view section) {
@@ -187,7 +215,7 @@ Expected<ConfigValues> Repository::config_file_values(const std::string& path, s
     git_config* raw = nullptr;
     if (git_config_open_ondisk(&raw, path.c_str()) < 0) return last_error(fmt::format("cannot read {}", path));
     ConfigPtr config(raw);
-    return collect(config.get(), section);
+    return collect(config.get(), section, [&](git_config_level_t) { return path; });
 }
 
 Expected<std::pair<ObjectKind, std::string>> Repository::peel(const std::string& id) {
@@ -201,11 +229,11 @@ Expected<std::pair<ObjectKind, std::string>> Repository::peel(const std::string&
         auto header = reader.header(current, fmt::format("object {}", to_hex(current)));
         if (!header) return header.failure();
         switch (header->type) {
-            case ObjectType::commit: return std::pair{ObjectKind::commit, to_hex(current)};
-            case ObjectType::tree: return std::pair{ObjectKind::tree, to_hex(current)};
-            case ObjectType::blob: return std::pair{ObjectKind::blob, to_hex(current)};
-            case ObjectType::tag: break;
-            case ObjectType::none: return Failure{fmt::format("object {} has an unknown type", to_hex(current))};
+        case ObjectType::commit: return std::pair{ObjectKind::commit, to_hex(current)};
+        case ObjectType::tree: return std::pair{ObjectKind::tree, to_hex(current)};
+        case ObjectType::blob: return std::pair{ObjectKind::blob, to_hex(current)};
+        case ObjectType::tag: break;
+        case ObjectType::none: return Failure{fmt::format("object {} has an unknown type", to_hex(current))};
         }
         auto tag = reader.read(current, ObjectType::tag, fmt::format("tag {}", to_hex(current)));
         if (!tag) return tag.failure();
@@ -218,7 +246,8 @@ Expected<std::pair<ObjectKind, std::string>> Repository::peel(const std::string&
 
 Expected<std::vector<std::string>> Repository::trusted_commits(const std::vector<std::string>& patterns) {
     git_reference_iterator* raw_refs = nullptr;
-    if (git_reference_iterator_new(&raw_refs, state_->repository.get()) < 0) return last_error("cannot list references");
+    if (git_reference_iterator_new(&raw_refs, state_->repository.get()) < 0)
+        return last_error("cannot list references");
     std::unique_ptr<git_reference_iterator, Deleter<&git_reference_iterator_free>> refs(raw_refs);
     std::set<std::string> commits;
     git_reference* reference = nullptr;
@@ -231,7 +260,7 @@ Expected<std::vector<std::string>> Repository::trusted_commits(const std::vector
         });
         if (!trusted) continue;
         git_reference* raw_resolved = nullptr;
-        if (git_reference_resolve(&raw_resolved, held.get()) < 0) continue;  // a dangling symbolic ref
+        if (git_reference_resolve(&raw_resolved, held.get()) < 0) continue; // a dangling symbolic ref
         ReferencePtr resolved(raw_resolved);
         const git_oid* target = git_reference_target(resolved.get());
         if (target == nullptr) continue;
@@ -260,7 +289,8 @@ Expected<Repository::NewCommits> Repository::new_commits(const std::vector<std::
     NewCommits result;
     result.overrun = found->overrun;
     result.commits.reserve(found->commits.size());
-    for (const ObjectId& id : found->commits) result.commits.push_back(to_hex(id));
+    for (const ObjectId& id : found->commits)
+        result.commits.push_back(to_hex(id));
     return result;
 }
 
@@ -274,7 +304,7 @@ Expected<CommitSummary> Repository::commit_summary(const std::string& id) {
 }
 
 Expected<Repository::CommitChanges> Repository::commit_manifest_changes(const std::string& id,
-                                                                      const std::vector<std::string>& watched) {
+                                                                        const std::vector<std::string>& watched) {
     auto oid = parse_object_id(id);
     if (!oid) return oid.failure();
     auto store = state_->store();
@@ -287,8 +317,8 @@ Expected<Repository::CommitChanges> Repository::commit_manifest_changes(const st
         parent_trees.push_back(parent_commit->tree);
     }
     std::optional<Failure> failure;
-    CommitChanges result = run_diff(store->trees, parent_trees.empty() ? nullptr : &parent_trees.front(),
-                                    commit->tree, watched, failure);
+    CommitChanges result =
+        run_diff(store->trees, parent_trees.empty() ? nullptr : &parent_trees.front(), commit->tree, watched, failure);
     if (failure) return *failure;
     if (!commit->parents.empty()) result.first_parent = to_hex(commit->parents.front());
     // The audit reads manifests only; a merge brings nothing new at a path equal to one of its
@@ -311,7 +341,7 @@ Expected<Repository::CommitChanges> Repository::commit_manifest_changes(const st
 }
 
 Expected<Repository::CommitChanges> Repository::tree_changes(const std::string& before, const std::string& after,
-                                                            const std::vector<std::string>& watched) {
+                                                             const std::vector<std::string>& watched) {
     auto store = state_->store();
     auto trees = tree_pair(*store, before, after);
     if (!trees) return trees.failure();
@@ -327,7 +357,7 @@ Expected<Repository::CommitChanges> Repository::tree_changes(const std::string& 
 }
 
 Expected<Repository::CommitChanges> Repository::path_changes(const std::string& before, const std::string& after,
-                                                            const std::vector<std::string>& paths) {
+                                                             const std::vector<std::string>& paths) {
     auto store = state_->store();
     auto trees = tree_pair(*store, before, after);
     if (!trees) return trees.failure();
@@ -359,7 +389,7 @@ Expected<Repository::CommitChanges> Repository::path_changes(const std::string& 
 }
 
 Expected<std::string> Repository::first_parent_base(const std::string& tip,
-                                                  const std::unordered_set<std::string>& fresh) {
+                                                    const std::unordered_set<std::string>& fresh) {
     std::string current = tip;
     auto store = state_->store();
     while (fresh.count(current) != 0) {

@@ -20,7 +20,6 @@
 
 namespace ksa::git {
 
-
 Repository::Repository(std::shared_ptr<State> state) : state_(std::move(state)) {}
 Repository::Repository(Repository&&) noexcept = default;
 Repository& Repository::operator=(Repository&&) noexcept = default;
@@ -72,13 +71,13 @@ bool audit_relevant(std::string_view path) {
 
 struct HeadEntry {
     ObjectId id;
-    std::uint32_t mode;  // as stored
+    std::uint32_t mode; // as stored
 };
 
 // Walks HEAD's tree looking for manifests, skipping every folder whose tree the index's
 // cache-tree proves unchanged; so the cost follows the staged change, not the repository.
 class HeadWalker {
-public:
+  public:
     HeadWalker(TreeCache& trees, const IndexSnapshot& index, const std::vector<std::string>& watched)
         : trees_(trees), index_(index), watched_(watched) {}
 
@@ -92,12 +91,13 @@ public:
         nodes_[""] = root_node;
         TreeDiffer differ(trees_);
         std::string folder;
-        auto problem = differ.diff(nullptr, &root, folder, [&](std::string_view path, const TreeEntry*, const TreeEntry* entry) {
-            if (entry->is_tree()) return descend_into(path, *entry) ? Step::descend : Step::skip;
-            if (manifest::classify_path(path) || is_watched(path))
-                manifests.emplace(std::string(path), HeadEntry{entry->id, entry->stored});
-            return Step::skip;
-        });
+        auto problem =
+            differ.diff(nullptr, &root, folder, [&](std::string_view path, const TreeEntry*, const TreeEntry* entry) {
+                if (entry->is_tree()) return descend_into(path, *entry) ? Step::descend : Step::skip;
+                if (manifest::classify_path(path) || is_watched(path))
+                    manifests.emplace(std::string(path), HeadEntry{entry->id, entry->stored});
+                return Step::skip;
+            });
         if (problem) return problem;
         if (!differ.defects.empty()) return Failure{fmt::format("HEAD: {}", describe(differ.defects.front()))};
         return std::nullopt;
@@ -115,14 +115,14 @@ public:
     std::map<std::string, HeadEntry> manifests;
     std::set<std::string> unchanged_folders;
 
-private:
+  private:
     [[nodiscard]] bool unchanged(std::optional<std::uint32_t> node, const ObjectId& id) const {
         return node && index_.cache_tree[*node].valid && index_.cache_tree[*node].id == id;
     }
 
     bool descend_into(std::string_view path, const TreeEntry& entry) {
         const std::string folder(path);
-        if (unchanged_folders.count(folder) != 0) return false;  // a sparse folder equal to HEAD's
+        if (unchanged_folders.count(folder) != 0) return false; // a sparse folder equal to HEAD's
         const auto parent = nodes_.find(std::string(manifest::parent_dir(path)));
         std::optional<std::uint32_t> node;
         if (parent != nodes_.end() && parent->second)
@@ -142,7 +142,7 @@ private:
     TreeCache& trees_;
     const IndexSnapshot& index_;
     const std::vector<std::string>& watched_;
-    std::map<std::string, std::optional<std::uint32_t>> nodes_;  // cache-tree node of each folder entered
+    std::map<std::string, std::optional<std::uint32_t>> nodes_; // cache-tree node of each folder entered
 };
 
 } // namespace
@@ -155,13 +155,15 @@ std::optional<Failure> expand_sparse_directory(TreeCache& trees, const IndexEntr
                                                std::vector<IndexEntry>& entries) {
     TreeDiffer walker(trees);
     std::string prefix = folder.path + "/";
-    auto problem = walker.diff(nullptr, &folder.id, prefix, [&](std::string_view path, const TreeEntry*, const TreeEntry* entry) {
-        if (entry->is_tree()) return Step::descend;
-        if (audit_relevant(path)) entries.push_back(IndexEntry{std::string(path), entry->id, entry->stored});
-        return Step::skip;
-    });
+    auto problem =
+        walker.diff(nullptr, &folder.id, prefix, [&](std::string_view path, const TreeEntry*, const TreeEntry* entry) {
+            if (entry->is_tree()) return Step::descend;
+            if (audit_relevant(path)) entries.push_back(IndexEntry{std::string(path), entry->id, entry->stored});
+            return Step::skip;
+        });
     if (problem) return problem;
-    if (!walker.defects.empty()) return Failure{fmt::format("sparse folder {}: {}", folder.path, describe(walker.defects.front()))};
+    if (!walker.defects.empty())
+        return Failure{fmt::format("sparse folder {}: {}", folder.path, describe(walker.defects.front()))};
     return std::nullopt;
 }
 
@@ -225,9 +227,9 @@ std::optional<Failure> Repository::write_and_stage(const std::string& path, cons
 
 Expected<std::unique_ptr<TreeSource>> Repository::index_source() {
     // Markdown files too: the registry (whose configured path must end in .md) is read from it.
-    auto snapshot = read_index_file(index_path(), [](std::string_view path) {
-        return audit_relevant(path) || path.ends_with(".md");
-    }, shared_index_dirs());
+    auto snapshot = read_index_file(
+        index_path(), [](std::string_view path) { return audit_relevant(path) || path.ends_with(".md"); },
+        shared_index_dirs());
     if (!snapshot) return snapshot.failure();
     auto store = state_->store();
     for (const IndexEntry& folder : snapshot->sparse_directories)
@@ -247,8 +249,8 @@ Expected<std::unique_ptr<TreeSource>> Repository::revision_source(const std::str
     const ObjectId tree = from_oid(*git_object_id(peeled));
     git_object_free(peeled);
     const std::string short_id = to_hex(*git_object_id(object.get())).substr(0, 7);
-    return std::unique_ptr<TreeSource>(std::make_unique<GitTreeSource>(
-        state_->store(), tree, fmt::format("revision {} ({})", revision, short_id)));
+    return std::unique_ptr<TreeSource>(
+        std::make_unique<GitTreeSource>(state_->store(), tree, fmt::format("revision {} ({})", revision, short_id)));
 }
 
 Expected<Repository::StagedChanges> Repository::staged_manifest_changes(const std::vector<std::string>& watched) {

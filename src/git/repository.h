@@ -4,8 +4,8 @@
 #include <memory>
 #include <optional>
 #include <set>
-#include <unordered_set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "config/server_config.h"
@@ -22,11 +22,11 @@ enum class ObjectKind { commit, tree, blob, missing };
 struct CommitSummary {
     std::string id;
     std::string short_id;
-    std::string subject;  // raw bytes: escape before printing
+    std::string subject; // raw bytes: escape before printing
 };
 
 class Repository {
-public:
+  public:
     // Opens the repository of the current folder, honouring GIT_DIR, GIT_INDEX_FILE,
     // GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES and GIT_CEILING_DIRECTORIES.
     static Expected<Repository> open_from_environment();
@@ -59,7 +59,7 @@ public:
     // --- for the pre-receive hook ---
 
     // The repository's configuration values under `section` (lower-cased keys), and those of a
-    // git-config-format file.
+    // git-config-format file; each value with the file it was read from.
     Expected<ConfigValues> config_values(std::string_view section);
     static Expected<ConfigValues> config_file_values(const std::string& path, std::string_view section);
 
@@ -71,8 +71,8 @@ public:
     Expected<std::vector<std::string>> trusted_commits(const std::vector<std::string>& patterns);
 
     struct NewCommits {
-        std::vector<std::string> commits;  // parents before children
-        bool overrun = false;              // more than the limit
+        std::vector<std::string> commits; // parents before children
+        bool overrun = false;             // more than the limit
     };
     // Commits reachable from `tips` and from none of `trusted`.
     Expected<NewCommits> new_commits(const std::vector<std::string>& tips, const std::vector<std::string>& trusted,
@@ -83,20 +83,21 @@ public:
     // Something in a pushed tree that would make a checkout differ from what the audit reads
     // (a malformed tree, a mode git never writes, a symlinked fragment folder).
     struct TreeProblem {
-        std::string path;     // the entry or the tree's folder ("/" for the root); raw bytes
-        std::string message;  // may hold raw names: escape before printing
+        std::string path;    // the entry or the tree's folder ("/" for the root); raw bytes
+        std::string message; // may hold raw names: escape before printing
         std::string hint;
     };
 
     struct CommitChanges {
-        std::vector<ChangedPath> new_content;         // manifests differing from every parent
-        std::vector<ChangedPath> from_first_parent;   // manifests and watched paths vs the first parent
-        std::string first_parent;                     // "" for a root commit
+        std::vector<ChangedPath> new_content;       // manifests differing from every parent
+        std::vector<ChangedPath> from_first_parent; // manifests and watched paths vs the first parent
+        std::string first_parent;                   // "" for a root commit
         std::vector<TreeProblem> problems;
     };
     // What a commit changes: against its parent (everything for a root commit); for a merge,
     // `new_content` keeps only paths whose content differs from every parent's.
-    Expected<CommitChanges> commit_manifest_changes(const std::string& id, const std::vector<std::string>& watched = {});
+    Expected<CommitChanges> commit_manifest_changes(const std::string& id,
+                                                    const std::vector<std::string>& watched = {});
 
     // What changes from the tree of `before` (a commit or tree id; "" for no tree) to that of
     // `after`: a branch update's end state.
@@ -121,8 +122,8 @@ public:
     // The tree of a commit or tree id, read as checkout would write it.
     Expected<std::unique_ptr<TreeSource>> object_source(const std::string& id, std::string description);
 
-private:
-    friend class HistoryReader;  // reads objects through the same libgit2 repository
+  private:
+    friend class HistoryReader; // reads objects through the same libgit2 repository
 
     [[nodiscard]] std::string index_path() const;
     [[nodiscard]] Expected<IndexSnapshot> read_index(const std::vector<std::string>& watched = {}) const;

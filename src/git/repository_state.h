@@ -13,7 +13,7 @@ namespace ksa::git {
 struct Repository::State {
     // Shared with the object store, which sources keep alive after the Repository is gone.
     std::shared_ptr<git_repository> repository;
-    std::string index_file;  // GIT_INDEX_FILE at open time, "" when unset
+    std::string index_file; // GIT_INDEX_FILE at open time, "" when unset
     std::shared_ptr<ObjectStore> store_;
 
     // The run's object reader and tree cache, made on first use (a hook's budgets).

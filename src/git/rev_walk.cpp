@@ -13,7 +13,7 @@
 namespace ksa::git {
 namespace {
 
-constexpr int slop = 5;  // revision.c SLOP: commits to look past a clock skew
+constexpr int slop = 5; // revision.c SLOP: commits to look past a clock skew
 
 struct Node {
     ObjectId id{};
@@ -22,11 +22,11 @@ struct Node {
     bool parsed = false;
     bool queued = false;
     bool trusted = false;
-    bool listed = false;  // popped as not trusted (a candidate)
+    bool listed = false; // popped as not trusted (a candidate)
 };
 
 class Walk {
-public:
+  public:
     Walk(ObjectReader& reader, CommitLinkCache& links) : reader_(reader), links_(links) {}
 
     Node* node(const ObjectId& id) {
@@ -48,7 +48,8 @@ public:
         commit->time = parsed->time;
         links_.try_emplace(commit->id, CommitLinks{parsed->tree, parsed->parents});
         commit->parents.reserve(parsed->parents.size());
-        for (const ObjectId& parent : parsed->parents) commit->parents.push_back(node(parent));
+        for (const ObjectId& parent : parsed->parents)
+            commit->parents.push_back(node(parent));
         commit->parsed = true;
         return std::nullopt;
     }
@@ -71,9 +72,10 @@ public:
             stack.pop_back();
             if (current->trusted) continue;
             current->trusted = true;
-            if (current->queued) --untrusted_queued_;  // it is still in the queue: now painted
+            if (current->queued) --untrusted_queued_; // it is still in the queue: now painted
             if (current->listed) --listed_untrusted_;
-            for (Node* parent : current->parents) stack.push_back(parent);
+            for (Node* parent : current->parents)
+                stack.push_back(parent);
         }
     }
 
@@ -131,11 +133,12 @@ public:
         return std::nullopt;
     }
 
-private:
+  private:
     // Parents before children, among `commits` (iterative post-order from the newest).
     static std::vector<ObjectId> topological(const std::vector<Node*>& commits) {
-        std::unordered_map<const Node*, int> state;  // 0 unvisited, 1 on the stack, 2 done
-        for (const Node* commit : commits) state[commit] = 0;
+        std::unordered_map<const Node*, int> state; // 0 unvisited, 1 on the stack, 2 done
+        for (const Node* commit : commits)
+            state[commit] = 0;
         std::vector<ObjectId> order;
         order.reserve(commits.size());
         for (Node* start : commits) {
@@ -178,8 +181,7 @@ private:
 } // namespace
 
 Expected<NewCommits> find_new_commits(ObjectReader& reader, const std::vector<ObjectId>& tips,
-                                      const std::vector<ObjectId>& trusted, std::size_t limit,
-                                      CommitLinkCache& links) {
+                                      const std::vector<ObjectId>& trusted, std::size_t limit, CommitLinkCache& links) {
     Walk walk(reader, links);
     NewCommits result;
     if (auto problem = walk.run(tips, trusted, limit, result)) return *problem;

@@ -23,15 +23,14 @@ struct CommitLinks {
 using CommitLinkCache = std::unordered_map<ObjectId, CommitLinks, ObjectIdHash>;
 
 struct NewCommits {
-    std::vector<ObjectId> commits;  // parents before children
-    bool overrun = false;           // more than the limit: `commits` is incomplete
+    std::vector<ObjectId> commits; // parents before children
+    bool overrun = false;          // more than the limit: `commits` is incomplete
 };
 
 // Commits reachable from `tips` and from none of `trusted`, parents first. Stops with
 // `overrun` once more than `limit` are certain to be new.
 // Every commit the walk parses goes to `links`.
 Expected<NewCommits> find_new_commits(ObjectReader& reader, const std::vector<ObjectId>& tips,
-                                      const std::vector<ObjectId>& trusted, std::size_t limit,
-                                      CommitLinkCache& links);
+                                      const std::vector<ObjectId>& trusted, std::size_t limit, CommitLinkCache& links);
 
 } // namespace ksa::git

@@ -103,13 +103,14 @@ Expected<std::vector<Candidate>> GitTreeSource::list_manifests(const std::string
     // One walk of the tree (a diff against nothing); manifest-named folders are reported, not
     // entered: nothing inside them is a manifest of its own.
     TreeDiffer walker(store_->trees);
-    auto problem = walker.diff(nullptr, &start, folder, [&](std::string_view path, const TreeEntry*, const TreeEntry* entry) {
-        if (manifest::classify_path(path)) {
-            found.push_back({std::string(path), entry->kind()});
-            return Step::skip;
-        }
-        return entry->is_tree() ? Step::descend : Step::skip;
-    });
+    auto problem =
+        walker.diff(nullptr, &start, folder, [&](std::string_view path, const TreeEntry*, const TreeEntry* entry) {
+            if (manifest::classify_path(path)) {
+                found.push_back({std::string(path), entry->kind()});
+                return Step::skip;
+            }
+            return entry->is_tree() ? Step::descend : Step::skip;
+        });
     if (problem) return *problem;
     if (!walker.defects.empty()) return Failure{describe(walker.defects.front())};
     std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) { return a.path < b.path; });

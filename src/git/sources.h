@@ -13,7 +13,7 @@ namespace ksa::git {
 // The index as read by read_index_file(): only manifest and configuration entries are known,
 // which is all the audit ever asks about.
 class IndexSource final : public TreeSource {
-public:
+  public:
     IndexSource(std::shared_ptr<ObjectStore> store, IndexSnapshot snapshot)
         : store_(std::move(store)), snapshot_(std::move(snapshot)) {}
 
@@ -25,7 +25,7 @@ public:
 
     [[nodiscard]] const IndexSnapshot& snapshot() const { return snapshot_; }
 
-private:
+  private:
     [[nodiscard]] const IndexEntry* find(const std::string& path) const;
 
     std::shared_ptr<ObjectStore> store_;
@@ -35,7 +35,7 @@ private:
 // A tree (a commit's, a tag's) as checkout would write it: read through validated trees with
 // git's canonical modes. A tree that fails validation on the way is a Failure naming it.
 class GitTreeSource final : public TreeSource {
-public:
+  public:
     GitTreeSource(std::shared_ptr<ObjectStore> store, const ObjectId& root, std::string description)
         : store_(std::move(store)), root_(root), description_(std::move(description)) {}
 
@@ -47,7 +47,7 @@ public:
 
     [[nodiscard]] const ObjectId& root() const { return root_; }
 
-private:
+  private:
     Expected<PathLookup> lookup(const std::string& path);
 
     std::shared_ptr<ObjectStore> store_;

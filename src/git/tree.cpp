@@ -21,8 +21,7 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 
 // git's utf8.c is_hfs_dotgit(): HFS+ ignores these code points when it compares names.
 bool is_hfs_ignorable(std::uint32_t c) {
-    return (c >= 0x200c && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x206a && c <= 0x206f) ||
-           c == 0xfeff;
+    return (c >= 0x200c && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x206a && c <= 0x206f) || c == 0xfeff;
 }
 
 bool is_hfs_dotgit(std::string_view name) {
@@ -73,10 +72,10 @@ std::string quoted(std::string_view name) { return fmt::format("'{}'", name); }
 
 std::uint32_t canonical_mode(std::uint32_t stored) {
     switch (stored & type_mask) {
-        case 0100000: return (stored & 0100) != 0 ? mode_executable : mode_file;
-        case mode_symlink: return mode_symlink;
-        case mode_tree: return mode_tree;
-        default: return mode_gitlink;
+    case 0100000: return (stored & 0100) != 0 ? mode_executable : mode_file;
+    case mode_symlink: return mode_symlink;
+    case mode_tree: return mode_tree;
+    default: return mode_gitlink;
     }
 }
 
@@ -87,12 +86,12 @@ bool is_canonical_mode(std::uint32_t stored) {
 
 EntryKind kind_of(std::uint32_t canonical) {
     switch (canonical) {
-        case mode_file:
-        case mode_executable: return EntryKind::file;
-        case mode_symlink: return EntryKind::symlink;
-        case mode_tree: return EntryKind::directory;
-        case mode_gitlink: return EntryKind::submodule;
-        default: return EntryKind::other;
+    case mode_file:
+    case mode_executable: return EntryKind::file;
+    case mode_symlink: return EntryKind::symlink;
+    case mode_tree: return EntryKind::directory;
+    case mode_gitlink: return EntryKind::submodule;
+    default: return EntryKind::other;
     }
 }
 
@@ -115,8 +114,9 @@ const TreeEntry* Tree::find(std::string_view name) const {
         TreeEntry probe;
         probe.name = name;
         probe.mode = mode;
-        const auto at = std::lower_bound(entries.begin(), entries.end(), probe,
-                                         [](const TreeEntry& a, const TreeEntry& b) { return compare_entries(a, b) < 0; });
+        const auto at =
+            std::lower_bound(entries.begin(), entries.end(), probe,
+                             [](const TreeEntry& a, const TreeEntry& b) { return compare_entries(a, b) < 0; });
         if (at != entries.end() && at->name == name) return &*at;
     }
     return nullptr;
@@ -161,8 +161,7 @@ std::optional<TreeDefect> parse_tree_into(std::string_view data, std::string_vie
         at = name_end + 1 + 20;
 
         if (entry.name.empty()) return defect("has an entry with an empty name");
-        if (slash)
-            return defect(fmt::format("has an entry whose name contains '/': {}", quoted(entry.name)));
+        if (slash) return defect(fmt::format("has an entry whose name contains '/': {}", quoted(entry.name)));
         // Only names starting so, or holding a backslash, can be one of those (a fast test first).
         if (entry.name[0] == '.' || entry.name[0] == 'g' || entry.name[0] == 'G' ||
             static_cast<unsigned char>(entry.name[0]) >= 0x80 || backslash) {

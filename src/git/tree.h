@@ -44,9 +44,9 @@ bool is_canonical_mode(std::uint32_t stored);
 EntryKind kind_of(std::uint32_t canonical);
 
 struct TreeEntry {
-    std::string_view name;     // into the tree object's bytes
-    std::uint32_t mode = 0;    // canonical
-    std::uint32_t stored = 0;  // as written in the object
+    std::string_view name;    // into the tree object's bytes
+    std::uint32_t mode = 0;   // canonical
+    std::uint32_t stored = 0; // as written in the object
     ObjectId id{};
 
     [[nodiscard]] bool is_tree() const { return mode == mode_tree; }
@@ -66,7 +66,7 @@ struct Tree {
 // Why a tree is refused; `folder` is the tree's path ("" for the root).
 struct TreeDefect {
     std::string folder;
-    std::string problem;  // "entries out of git's order: 'b' before 'a'", may hold raw names
+    std::string problem; // "entries out of git's order: 'b' before 'a'", may hold raw names
 };
 
 // git's tree order of two entries (memcmp of the names, a folder as if it ended in '/').

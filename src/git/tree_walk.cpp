@@ -27,11 +27,12 @@ Expected<TreeCache::Loaded> TreeCache::load(const ObjectId& id, std::string_view
 
 void TreeCache::remember(const ObjectId& id, std::shared_ptr<const Tree> tree) {
     const std::size_t bytes = tree->object->data.size() + tree->entries.size() * sizeof(TreeEntry) + 96;
-    if (bytes > budget_ / 4) return;  // one tree must not flush everything
+    if (bytes > budget_ / 4) return; // one tree must not flush everything
     Slot& slot = slots_[slot_of(id)];
     bytes_ -= slot.bytes;
     if (bytes_ + bytes > budget_) {
-        for (Slot& other : slots_) other = Slot{};  // rare: the table holds far less than the budget
+        for (Slot& other : slots_)
+            other = Slot{}; // rare: the table holds far less than the budget
         bytes_ = 0;
     }
     slot = Slot{id, std::move(tree), bytes};
@@ -41,7 +42,8 @@ void TreeCache::remember(const ObjectId& id, std::shared_ptr<const Tree> tree) {
 Expected<ObjectData> TreeDiffer::read_tree(const ObjectId& id, std::string_view folder, std::size_t lane) {
     ObjectReader& reader = cache_.reader();
     if (ObjectData object = reader.try_read(id, lane); object && object->type == ObjectType::tree) return object;
-    return reader.read(id, ObjectType::tree, fmt::format("folder '{}'", folder.empty() ? "/" : folder));  // for its message
+    return reader.read(id, ObjectType::tree,
+                       fmt::format("folder '{}'", folder.empty() ? "/" : folder)); // for its message
 }
 
 void TreeDiffer::add_defect(TreeDefect defect) {

@@ -7,9 +7,9 @@
 
 #include <deque>
 #include <memory>
-#include <tuple>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -26,11 +26,11 @@ namespace ksa::git {
 // walks the table) holding at most `bytes` of tree objects. A tree that failed validation is
 // not kept: its defect is reported each time it is met.
 class TreeCache {
-public:
+  public:
     TreeCache(ObjectReader& reader, std::size_t bytes) : reader_(reader), budget_(bytes), slots_(slot_count) {}
 
     struct Loaded {
-        std::shared_ptr<const Tree> tree;  // null when `defect` is set
+        std::shared_ptr<const Tree> tree; // null when `defect` is set
         std::optional<TreeDefect> defect;
     };
     // The tree `id` at `folder` (the folder names it in errors and defects).
@@ -38,7 +38,7 @@ public:
 
     [[nodiscard]] ObjectReader& reader() const { return reader_; }
 
-private:
+  private:
     static constexpr std::size_t slot_count = 8192;
     struct Slot {
         ObjectId id{};
@@ -61,7 +61,7 @@ enum class Step { skip, descend };
 Failure too_deep_failure(std::string_view folder);
 
 class TreeDiffer {
-public:
+  public:
     explicit TreeDiffer(TreeCache& cache) : cache_(cache) {}
 
     // Compares the trees `before` and `after` (null: no tree) found at `folder` ("" for the
@@ -79,15 +79,16 @@ public:
     // Trees that failed validation during the walks, first met first (each folder once).
     std::vector<TreeDefect> defects;
 
-private:
+  private:
     // One level of the comparison: the two trees' bytes are held and their entries parsed into
     // this depth's two reusable lists, so a walk allocates nothing per tree once warm.
     template <typename Visit>
-    std::optional<Failure> diff_at(std::size_t depth, const ObjectId* before, const ObjectId* after, std::string& folder,
-                                   Visit& visit) {
+    std::optional<Failure> diff_at(std::size_t depth, const ObjectId* before, const ObjectId* after,
+                                   std::string& folder, Visit& visit) {
         if (too_deep(folder)) return too_deep_failure(folder);
         if (before != nullptr && after != nullptr && same_id(*before, *after)) return std::nullopt;
-        while (lists_.size() < 2 * depth + 2) lists_.emplace_back();
+        while (lists_.size() < 2 * depth + 2)
+            lists_.emplace_back();
         std::vector<TreeEntry>& a = lists_[2 * depth];
         std::vector<TreeEntry>& b = lists_[2 * depth + 1];
         ObjectData old_bytes;
@@ -136,18 +137,18 @@ private:
     void add_defect(TreeDefect defect);
 
     TreeCache& cache_;
-    std::deque<std::vector<TreeEntry>> lists_;  // a deque: growing it moves no list a caller holds
+    std::deque<std::vector<TreeEntry>> lists_; // a deque: growing it moves no list a caller holds
 };
 
 // The entry at `path` below the tree `root`, read component by component through validated
 // trees, as checkout would find it.
 struct PathLookup {
-    std::optional<TreeEntry> entry;      // nullopt: nothing at `path`
-    std::optional<TreeDefect> defect;    // a tree on the way failed validation
-    std::string non_folder;              // a component on the way that is not a folder ("" if none)
-    std::uint32_t non_folder_mode = 0;   // its canonical mode
-    std::string odd_mode;                // a folder on the way with a non-canonical stored mode
-    std::shared_ptr<const Tree> holder;  // keeps entry->name alive
+    std::optional<TreeEntry> entry;     // nullopt: nothing at `path`
+    std::optional<TreeDefect> defect;   // a tree on the way failed validation
+    std::string non_folder;             // a component on the way that is not a folder ("" if none)
+    std::uint32_t non_folder_mode = 0;  // its canonical mode
+    std::string odd_mode;               // a folder on the way with a non-canonical stored mode
+    std::shared_ptr<const Tree> holder; // keeps entry->name alive
 };
 Expected<PathLookup> lookup_path(TreeCache& cache, const ObjectId& root, std::string_view path);
 
@@ -157,7 +158,8 @@ namespace ksa::git {
 
 // The readers of one repository that a run shares: objects, and parsed trees.
 struct ObjectStore {
-    ObjectStore(std::shared_ptr<git_repository> repository, std::size_t object_cache_bytes, std::size_t tree_cache_bytes)
+    ObjectStore(std::shared_ptr<git_repository> repository, std::size_t object_cache_bytes,
+                std::size_t tree_cache_bytes)
         : owner(std::move(repository)), reader(owner.get(), object_cache_bytes), trees(reader, tree_cache_bytes) {}
     std::shared_ptr<git_repository> owner;
     ObjectReader reader;

@@ -46,8 +46,7 @@ void put(std::string& out, std::string_view value) {
     }
 }
 
-template <typename Number>
-void put_number(std::string& out, Number value) {
+template <typename Number> void put_number(std::string& out, Number value) {
     char buffer[24];
     const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
     out += ' ';
@@ -59,7 +58,8 @@ void put_signed(std::string& out, std::int64_t value) { put_number(out, value); 
 
 void put(std::string& out, const std::vector<std::string>& values) {
     put(out, static_cast<std::uint64_t>(values.size()));
-    for (const std::string& value : values) put(out, value);
+    for (const std::string& value : values)
+        put(out, value);
 }
 
 void put(std::string& out, const Snapshot& snapshot) {
@@ -75,13 +75,14 @@ void put(std::string& out, const Snapshot& snapshot) {
 
 // Reads the tokens of one line; any malformed token marks the whole cache unusable.
 class Tokens {
-public:
+  public:
     explicit Tokens(std::string_view line) : rest_(line) {}
 
     bool ok = true;
 
     std::string_view word() {
-        while (!rest_.empty() && rest_.front() == ' ') rest_.remove_prefix(1);
+        while (!rest_.empty() && rest_.front() == ' ')
+            rest_.remove_prefix(1);
         const std::size_t end = std::min(rest_.find(' '), rest_.size());
         const std::string_view token = rest_.substr(0, end);
         rest_.remove_prefix(end);
@@ -137,7 +138,8 @@ public:
     std::vector<std::string> list() {
         const std::uint64_t count = number();
         std::vector<std::string> values;
-        for (std::uint64_t i = 0; ok && i < count; ++i) values.push_back(text());
+        for (std::uint64_t i = 0; ok && i < count; ++i)
+            values.push_back(text());
         return values;
     }
 
@@ -157,13 +159,11 @@ public:
 
     [[nodiscard]] bool at_end() const { return rest_.find_first_not_of(' ') == std::string_view::npos; }
 
-private:
+  private:
     std::string_view rest_;
 };
 
-bool is_commit_id(std::string_view name) {
-    return name.size() == 40 && text::is_lower_hex(name);
-}
+bool is_commit_id(std::string_view name) { return name.size() == 40 && text::is_lower_hex(name); }
 
 } // namespace
 
@@ -207,7 +207,8 @@ std::optional<Failure> HistoryCache::store(const MinedHistory& history, std::siz
         files.emplace_back(path == written ? fs::file_time_type::max() : fs::last_write_time(path, error), path);
     }
     std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (std::size_t i = keep; i < files.size(); ++i) fs::remove(files[i].second, error);
+    for (std::size_t i = keep; i < files.size(); ++i)
+        fs::remove(files[i].second, error);
     return std::nullopt;
 }
 

@@ -16,7 +16,7 @@
 namespace ksa::history {
 
 class HistoryCache {
-public:
+  public:
     // `dir` is created on the first store; `fingerprint` names the settings that change what a
     // pass produces (the size limit), so a cache from other settings is not reused.
     HistoryCache(std::string dir, std::string fingerprint);
@@ -36,7 +36,7 @@ public:
     static std::string serialize(const MinedHistory& history, const std::string& fingerprint);
     static std::optional<MinedHistory> deserialize(const std::string& text, const std::string& fingerprint);
 
-private:
+  private:
     std::string dir_;
     std::string fingerprint_;
 };

@@ -15,10 +15,10 @@ namespace ksa::history {
 
 // A manifest version reduced to what the stability gate needs, or why it cannot be used.
 struct ParsedVersion {
-    std::string component;  // the component's name ("" when invalid)
+    std::string component; // the component's name ("" when invalid)
     Snapshot snapshot{};
-    std::string problem;  // non-empty when the version is invalid
-    bool named_by_path = false;  // no name inside: `component` comes from the path
+    std::string problem;        // non-empty when the version is invalid
+    bool named_by_path = false; // no name inside: `component` comes from the path
 };
 
 // The name of a manifest without one: a fragment's file name, else its module folder.

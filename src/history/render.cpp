@@ -66,9 +66,9 @@ std::string releases_label(const CaseVerdict& verdict) {
 
 std::string_view claim_name(Claim claim) {
     switch (claim) {
-        case Claim::claimed: return "passed";
-        case Claim::pending: return "pending";
-        case Claim::undeclared: break;
+    case Claim::claimed: return "passed";
+    case Claim::pending: return "pending";
+    case Claim::undeclared: break;
     }
     return "undeclared";
 }
@@ -132,11 +132,15 @@ std::string render_text(const HistoryResult& result) {
     const auto& commits = result.history.commits;
     out += fmt::format("G3 stability from the first-parent history of {} ({} commit{}", short_id(result.tip),
                        commits.size(), commits.size() == 1 ? "" : "s");
-    if (result.from_cache && result.mined == 0) out += "; all from the cache";
-    else if (result.from_cache) out += fmt::format("; {} read, the rest from the cache", result.mined);
+    if (result.from_cache && result.mined == 0)
+        out += "; all from the cache";
+    else if (result.from_cache)
+        out += fmt::format("; {} read, the rest from the cache", result.mined);
     out += ")\n";
-    out += "G3: the component left experimental and held for at least 3 releases without a regression affecting the case\n";
-    for (const std::string& note : result.notes) out += fmt::format("note: {}\n", safe(note));
+    out += "G3: the component left experimental and held for at least 3 releases without a regression affecting the "
+           "case\n";
+    for (const std::string& note : result.notes)
+        out += fmt::format("note: {}\n", safe(note));
     if (result.empty_window) {
         out += "no commit of the history falls inside the --since/--until window\n";
         return out;
@@ -155,19 +159,23 @@ std::string render_text(const HistoryResult& result) {
                 std::string left = "-";
                 if (verdict.left_experimental) {
                     left = commit_label(result, *verdict.left_experimental);
-                    if (verdict.left_before_window) left += " (before the window)";
-                    else if (!verdict.left_version.empty()) left += " " + verdict.left_version;
+                    if (verdict.left_before_window)
+                        left += " (before the window)";
+                    else if (!verdict.left_version.empty())
+                        left += " " + verdict.left_version;
                 }
                 std::string regression = "-";
                 if (verdict.last_regression)
-                    regression = commit_label(result, verdict.last_regression->commit) + " " + verdict.last_regression->reason;
-                rows.push_back({safe(component.name), safe(case_label(verdict.case_name)), safe(verdict.status), safe(left),
-                                safe(releases_label(verdict)), safe(regression), verdict_label(verdict)});
+                    regression =
+                        commit_label(result, verdict.last_regression->commit) + " " + verdict.last_regression->reason;
+                rows.push_back({safe(component.name), safe(case_label(verdict.case_name)), safe(verdict.status),
+                                safe(left), safe(releases_label(verdict)), safe(regression), verdict_label(verdict)});
             }
         }
         std::array<std::size_t, 7> widths{};
         for (const auto& row : rows)
-            for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], text::display_width(row[i]));
+            for (std::size_t i = 0; i < row.size(); ++i)
+                widths[i] = std::max(widths[i], text::display_width(row[i]));
         for (const auto& row : rows) {
             std::string line;
             for (std::size_t i = 0; i < row.size(); ++i) {
@@ -214,7 +222,8 @@ std::string render_json(const HistoryResult& result) {
         json.end_object().end_object();
     }
     json.key("notes").begin_array();
-    for (const std::string& note : result.notes) json.value(note);
+    for (const std::string& note : result.notes)
+        json.value(note);
     json.end_array();
     json.key("components").begin_array();
     for (const ComponentVerdict& component : result.components) {
@@ -224,8 +233,10 @@ std::string render_json(const HistoryResult& result) {
         for (const Release& release : component.releases) {
             json.begin_object().field("version", release.version).field("from_version_change", release.from_version);
             json.key("tag");
-            if (release.tag.empty()) json.null();
-            else json.value(release.tag);
+            if (release.tag.empty())
+                json.null();
+            else
+                json.value(release.tag);
             json.key("at");
             write_commit(json, result, release.commit);
             json.end_object().end_object();
@@ -233,8 +244,10 @@ std::string render_json(const HistoryResult& result) {
         json.end_array().key("cases").begin_array();
         for (const CaseVerdict& verdict : component.cases) {
             json.begin_object().key("case");
-            if (verdict.case_name.empty()) json.null();
-            else json.value(verdict.case_name);
+            if (verdict.case_name.empty())
+                json.null();
+            else
+                json.value(verdict.case_name);
             json.field("status", verdict.status).key("left_experimental");
             if (!verdict.left_experimental) {
                 json.null();
@@ -244,7 +257,8 @@ std::string render_json(const HistoryResult& result) {
                 json.end_object();
             }
             json.key("releases_since").begin_array();
-            for (const Release& release : verdict.releases) json.value(release.version);
+            for (const Release& release : verdict.releases)
+                json.value(release.version);
             json.end_array().key("last_regression");
             if (!verdict.last_regression) {
                 json.null();
@@ -254,8 +268,10 @@ std::string render_json(const HistoryResult& result) {
             }
             json.field("passes", verdict.passes).field("releases_needed", static_cast<std::int64_t>(verdict.needed));
             json.field("stability_declared", claim_name(verdict.claim)).key("disagreement");
-            if (verdict.disagreement.empty()) json.null();
-            else json.value(verdict.disagreement);
+            if (verdict.disagreement.empty())
+                json.null();
+            else
+                json.value(verdict.disagreement);
             json.end_object();
         }
         json.end_array().end_object();

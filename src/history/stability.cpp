@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-
 namespace ksa::history {
 namespace {
 
@@ -25,7 +24,8 @@ const Revision* last_present_until(const ComponentHistory& component, std::uint3
 std::string status_for(const Snapshot& snapshot, const std::string& case_name) {
     // Only these leave experimental: a misspelt status (KSA005) holds nothing.
     static constexpr std::array<std::string_view, 3> held{"stable", "official", "legacy"};
-    if (!snapshot.has_block || std::find(held.begin(), held.end(), snapshot.status) == held.end()) return "experimental";
+    if (!snapshot.has_block || std::find(held.begin(), held.end(), snapshot.status) == held.end())
+        return "experimental";
     if (snapshot.cases) {
         if (case_name.empty()) return "experimental";
         if (std::find(snapshot.cases->begin(), snapshot.cases->end(), case_name) == snapshot.cases->end())
@@ -55,7 +55,8 @@ std::set<std::string> gates_for(const std::vector<std::string>& gates, const std
 
 std::string join(const std::set<std::string>& names) {
     std::string out;
-    for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+    for (const std::string& name : names)
+        out += (out.empty() ? "" : ", ") + name;
     return out;
 }
 
@@ -65,7 +66,7 @@ std::optional<std::pair<std::string, std::string>> split_release_tag(std::string
     // The last "-v" or "/v" separates name and version, whichever of the two it is.
     const std::size_t dash = tag.rfind("-v");
     const std::size_t slash = tag.rfind("/v");
-    const std::size_t at = dash == std::string_view::npos ? slash
+    const std::size_t at = dash == std::string_view::npos    ? slash
                            : slash == std::string_view::npos ? dash
                                                              : std::max(dash, slash);
     if (at == std::string_view::npos || at == 0) return std::nullopt;
@@ -96,7 +97,8 @@ std::vector<Release> releases_of(const ComponentHistory& component, const std::v
         }
     }
     std::vector<Release> releases;
-    for (auto& [version, release] : by_version) releases.push_back(std::move(release));
+    for (auto& [version, release] : by_version)
+        releases.push_back(std::move(release));
     std::sort(releases.begin(), releases.end(), [](const Release& a, const Release& b) {
         return a.commit != b.commit ? a.commit < b.commit : a.version < b.version;
     });
@@ -105,8 +107,10 @@ std::vector<Release> releases_of(const ComponentHistory& component, const std::v
 
 std::vector<std::string> cases_of(const Snapshot& snapshot) {
     std::vector<std::string> cases;
-    if (snapshot.cases) cases = *snapshot.cases;
-    else cases.emplace_back();
+    if (snapshot.cases)
+        cases = *snapshot.cases;
+    else
+        cases.emplace_back();
     for (const auto* gates : {&snapshot.gates_passed, &snapshot.gates_pending})
         for (const std::string& key : *gates) {
             const std::string_view gate_case = split_key(key).second;
@@ -140,7 +144,7 @@ CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Rele
     for (const Revision& revision : component.revisions) {
         if (revision.commit > window.last) break;
         if (!window_opened && revision.commit >= window.first) open_window();
-        if (!revision.present) continue;  // gone for now: nothing is known until it comes back
+        if (!revision.present) continue; // gone for now: nothing is known until it comes back
         const std::string status = status_for(revision.snapshot, case_name);
         std::set<std::string> gates = gates_for(revision.snapshot.gates_passed, case_name);
         // G3 must not depend on its own declaration: withdrawing a premature `stability` claim
@@ -187,11 +191,15 @@ CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Rele
     }
     // A case outside the declared `cases` carries no claim: the status does not cover it, and
     // a caseless `stability` gate speaks for the cases the status holds for.
-    const bool covered = last != nullptr && (!last->snapshot.cases ||
-                                             (!case_name.empty() && std::find(last->snapshot.cases->begin(), last->snapshot.cases->end(), case_name) != last->snapshot.cases->end()));
+    const bool covered =
+        last != nullptr && (!last->snapshot.cases ||
+                            (!case_name.empty() && std::find(last->snapshot.cases->begin(), last->snapshot.cases->end(),
+                                                             case_name) != last->snapshot.cases->end()));
     if (covered) {
-        if (gates_for(last->snapshot.gates_passed, case_name).contains("stability")) verdict.claim = Claim::claimed;
-        else if (gates_for(last->snapshot.gates_pending, case_name).contains("stability")) verdict.claim = Claim::pending;
+        if (gates_for(last->snapshot.gates_passed, case_name).contains("stability"))
+            verdict.claim = Claim::claimed;
+        else if (gates_for(last->snapshot.gates_pending, case_name).contains("stability"))
+            verdict.claim = Claim::pending;
     }
     if (verdict.claim == Claim::claimed && !verdict.passes)
         verdict.disagreement = "stability is in gates_passed but not earned";

@@ -17,16 +17,18 @@ inline constexpr std::string_view self_hosted_key = "self_hosted";
 inline constexpr std::string_view no_alternative_key = "no_external_alternative";
 
 struct Document {
-    std::string path;  // repository-relative
+    std::string path; // repository-relative
     ManifestKind kind = ManifestKind::module;
     std::string module_dir;
-    std::shared_ptr<const std::string> text;  // shared with the findings' source lines
+    std::shared_ptr<const std::string> text; // shared with the findings' source lines
     toml::table root;
 
-    [[nodiscard]] const toml::table* self_hosted() const;  // nullptr when absent or not a table
+    [[nodiscard]] const toml::table* self_hosted() const; // nullptr when absent or not a table
     [[nodiscard]] std::string_view line_text(int line) const;
     // The line as a diagnostic's excerpt, sharing the text.
     [[nodiscard]] SourceLine source_line(int line) const { return SourceLine(text, line_text(line)); }
+    // A finding's location in this file.
+    [[nodiscard]] Location location(SourceSpan span) const { return {path, span, source_line(span.line)}; }
 };
 
 struct SyntaxError {
@@ -36,7 +38,7 @@ struct SyntaxError {
 };
 
 struct ParseOutcome {
-    std::unique_ptr<Document> document;  // null on a syntax error
+    std::unique_ptr<Document> document; // null on a syntax error
     SyntaxError error;
 };
 

@@ -15,9 +15,9 @@ class DepthScanner {
     std::optional<NestingExcess> run() {
         while (pos_ < text_.size() && !excess_) {
             switch (mode_) {
-                case Mode::line_start: line_start(); break;
-                case Mode::key: key(); break;
-                case Mode::value: value(); break;
+            case Mode::line_start: line_start(); break;
+            case Mode::key: key(); break;
+            case Mode::value: value(); break;
             }
         }
         return excess_;
@@ -26,7 +26,7 @@ class DepthScanner {
   private:
     struct Frame {
         char kind = '[';         // '[' an array, '{' an inline table
-        std::uint32_t depth = 0;  // the container's own depth
+        std::uint32_t depth = 0; // the container's own depth
     };
 
     std::string_view text_;
@@ -35,11 +35,11 @@ class DepthScanner {
     int line_ = 1;
     int column_ = 1;
     Mode mode_ = Mode::line_start;
-    std::vector<Frame> frames_;       // never deeper than limit_ + 1: the scan stops there
-    std::uint32_t table_depth_ = 0;   // depth of the table the last header opened
-    std::uint32_t key_base_ = 0;      // depth of the table the key being read belongs to
-    std::uint32_t dots_ = 0;          // dots of that key so far
-    std::uint32_t current_ = 0;       // depth of the container a value being read sits in
+    std::vector<Frame> frames_;     // never deeper than limit_ + 1: the scan stops there
+    std::uint32_t table_depth_ = 0; // depth of the table the last header opened
+    std::uint32_t key_base_ = 0;    // depth of the table the key being read belongs to
+    std::uint32_t dots_ = 0;        // dots of that key so far
+    std::uint32_t current_ = 0;     // depth of the container a value being read sits in
     std::optional<NestingExcess> excess_;
 
     [[nodiscard]] char peek(std::size_t ahead = 0) const {
@@ -52,7 +52,7 @@ class DepthScanner {
             ++line_;
             column_ = 1;
         } else if ((static_cast<unsigned char>(peek()) & 0xC0U) != 0x80U) {
-            ++column_;  // columns count characters: UTF-8 continuation bytes add nothing
+            ++column_; // columns count characters: UTF-8 continuation bytes add nothing
         }
     }
 
@@ -63,7 +63,8 @@ class DepthScanner {
     }
 
     void skip_comment() {
-        while (pos_ < text_.size() && peek() != '\n') advance();
+        while (pos_ < text_.size() && peek() != '\n')
+            advance();
     }
 
     // At a quote: skips a basic, literal or multi-line string, leaving a newline that ends an
@@ -72,15 +73,18 @@ class DepthScanner {
         const char quote = peek();
         const bool escapes = quote == '"';
         if (peek(1) == quote && peek(2) == quote) {
-            for (int i = 0; i < 3; ++i) advance();
+            for (int i = 0; i < 3; ++i)
+                advance();
             while (pos_ < text_.size()) {
                 if (escapes && peek() == '\\' && pos_ + 1 < text_.size()) {
                     advance();
                     advance();
                 } else if (peek() == quote && peek(1) == quote && peek(2) == quote) {
-                    for (int i = 0; i < 3; ++i) advance();
+                    for (int i = 0; i < 3; ++i)
+                        advance();
                     // Up to two more quotes belong to the content (`"""a""""`).
-                    for (int i = 0; i < 2 && peek() == quote; ++i) advance();
+                    for (int i = 0; i < 2 && peek() == quote; ++i)
+                        advance();
                     return;
                 } else {
                     advance();
@@ -125,7 +129,7 @@ class DepthScanner {
     // `[a.b]` or `[[a.b]]`: a table (or an array of tables) at an absolute depth.
     void header() {
         const bool array = peek(1) == '[';
-        std::uint32_t depth = array ? 2 : 1;  // the first segment, plus the array of tables
+        std::uint32_t depth = array ? 2 : 1; // the first segment, plus the array of tables
         if (check(depth)) return;
         advance();
         if (array) advance();
@@ -142,7 +146,7 @@ class DepthScanner {
         table_depth_ = depth;
         frames_.clear();
         current_ = depth;
-        mode_ = Mode::value;  // only a comment may follow; anything else is over-counted
+        mode_ = Mode::value; // only a comment may follow; anything else is over-counted
     }
 
     void key() {
@@ -162,7 +166,7 @@ class DepthScanner {
             mode_ = Mode::line_start;
             return advance();
         }
-        if (c == '}' && !frames_.empty() && frames_.back().kind == '{') {  // `{}` or `{ a = 1, }`
+        if (c == '}' && !frames_.empty() && frames_.back().kind == '{') { // `{}` or `{ a = 1, }`
             frames_.pop_back();
             after_close();
         }

@@ -17,8 +17,8 @@ std::optional<ManifestKind> classify_path(std::string_view path) {
     if (name == module_file_name) return ManifestKind::module;
     constexpr std::string_view prefix = "koder_";
     constexpr std::string_view suffix = ".toml";
-    if (name.size() > prefix.size() + suffix.size() && name.starts_with(prefix) &&
-        name.ends_with(suffix) && base_name(parent_dir(path)) == fragment_dir_name)
+    if (name.size() > prefix.size() + suffix.size() && name.starts_with(prefix) && name.ends_with(suffix) &&
+        base_name(parent_dir(path)) == fragment_dir_name)
         return ManifestKind::fragment;
     return std::nullopt;
 }
@@ -30,14 +30,13 @@ std::string module_dir(std::string_view path, ManifestKind kind) {
 }
 
 std::string module_manifest_path(std::string_view dir) {
-    return dir.empty() ? std::string(module_file_name)
-                       : std::string(dir) + "/" + std::string(module_file_name);
+    return dir.empty() ? std::string(module_file_name) : std::string(dir) + "/" + std::string(module_file_name);
 }
 
 std::string fragment_stem(std::string_view path) {
     std::string_view name = base_name(path);
-    name.remove_prefix(6);                 // "koder_"
-    name.remove_suffix(5);                 // ".toml"
+    name.remove_prefix(6); // "koder_"
+    name.remove_suffix(5); // ".toml"
     return std::string(name);
 }
 

@@ -8,8 +8,8 @@
 namespace ksa::manifest {
 
 enum class ManifestKind {
-    module,    // <module>/koder.toml
-    fragment,  // <module>/self-hosted/koder_<name>.toml
+    module,   // <module>/koder.toml
+    fragment, // <module>/self-hosted/koder_<name>.toml
 };
 
 inline constexpr std::string_view module_file_name = "koder.toml";

@@ -14,13 +14,13 @@
 namespace ksa::receive {
 
 struct PushAudit {
-    Diagnostics diagnostics;         // in commit order, each with its ref/commit context
+    Diagnostics diagnostics; // in commit order, each with its ref/commit context
     std::size_t commits_checked = 0;
     std::size_t manifests_checked = 0;
     std::size_t refs_updated = 0;
-    std::vector<std::string> notes;  // informational lines (deletions, tags to blobs)
-    std::string overrun;             // why the audit stopped early, "" when it did not
-    bool registry_checked = false;   // the registry rules looked at the registry (it changed, or has findings)
+    std::vector<std::string> notes; // informational lines (deletions, tags to blobs)
+    std::string overrun;            // why the audit stopped early, "" when it did not
+    bool registry_checked = false;  // the registry rules looked at the registry (it changed, or has findings)
 };
 
 using Clock = std::chrono::steady_clock;

@@ -28,7 +28,9 @@ bool is_valid_ref(std::string_view ref) {
 
 } // namespace
 
-bool is_zero_id(std::string_view id) { return std::all_of(id.begin(), id.end(), [](char c) { return c == '0'; }); }
+bool is_zero_id(std::string_view id) {
+    return std::all_of(id.begin(), id.end(), [](char c) { return c == '0'; });
+}
 
 bool RefUpdate::is_deletion() const { return is_zero_id(new_id); }
 bool RefUpdate::is_creation() const { return is_zero_id(old_id); }
@@ -44,17 +46,19 @@ Expected<std::vector<RefUpdate>> parse_ref_updates(std::string_view input) {
         if (line.ends_with('\r')) line.remove_suffix(1);
         if (line.empty()) continue;
         const auto bad = [&](std::string_view why) {
-            return Failure{fmt::format("stdin line {}: {} (expected \"<old-id> <new-id> <ref>\"): \"{}\"", line_number, why,
-                                       text::escape_for_terminal(text::abbreviate(line, 200)))};
+            return Failure{fmt::format("stdin line {}: {} (expected \"<old-id> <new-id> <ref>\"): \"{}\"", line_number,
+                                       why, text::escape_for_terminal(text::abbreviate(line, 200)))};
         };
         const auto first = line.find(' ');
         const auto second = first == std::string_view::npos ? first : line.find(' ', first + 1);
         if (second == std::string_view::npos) return bad("fewer than three fields");
         RefUpdate update{std::string(line.substr(0, first)), std::string(line.substr(first + 1, second - first - 1)),
                          std::string(line.substr(second + 1))};
-        if (!is_hex_id(update.old_id) || !is_hex_id(update.new_id)) return bad("an id is not 40 or 64 lower-case hex digits");
+        if (!is_hex_id(update.old_id) || !is_hex_id(update.new_id))
+            return bad("an id is not 40 or 64 lower-case hex digits");
         if (update.old_id.size() != update.new_id.size()) return bad("the two ids have different lengths");
-        if (!is_valid_ref(update.ref)) return bad("the ref name is empty, too long or holds spaces or control characters");
+        if (!is_valid_ref(update.ref))
+            return bad("the ref name is empty, too long or holds spaces or control characters");
         if (update.is_creation() && update.is_deletion()) return bad("both ids are zero");
         updates.push_back(std::move(update));
     }

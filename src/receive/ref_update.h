@@ -10,9 +10,9 @@
 namespace ksa::receive {
 
 struct RefUpdate {
-    std::string old_id;  // all zeros for a new ref
-    std::string new_id;  // all zeros for a deletion
-    std::string ref;     // raw bytes: escape before printing
+    std::string old_id; // all zeros for a new ref
+    std::string new_id; // all zeros for a deletion
+    std::string ref;    // raw bytes: escape before printing
 
     [[nodiscard]] bool is_deletion() const;
     [[nodiscard]] bool is_creation() const;

@@ -64,14 +64,10 @@ void add_rows(const manifest::Document& document, const AuditConfig& config,
     if (!row.name.empty()) {
         const auto [first, inserted] = claimed.emplace(row.name, row.manifest_path);
         if (!inserted) {
-            Diagnostic diagnostic;
-            diagnostic.rule = RuleCode::component_name_duplicate;
-            diagnostic.severity = severity_in(RuleCode::component_name_duplicate, config.phase);
-            diagnostic.path = row.manifest_path;
-            diagnostic.message =
-                fmt::format("component name \"{}\" is already declared by {}", row.name, first->second);
-            diagnostic.hint = "give each self-hosted component its own [package].name (or [app].slug)";
-            result.problems.push_back(std::move(diagnostic));
+            result.problems.push_back(
+                make_diagnostic(RuleCode::component_name_duplicate, config.severities(), {row.manifest_path},
+                                fmt::format("component name \"{}\" is already declared by {}", row.name, first->second),
+                                "give each self-hosted component its own [package].name (or [app].slug)"));
         }
     }
     result.registry.pairs.push_back(std::move(row));

@@ -32,19 +32,11 @@ std::string_view line_at(std::string_view text, int line) {
 
 Diagnostic finding(RuleCode rule, const AuditConfig& config, const std::string& path, int line,
                    std::string_view source_line, std::string message) {
-    Diagnostic diagnostic;
-    diagnostic.rule = rule;
-    diagnostic.severity = rule == RuleCode::registry_stale && config.stale_registry_is_error
-                              ? Severity::error
-                              : severity_in(rule, config.phase);
-    diagnostic.path = path;
-    diagnostic.span = SourceSpan{line, line > 0 ? 1 : 0, 0};
-    diagnostic.source_line = std::string(source_line);
-    diagnostic.message = std::move(message);
-    diagnostic.hint = fmt::format("edit the manifests instead, then run `koder-spec-audit self-hosted --report` and "
-                                  "stage {}",
-                                  path);
-    return diagnostic;
+    return make_diagnostic(rule, config.severities(),
+                           {path, SourceSpan{line, line > 0 ? 1 : 0, 0}, std::string(source_line)}, std::move(message),
+                           fmt::format("edit the manifests instead, then run `koder-spec-audit self-hosted --report` "
+                                       "and stage {}",
+                                       path));
 }
 
 Expected<std::string> full_registry(const RegistryChange& change, const AuditConfig& config) {
@@ -98,7 +90,8 @@ Expected<std::map<std::string, std::string>> rows_of(TreeSource& tree, const std
 std::map<std::string, std::string> rows_by_path(const RenderedRegistry& rendered) {
     std::map<std::string, std::string> rows;
     for (const auto* table : {&rendered.pairs, &rendered.skipped, &rendered.no_alternative})
-        for (const RenderedRow& row : *table) rows[row.key] += row.cells + "\n";
+        for (const RenderedRow& row : *table)
+            rows[row.key] += row.cells + "\n";
     return rows;
 }
 
@@ -129,7 +122,7 @@ Expected<std::string> stale_message(const RegistryChange& change, const AuditCon
             stale_before = std::any_of(paths.begin(), paths.end(),
                                        [&](const std::string& path) { return recorded[path] != (*before)[path]; });
         } else {
-            stale_before = true;  // the header, but not the generator's bytes: edited by hand
+            stale_before = true; // the header, but not the generator's bytes: edited by hand
         }
     }
     const std::string before_text =
@@ -199,6 +192,23 @@ Expected<Diagnostics> check_registry(const RegistryChange& change, const AuditCo
         findings.push_back(std::move(stale));
     }
     return findings;
+}
+
+std::string commit_fix_advice(const Diagnostics& diagnostics, const std::string& registry) {
+    bool manifests = false;
+    bool registry_errors = false;
+    for (const Diagnostic& diagnostic : diagnostics) {
+        if (diagnostic.severity != Severity::error) continue;
+        (diagnostic.path == registry ? registry_errors : manifests) = true;
+    }
+    if (!registry_errors) return "fix the staged manifests";
+    if (!manifests)
+        return fmt::format("the registry {} is not what the manifests generate: run `koder-spec-audit self-hosted "
+                           "--report` (or the hook with --fix) and stage it",
+                           registry);
+    return fmt::format("fix the staged manifests and regenerate the registry {} (`koder-spec-audit self-hosted "
+                       "--report`, then stage it)",
+                       registry);
 }
 
 } // namespace ksa::registry

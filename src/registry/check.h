@@ -33,4 +33,8 @@ struct RegistryChange {
 // manifest is read. Returns the findings; a failure means something could not be read.
 Expected<Diagnostics> check_registry(const RegistryChange& change, const AuditConfig& config);
 
+// What a rejected commit needs, for the pre-commit hook's closing line: the staged manifests
+// fixed, the registry (`registry_path`) regenerated, or both.
+std::string commit_fix_advice(const Diagnostics& diagnostics, const std::string& registry_path);
+
 } // namespace ksa::registry

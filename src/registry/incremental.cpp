@@ -11,7 +11,7 @@ namespace {
 // The cells of a table line, split at pipes not preceded by a backslash (GFM's rule).
 std::vector<std::string_view> split_cells(std::string_view line) {
     std::vector<std::string_view> cells;
-    std::size_t start = 1;  // after the leading '|'
+    std::size_t start = 1; // after the leading '|'
     for (std::size_t i = 1; i < line.size(); ++i) {
         if (line[i] == '|' && line[i - 1] != '\\') {
             cells.push_back(line.substr(start, i - start));
@@ -62,11 +62,11 @@ bool read_table(std::string_view text, std::string_view heading, std::size_t key
             continue;
         }
         in_table = true;
-        if (++line_number <= 2) continue;  // header and delimiter rows
+        if (++line_number <= 2) continue; // header and delimiter rows
         const auto cells = split_cells(line);
         if (cells.size() <= key_cell) return false;
         const auto key = key_of(cells[key_cell]);
-        if (!key) continue;  // the "none" placeholder row (verified by the round trip)
+        if (!key) continue; // the "none" placeholder row (verified by the round trip)
         RenderedRow row;
         row.key = *key;
         if (status_cell < cells.size()) row.status = status_of(cells[status_cell]);
@@ -95,9 +95,11 @@ void replace_rows(RenderedRegistry& base, const std::vector<std::string>& keys, 
     const std::set<std::string> dropped(keys.begin(), keys.end());
     const auto patch = [&](std::vector<RenderedRow>& rows, std::vector<RenderedRow>& added) {
         std::erase_if(rows, [&](const RenderedRow& row) { return dropped.count(row.key) != 0; });
-        for (RenderedRow& row : added) rows.push_back(std::move(row));
+        for (RenderedRow& row : added)
+            rows.push_back(std::move(row));
         // Rows of one manifest keep their file order; manifests follow path order.
-        std::stable_sort(rows.begin(), rows.end(), [](const RenderedRow& a, const RenderedRow& b) { return a.key < b.key; });
+        std::stable_sort(rows.begin(), rows.end(),
+                         [](const RenderedRow& a, const RenderedRow& b) { return a.key < b.key; });
     };
     patch(base.pairs, fresh.pairs);
     patch(base.skipped, fresh.skipped);

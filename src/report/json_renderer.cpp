@@ -6,7 +6,8 @@ namespace ksa::report {
 std::string render_json(const ReportInput& input) {
     std::int64_t errors = 0;
     std::int64_t warnings = 0;
-    for (const Diagnostic& d : input.diagnostics) (d.severity == Severity::error ? errors : warnings) += 1;
+    for (const Diagnostic& d : input.diagnostics)
+        (d.severity == Severity::error ? errors : warnings) += 1;
 
     JsonWriter json;
     json.begin_object()
@@ -18,10 +19,12 @@ std::string render_json(const ReportInput& input) {
         .field("errors", errors)
         .field("warnings", warnings);
     if (!input.decision.empty())
-        json.field("decision", input.decision).field("commits_checked", static_cast<std::int64_t>(input.commits_checked));
+        json.field("decision", input.decision)
+            .field("commits_checked", static_cast<std::int64_t>(input.commits_checked));
     if (!input.notes.empty()) {
         json.key("notes").begin_array();
-        for (const std::string& note : input.notes) json.value(note);
+        for (const std::string& note : input.notes)
+            json.value(note);
         json.end_array();
     }
     json.key("diagnostics").begin_array();

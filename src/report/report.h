@@ -6,10 +6,9 @@
 #include <vector>
 
 #include "diag/diagnostic.h"
+#include "report/format.h"
 
 namespace ksa::report {
-
-enum class Format { text, json, sarif };
 
 struct ReportInput {
     std::string source; // "working tree", "index", "revision HEAD (1a2b3c4d)"
@@ -28,7 +27,5 @@ struct ReportInput {
 std::string render_text(const ReportInput& input, bool color);
 std::string render_json(const ReportInput& input);
 std::string render_sarif(const ReportInput& input);
-
-std::string render(Format format, const ReportInput& input, bool color);
 
 } // namespace ksa::report

@@ -107,13 +107,4 @@ std::string render_text(const ReportInput& input, bool color) {
     return out;
 }
 
-std::string render(Format format, const ReportInput& input, bool color) {
-    switch (format) {
-    case Format::json: return render_json(input);
-    case Format::sarif: return render_sarif(input);
-    case Format::text: break;
-    }
-    return render_text(input, color);
-}
-
 } // namespace ksa::report

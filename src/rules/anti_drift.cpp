@@ -22,13 +22,6 @@ bool under(const std::string& dir, std::string_view prefix) {
     return dir == prefix || dir.starts_with(std::string(prefix) + "/");
 }
 
-bool obligated_category(const manifest::Document& document) {
-    const toml::node* category = document.root.get("category");
-    if (category == nullptr || !category->is_string()) return false;
-    const std::string& value = category->as_string()->get();
-    return value == "engine" || value == "infra-tooling";
-}
-
 } // namespace
 
 bool declares_self_hosting(const RuleContext& context) {
@@ -53,7 +46,7 @@ std::vector<std::string> anti_drift_signals(const RuleContext& context, bool wit
         if (const auto found = precedents->paths.find(lower(dir)); found != precedents->paths.end())
             signals.push_back(fmt::format("its folder {}/ is listed in {}", dir, found->second));
     }
-    if (with_category && obligated_category(document))
+    if (with_category && is_obligated_category(document))
         signals.push_back(fmt::format("its category is `{}`", document.root.get("category")->as_string()->get()));
     return signals;
 }
@@ -61,7 +54,7 @@ std::vector<std::string> anti_drift_signals(const RuleContext& context, bool wit
 void check_anti_drift(RuleContext& context) {
     const manifest::Document& document = context.document();
     if (document.kind != manifest::ManifestKind::module || declares_self_hosting(context)) return;
-    if (obligated_category(document)) return; // KSA010 reports it, with these signals in its hint
+    if (is_obligated_category(document)) return; // KSA010 reports it, with these signals in its hint
     const std::vector<std::string> signals = anti_drift_signals(context, false);
     if (signals.empty()) return;
     const toml::node* category = document.root.get("category");

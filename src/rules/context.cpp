@@ -3,15 +3,8 @@
 namespace ksa::rules {
 
 void RuleContext::report(RuleCode rule, SourceSpan span, std::string message, std::string hint) {
-    Diagnostic diagnostic;
-    diagnostic.rule = rule;
-    diagnostic.severity = severity_in(rule, config_.phase);
-    diagnostic.path = document_.path;
-    diagnostic.span = span;
-    diagnostic.message = std::move(message);
-    diagnostic.hint = std::move(hint);
-    diagnostic.source_line = document_.source_line(span.line);
-    out_.push_back(std::move(diagnostic));
+    out_.push_back(
+        make_diagnostic(rule, config_.severities(), document_.location(span), std::move(message), std::move(hint)));
 }
 
 void run_manifest_rules(RuleContext& context) {

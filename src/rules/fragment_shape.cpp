@@ -10,8 +10,7 @@ void check_fragment_shape(RuleContext& context) {
     const manifest::Document& document = context.document();
     if (document.kind != manifest::ManifestKind::fragment) return;
     if (!document.root.contains(manifest::self_hosted_key)) {
-        context.report(RuleCode::fragment_shape, SourceSpan{1, 1, 0},
-                       "self-hosted fragment has no [self_hosted] block",
+        context.report(RuleCode::fragment_shape, SourceSpan{1, 1, 0}, "self-hosted fragment has no [self_hosted] block",
                        "a file under self-hosted/ holds one [self_hosted] block for one more axis of its "
                        "module; add it or move the file");
     }

@@ -17,7 +17,7 @@ GateIndex index_list(RuleContext& context, const std::vector<manifest::LocatedGa
                      std::string_view list_name) {
     GateIndex seen;
     for (const manifest::LocatedGate& gate : gates) {
-        if (text::trim(gate.raw).empty()) continue;  // KSA004 reports empty entries
+        if (text::trim(gate.raw).empty()) continue; // KSA004 reports empty entries
         if (!gate.well_formed) {
             const manifest::GateParse parsed = manifest::parse_gate(gate.raw);
             std::string hint = parsed.suggestion.empty()
@@ -25,16 +25,17 @@ GateIndex index_list(RuleContext& context, const std::vector<manifest::LocatedGa
                                                  "production_proven or capability:NAME, optionally "
                                                  "followed by :CASE and ` = REF`")
                                    : fmt::format("did you mean `{}`?", parsed.suggestion);
-            context.report(RuleCode::gate_unknown, gate.span,
-                           fmt::format("unknown gate \"{}\" in `{}`: {}", text::abbreviate(gate.raw), list_name, parsed.problem),
-                           std::move(hint));
+            context.report(
+                RuleCode::gate_unknown, gate.span,
+                fmt::format("unknown gate \"{}\" in `{}`: {}", text::abbreviate(gate.raw), list_name, parsed.problem),
+                std::move(hint));
             continue;
         }
         const std::string key = gate.entry.key();
         if (auto earlier = seen.find(key); earlier != seen.end()) {
             context.report(RuleCode::gate_duplicate, gate.span,
-                           fmt::format("gate `{}` is listed twice in `{}` (first at {}:{})", text::abbreviate(key), list_name,
-                                       earlier->second->span.line, earlier->second->span.column),
+                           fmt::format("gate `{}` is listed twice in `{}` (first at {}:{})", text::abbreviate(key),
+                                       list_name, earlier->second->span.line, earlier->second->span.column),
                            "remove the repeated entry");
             continue;
         }

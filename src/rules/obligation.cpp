@@ -7,7 +7,6 @@
 #include "support/text.h"
 
 namespace ksa::rules {
-namespace {
 
 bool is_obligated_category(const manifest::Document& document) {
     const toml::node* category = document.root.get("category");
@@ -16,11 +15,9 @@ bool is_obligated_category(const manifest::Document& document) {
     return value == "engine" || value == "infra-tooling";
 }
 
-} // namespace
-
 void check_obligation(RuleContext& context) {
     const manifest::Document& document = context.document();
-    if (document.kind == manifest::ManifestKind::fragment) return;  // KSA016 covers module-level keys there
+    if (document.kind == manifest::ManifestKind::fragment) return; // KSA016 covers module-level keys there
     const toml::node* declaration = document.root.get(manifest::no_alternative_key);
     const bool has_block = document.root.contains(manifest::self_hosted_key);
 
@@ -47,14 +44,13 @@ void check_obligation(RuleContext& context) {
         return;
     }
     if (document.kind != manifest::ManifestKind::module || has_block || !is_obligated_category(document)) return;
-    if (context.facts().has_fragments) return;  // a self-hosted/koder_*.toml fragment declares the block
+    if (context.facts().has_fragments) return; // a self-hosted/koder_*.toml fragment declares the block
     const toml::node* category = document.root.get("category");
     // The anti-drift signals that also fire are named here: KSA011 stays silent for this module.
     const std::vector<std::string> signals = anti_drift_signals(context, false);
     std::string hint = "add [self_hosted] with replaces, status, gates_passed and gates_pending; or, when no "
                        "external tool competes, add `[no_external_alternative]` with `reason = \"...\"`";
-    if (!signals.empty())
-        hint += fmt::format(" (the anti-drift heuristic agrees: {})", fmt::join(signals, "; "));
+    if (!signals.empty()) hint += fmt::format(" (the anti-drift heuristic agrees: {})", fmt::join(signals, "; "));
     context.report(RuleCode::self_hosted_missing, manifest::span_of(*category),
                    fmt::format("`category = \"{}\"` requires a [self_hosted] block or an explicit "
                                "[no_external_alternative] declaration",

@@ -21,13 +21,13 @@ std::optional<Failure> write_file(const fs::path& target, std::string_view conte
         return std::nullopt;
     };
     switch (status.type()) {
-        case fs::file_type::symlink: return Failure{fmt::format("{} is a symbolic link: not written", target.string())};
-        case fs::file_type::directory: return Failure{fmt::format("{} is a directory: not written", target.string())};
-        case fs::file_type::not_found:
-        case fs::file_type::regular: break;
-        default:
-            if (!into_special) return Failure{fmt::format("{} is not a regular file: not written", target.string())};
-            return write_into(target);
+    case fs::file_type::symlink: return Failure{fmt::format("{} is a symbolic link: not written", target.string())};
+    case fs::file_type::directory: return Failure{fmt::format("{} is a directory: not written", target.string())};
+    case fs::file_type::not_found:
+    case fs::file_type::regular: break;
+    default:
+        if (!into_special) return Failure{fmt::format("{} is not a regular file: not written", target.string())};
+        return write_into(target);
     }
     if (!target.parent_path().empty()) {
         fs::create_directories(target.parent_path(), error);

@@ -9,7 +9,7 @@
 namespace ksa {
 
 class MemorySource final : public TreeSource {
-public:
+  public:
     MemorySource(std::string description, std::map<std::string, std::string> files)
         : description_(std::move(description)), files_(std::move(files)) {}
 
@@ -19,7 +19,7 @@ public:
     Expected<std::string> read(const std::string& path) override;
     Expected<bool> has_fragments(const std::string& module_dir) override;
 
-private:
+  private:
     std::string description_;
     std::map<std::string, std::string> files_;
 };

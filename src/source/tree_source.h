@@ -16,7 +16,7 @@ std::string_view describe(EntryKind kind);
 
 struct Entry {
     EntryKind kind = EntryKind::missing;
-    std::uint64_t size = 0;  // bytes, for files
+    std::uint64_t size = 0; // bytes, for files
 };
 
 // A path named like a manifest (module or fragment), with what is at that path.
@@ -34,7 +34,7 @@ struct ChangedPath {
 };
 
 class TreeSource {
-public:
+  public:
     virtual ~TreeSource() = default;
 
     // "working tree", "index", "commit 1a2b3c4"

@@ -16,11 +16,11 @@ namespace {
 
 EntryKind kind_of(const fs::file_status& status) {
     switch (status.type()) {
-        case fs::file_type::not_found: return EntryKind::missing;
-        case fs::file_type::regular: return EntryKind::file;
-        case fs::file_type::directory: return EntryKind::directory;
-        case fs::file_type::symlink: return EntryKind::symlink;
-        default: return EntryKind::other;
+    case fs::file_type::not_found: return EntryKind::missing;
+    case fs::file_type::regular: return EntryKind::file;
+    case fs::file_type::directory: return EntryKind::directory;
+    case fs::file_type::symlink: return EntryKind::symlink;
+    default: return EntryKind::other;
     }
 }
 

@@ -12,7 +12,7 @@ namespace ksa {
 bool path_crosses_symlink(const std::filesystem::path& root, const std::string& relative);
 
 class WorktreeSource final : public TreeSource {
-public:
+  public:
     // Says whether a repository path (a folder when `is_folder`) is ignored, e.g. by .gitignore.
     using IgnoreCheck = std::function<bool(const std::string& path, bool is_folder)>;
 
@@ -25,7 +25,7 @@ public:
     Expected<std::string> read(const std::string& path) override;
     Expected<bool> has_fragments(const std::string& module_dir) override;
 
-private:
+  private:
     [[nodiscard]] std::filesystem::path full_path(const std::string& path) const;
     // True when a folder on the way to `path` is a symlink: what lies past it is outside the tree.
     [[nodiscard]] bool crosses_symlink(const std::string& path) const;

@@ -12,9 +12,8 @@ struct Failure {
     std::string message;
 };
 
-template <typename T>
-class Expected {
-public:
+template <typename T> class Expected {
+  public:
     Expected(T value) : state_(std::move(value)) {}
     Expected(Failure failure) : state_(std::move(failure)) {}
 
@@ -31,7 +30,7 @@ public:
 
     [[nodiscard]] const Failure& failure() const { return std::get<Failure>(state_); }
 
-private:
+  private:
     std::variant<T, Failure> state_;
 };
 

@@ -1,5 +1,7 @@
 #include "support/json_writer.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "support/text.h"
@@ -29,20 +31,24 @@ void append_quoted(std::string& out, std::string_view raw) {
             char32_t code = c & (length == 2 ? 0x1Fu : length == 3 ? 0x0Fu : 0x07u);
             for (std::size_t k = 1; k < length && i + k < text.size(); ++k)
                 code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
-            if (text::is_invisible_code_point(code)) append_escaped_code_point(out, code);
-            else out.append(text, i, length);
+            if (text::is_invisible_code_point(code))
+                append_escaped_code_point(out, code);
+            else
+                out.append(text, i, length);
             i += length;
             continue;
         }
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20 || c == 0x7F) out += fmt::format("\\u{:04x}", c);
-                else out += static_cast<char>(c);
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20 || c == 0x7F)
+                out += fmt::format("\\u{:04x}", c);
+            else
+                out += static_cast<char>(c);
         }
         ++i;
     }
@@ -117,6 +123,19 @@ JsonWriter& JsonWriter::value(std::string_view text) {
 JsonWriter& JsonWriter::value(std::int64_t number) {
     before_value();
     out_ += std::to_string(number);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::uint64_t number) {
+    before_value();
+    out_ += std::to_string(number);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(double number) {
+    if (!std::isfinite(number)) return null();
+    before_value();
+    out_ += fmt::format("{}", number);
     return *this;
 }
 

@@ -20,21 +20,23 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 
 enum class Op { keep, remove, add };
 
-constexpr std::size_t max_cells = 40'000'000;  // LCS table limit: ~160 MB of uint32 at worst
+constexpr std::size_t max_cells = 40'000'000; // LCS table limit: ~160 MB of uint32 at worst
 constexpr std::size_t context = 3;
 
 } // namespace
 
-std::optional<std::string> unified_diff(std::string_view before, std::string_view after,
-                                        std::string_view before_name, std::string_view after_name) {
+std::optional<std::string> unified_diff(std::string_view before, std::string_view after, std::string_view before_name,
+                                        std::string_view after_name) {
     if (before == after) return std::string();
     std::vector<std::string_view> a = split_lines(before);
     std::vector<std::string_view> b = split_lines(after);
     // Common head and tail cost nothing; only the middle needs the table.
     std::size_t head = 0;
-    while (head < a.size() && head < b.size() && a[head] == b[head]) ++head;
+    while (head < a.size() && head < b.size() && a[head] == b[head])
+        ++head;
     std::size_t tail = 0;
-    while (tail < a.size() - head && tail < b.size() - head && a[a.size() - 1 - tail] == b[b.size() - 1 - tail]) ++tail;
+    while (tail < a.size() - head && tail < b.size() - head && a[a.size() - 1 - tail] == b[b.size() - 1 - tail])
+        ++tail;
     const std::size_t n = a.size() - head - tail;
     const std::size_t m = b.size() - head - tail;
     if ((n + 1) * (m + 1) > max_cells) return std::nullopt;
@@ -44,7 +46,8 @@ std::optional<std::string> unified_diff(std::string_view before, std::string_vie
         for (std::size_t j = m; j-- > 0;)
             at(i, j) = a[head + i] == b[head + j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
     std::vector<std::pair<Op, std::string_view>> script;
-    for (std::size_t i = 0; i < head; ++i) script.emplace_back(Op::keep, a[i]);
+    for (std::size_t i = 0; i < head; ++i)
+        script.emplace_back(Op::keep, a[i]);
     std::size_t i = 0;
     std::size_t j = 0;
     while (i < n || j < m) {
@@ -53,12 +56,13 @@ std::optional<std::string> unified_diff(std::string_view before, std::string_vie
             ++i;
             ++j;
         } else if (i < n && (j == m || at(i + 1, j) >= at(i, j + 1))) {
-            script.emplace_back(Op::remove, a[head + i++]);  // removals first, as diff -u prints them
+            script.emplace_back(Op::remove, a[head + i++]); // removals first, as diff -u prints them
         } else {
             script.emplace_back(Op::add, b[head + j++]);
         }
     }
-    for (std::size_t k = a.size() - tail; k < a.size(); ++k) script.emplace_back(Op::keep, a[k]);
+    for (std::size_t k = a.size() - tail; k < a.size(); ++k)
+        script.emplace_back(Op::keep, a[k]);
 
     std::string out = fmt::format("--- {}\n+++ {}\n", before_name, after_name);
     // Group changes into hunks with `context` lines around them.
@@ -72,8 +76,10 @@ std::optional<std::string> unified_diff(std::string_view before, std::string_vie
         std::size_t end = k;
         std::size_t last_change = k;
         while (end < script.size()) {
-            if (script[end].first != Op::keep) last_change = end;
-            else if (end - last_change > 2 * context) break;
+            if (script[end].first != Op::keep)
+                last_change = end;
+            else if (end - last_change > 2 * context)
+                break;
             ++end;
         }
         end = std::min(script.size(), last_change + context + 1);

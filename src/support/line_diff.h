@@ -9,7 +9,7 @@ namespace ksa::text {
 
 // The unified diff from `before` to `after` with 3 lines of context, "" when they are equal;
 // nullopt when the texts are too large to compare line by line cheaply.
-std::optional<std::string> unified_diff(std::string_view before, std::string_view after,
-                                        std::string_view before_name, std::string_view after_name);
+std::optional<std::string> unified_diff(std::string_view before, std::string_view after, std::string_view before_name,
+                                        std::string_view after_name);
 
 } // namespace ksa::text

@@ -18,10 +18,17 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     if (lead < 0x80) return 1;
     std::size_t length = 0;
     char32_t code = 0;
-    if ((lead & 0xE0) == 0xC0) { length = 2; code = lead & 0x1Fu; }
-    else if ((lead & 0xF0) == 0xE0) { length = 3; code = lead & 0x0Fu; }
-    else if ((lead & 0xF8) == 0xF0) { length = 4; code = lead & 0x07u; }
-    else return 0;
+    if ((lead & 0xE0) == 0xC0) {
+        length = 2;
+        code = lead & 0x1Fu;
+    } else if ((lead & 0xF0) == 0xE0) {
+        length = 3;
+        code = lead & 0x0Fu;
+    } else if ((lead & 0xF8) == 0xF0) {
+        length = 4;
+        code = lead & 0x07u;
+    } else
+        return 0;
     if (i + length > s.size()) return 0;
     for (std::size_t k = 1; k < length; ++k) {
         if ((byte(i + k) & 0xC0) != 0x80) return 0;
@@ -66,7 +73,7 @@ constexpr std::pair<char32_t, char32_t> invisible_ranges[] = {
 };
 
 bool is_invisible(char32_t code) {
-    if ((code & 0xFFFE) == 0xFFFE) return true;  // the noncharacters of every plane
+    if ((code & 0xFFFE) == 0xFFFE) return true; // the noncharacters of every plane
     for (const auto& [first, last] : invisible_ranges)
         if (code >= first && code <= last) return true;
     return false;
@@ -75,12 +82,12 @@ bool is_invisible(char32_t code) {
 char32_t decode(std::string_view raw, std::size_t at, std::size_t length) {
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(raw[at + i]); };
     switch (length) {
-        case 1: return byte(0);
-        case 2: return (char32_t{byte(0) & 0x1Fu} << 6) | (byte(1) & 0x3Fu);
-        case 3: return (char32_t{byte(0) & 0x0Fu} << 12) | (char32_t{byte(1) & 0x3Fu} << 6) | (byte(2) & 0x3Fu);
-        default:
-            return (char32_t{byte(0) & 0x07u} << 18) | (char32_t{byte(1) & 0x3Fu} << 12) |
-                   (char32_t{byte(2) & 0x3Fu} << 6) | (byte(3) & 0x3Fu);
+    case 1: return byte(0);
+    case 2: return (char32_t{byte(0) & 0x1Fu} << 6) | (byte(1) & 0x3Fu);
+    case 3: return (char32_t{byte(0) & 0x0Fu} << 12) | (char32_t{byte(1) & 0x3Fu} << 6) | (byte(2) & 0x3Fu);
+    default:
+        return (char32_t{byte(0) & 0x07u} << 18) | (char32_t{byte(1) & 0x3Fu} << 12) |
+               (char32_t{byte(2) & 0x3Fu} << 6) | (byte(3) & 0x3Fu);
     }
 }
 
@@ -93,12 +100,32 @@ std::string escape_for_terminal(std::string_view raw) {
     out.reserve(raw.size());
     for (std::size_t i = 0; i < raw.size();) {
         const auto c = static_cast<unsigned char>(raw[i]);
-        if (c == '\n') { out += "\\n"; ++i; continue; }
-        if (c == '\t') { out += "\\t"; ++i; continue; }
-        if (c == '\r') { out += "\\r"; ++i; continue; }
-        if (c < 0x20 || c == 0x7F) { append_hex_escape(out, c); ++i; continue; }
+        if (c == '\n') {
+            out += "\\n";
+            ++i;
+            continue;
+        }
+        if (c == '\t') {
+            out += "\\t";
+            ++i;
+            continue;
+        }
+        if (c == '\r') {
+            out += "\\r";
+            ++i;
+            continue;
+        }
+        if (c < 0x20 || c == 0x7F) {
+            append_hex_escape(out, c);
+            ++i;
+            continue;
+        }
         const std::size_t length = utf8_sequence_length(raw, i);
-        if (length == 0) { append_hex_escape(out, c); ++i; continue; }
+        if (length == 0) {
+            append_hex_escape(out, c);
+            ++i;
+            continue;
+        }
         if (length > 1) {
             const char32_t code = decode(raw, i, length);
             if (is_invisible(code)) {
@@ -116,7 +143,8 @@ std::string escape_for_terminal(std::string_view raw) {
 std::string abbreviate(std::string_view raw, std::size_t limit) {
     if (raw.size() <= limit) return std::string(raw);
     std::size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(raw[cut]) & 0xC0) == 0x80) --cut;
+    while (cut > 0 && (static_cast<unsigned char>(raw[cut]) & 0xC0) == 0x80)
+        --cut;
     return std::string(raw.substr(0, cut)) + "…";
 }
 
@@ -162,8 +190,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     const std::size_t cols = b.size() + 1;
     std::vector<std::size_t> d(rows * cols);
     const auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * cols + j]; };
-    for (std::size_t i = 0; i < rows; ++i) at(i, 0) = i;
-    for (std::size_t j = 0; j < cols; ++j) at(0, j) = j;
+    for (std::size_t i = 0; i < rows; ++i)
+        at(i, 0) = i;
+    for (std::size_t j = 0; j < cols; ++j)
+        at(0, j) = j;
     for (std::size_t i = 1; i < rows; ++i) {
         for (std::size_t j = 1; j < cols; ++j) {
             const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
@@ -175,8 +205,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return at(rows - 1, cols - 1);
 }
 
-std::optional<std::string> closest_match(std::string_view word,
-                                         std::span<const std::string_view> candidates) {
+std::optional<std::string> closest_match(std::string_view word, std::span<const std::string_view> candidates) {
     // Compare case-insensitively and without separators: "Feature-Parity" ~ "feature_parity".
     const auto fold = [](std::string_view s) {
         std::string folded;
@@ -193,8 +222,8 @@ std::optional<std::string> closest_match(std::string_view word,
         const std::size_t allowed = std::clamp<std::size_t>(candidate.size() / 3, 1, 4);
         // Lengths further apart than the allowed edits cannot match: skip the O(n*m) table.
         const std::size_t folded_size = fold(candidate).size();
-        const std::size_t gap = folded_word.size() > folded_size ? folded_word.size() - folded_size
-                                                                 : folded_size - folded_word.size();
+        const std::size_t gap =
+            folded_word.size() > folded_size ? folded_word.size() - folded_size : folded_size - folded_word.size();
         if (gap > allowed) continue;
         const std::size_t distance = edit_distance(folded_word, fold(candidate));
         if (distance <= allowed && (!best || distance < best_distance)) {
@@ -207,23 +236,25 @@ std::optional<std::string> closest_match(std::string_view word,
 
 std::string_view trim(std::string_view s) {
     const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    while (!s.empty() && is_space(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back()))
+        s.remove_suffix(1);
     return s;
 }
 
 bool is_lower_hex(std::string_view s) {
     bool all = true;
     // No early exit: a branch-free loop the compiler vectorises (ids are 40 bytes).
-    for (const char c : s) all &= (c >= '0' && c <= '9') | (c >= 'a' && c <= 'f');
+    for (const char c : s)
+        all &= (c >= '0' && c <= '9') | (c >= 'a' && c <= 'f');
     return all;
 }
 
 std::size_t display_width(std::string_view s) {
     // UTF-8 continuation bytes (10xxxxxx) do not start a code point.
-    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
+    return static_cast<std::size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 } // namespace ksa::text

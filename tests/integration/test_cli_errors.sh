@@ -20,7 +20,7 @@ usage_error() {
 begin_case "unknown commands and options name the word and what is allowed"
 new_repo repo
 cd repo
-usage_error "unknown command 'bogus-sub'; the commands are self-hosted, koder-toml, hook and rules" bogus-sub
+usage_error "unknown command 'bogus-sub'; the commands are self-hosted, koder-toml, hook, rules and config" bogus-sub
 usage_error "unknown command 'self-hostd' (did you mean 'self-hosted'?); the commands are" self-hostd --validate
 usage_error "unknown option '--frobnicate': before the command only -C DIR, --help and --version are allowed" --frobnicate
 usage_error "unknown option '--frobnicate' for self-hosted; koder-spec-audit self-hosted --help lists its options" \
@@ -28,7 +28,7 @@ usage_error "unknown option '--frobnicate' for self-hosted; koder-spec-audit sel
 usage_error "unknown option '--validat' for self-hosted (did you mean '--validate'?)" self-hosted --validat
 usage_error "unknown option '--fix2' for hook pre-commit (did you mean '--fix'?)" hook pre-commit --fix2
 usage_error "unknown option '--format': before the command only -C DIR" --format json self-hosted --validate
-usage_error "koder-spec-audit needs a command: self-hosted, koder-toml, hook or rules"
+usage_error "koder-spec-audit needs a command: self-hosted, koder-toml, hook, rules or config"
 usage_error "hook needs a command: pre-commit or pre-receive" hook
 usage_error "unknown command 'pre-push'; the commands are pre-commit and pre-receive" hook pre-push
 usage_error "unexpected argument 'extra': rules takes no such argument" rules extra
@@ -59,6 +59,28 @@ usage_error "--format needs a value; give text, json or sarif" self-hosted --val
 usage_error "--decide needs a value; give the case of use, in quotes" self-hosted --decide
 usage_error "--online works only together with --gate-check" self-hosted --online
 usage_error "--cached and --rev cannot be used together" koder-toml --validate --cached --rev HEAD
+# What a mode writes comes from the renderer table: any other format is refused with the list.
+usage_error "--format 'sarif': self-hosted --report writes markdown or json" self-hosted --report --format sarif
+usage_error "--format 'text': self-hosted --report writes markdown or json" self-hosted --report --format text
+usage_error "--format 'json': self-hosted --report --check writes text" self-hosted --report --check --format json
+usage_error "--format 'sarif': self-hosted --history writes text or json" self-hosted --history --format sarif
+usage_error "--format 'sarif': self-hosted --decide writes text or json" self-hosted --decide "a decoder" --format sarif
+usage_error "--format 'markdown': self-hosted --validate writes text, json or sarif" self-hosted --validate --format markdown
+usage_error "--format 'sarif': config --show writes text or json" config --show --format sarif
+usage_error "unknown option '--format' for rules" rules --format json
+usage_error "--format 'yaml': not an output format; use text or json" self-hosted --history --format yaml
+usage_error "--format needs a value; give text or json" self-hosted --history --format
+usage_error "--format needs a value; give markdown or json" self-hosted --report --format
+# The modes of a command and their options come from the mode table.
+usage_error "--history and --gate-check cannot be used together: give one of them" self-hosted --gate-check --history
+usage_error "--history reads commits; --cached does not apply" self-hosted --history --cached
+usage_error "self-hosted needs --validate, --report, --history, --gate-check or --decide (see --help)" self-hosted --cached
+usage_error "--timeout works only together with --online" self-hosted --gate-check --timeout 2
+usage_error "unexpected argument 'engines/x': --report covers the whole tree and takes no MODULE" self-hosted --report engines/x
+usage_error "config needs --show (see --help)" config
+usage_error "--server works only together with --show" config --server
+usage_error "--show --server reads the server's git config; --rev does not apply" config --show --server --rev HEAD
+usage_error "--phase '6': not a rollout phase; use 4 (advisory) or 5 (strict)" config --show --phase 6
 # Control characters in the word are escaped, never printed raw.
 usage_error "--format 'x\\x1b[31m': not an output format" self-hosted --validate --format "$(printf 'x\033[31m')"
 # Names are case-insensitive as before; --help and --version are not errors.

@@ -238,6 +238,25 @@ elif kind in ("close", "garbage"):   # hangs up at once, or answers something th
         if kind == "garbage":
             conn.sendall(b"hello there\r\n")
         conn.close()
+elif kind == "count":    # three silent ports; records the most connections held open at once
+    lock, state = threading.Lock(), {"open": 0, "peak": 0}
+    def hold(conn):
+        with lock:
+            state["open"] += 1; state["peak"] = max(state["peak"], state["open"])
+            open(port_file + ".peak", "w").write(str(state["peak"]))
+        try:
+            while conn.recv(4096): pass
+        except OSError: pass
+        with lock: state["open"] -= 1
+    def serve(s):
+        while True:
+            conn, _ = s.accept(); threading.Thread(target=hold, args=(conn,), daemon=True).start()
+    sockets = []
+    for _ in range(3):
+        s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16); sockets.append(s)
+        threading.Thread(target=serve, args=(s,), daemon=True).start()
+    open(port_file, "w").write(" ".join(str(s.getsockname()[1]) for s in sockets))
+    threading.Event().wait()
 elif kind == "silent":   # accepts connections, never says a word
     s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
     open(port_file, "w").write(str(s.getsockname()[1]))
@@ -249,7 +268,7 @@ else:                    # a port nobody listens on
     open(port_file, "w").write(str(s.getsockname()[1])); s.close()
 PY
     SERVER_PIDS=""
-    for kind in answer silent refuse close garbage; do
+    for kind in answer silent refuse close garbage count; do
         rm -f "$TEST_DIR/$kind.port"
         python3 "$TEST_DIR/servers.py" "$kind" "$TEST_DIR/$kind.port" </dev/null >/dev/null 2>&1 &
         SERVER_PIDS="$SERVER_PIDS $!"
@@ -261,11 +280,12 @@ PY
     REFUSE_PORT=$(cat "$TEST_DIR/refuse.port")
     CLOSE_PORT=$(cat "$TEST_DIR/close.port")
     GARBAGE_PORT=$(cat "$TEST_DIR/garbage.port")
+    COUNT_PORTS=$(cat "$TEST_DIR/count.port")
 }
 
 # An HTTPS server with a self-signed certificate (needs the openssl command); sets TLS_PORT.
 start_tls_server() {
-    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 2 \
+    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -days 2 \
         -keyout "$TEST_DIR/key.pem" -out "$TEST_DIR/cert.pem" >/dev/null 2>&1 || return 1
     rm -f "$TEST_DIR/tls.port"
     python3 "$TEST_DIR/servers.py" tls "$TEST_DIR/tls.port" "$TEST_DIR/cert.pem" "$TEST_DIR/key.pem" </dev/null >/dev/null 2>&1 &
@@ -312,10 +332,23 @@ expect_exit 1 koder-spec-audit self-hosted --gate-check --online --timeout 1
 expect_contains "$OUT" "production host 127.0.0.1:$CLOSE_PORT does not answer: https: "
 expect_contains "$OUT" "http: the connection closed without an answer"
 expect_contains "$OUT" "http: the answer is not HTTP"
+# Every host at once (libcurl's multi interface): three silent hosts hold three connections
+# together; probed one after the other, they would never hold more than one.
+read -r p1 p2 p3 <<<"$COUNT_PORTS"
+sed -i "s#^production_ref = .*#production_ref = [\"libs/a\", \"libs/b\", \"127.0.0.1:$p1\", \"127.0.0.1:$p2\", \"127.0.0.1:$p3\"]#" engines/kx/koder.toml
+git commit -q -am "three silent hosts"
+expect_exit 1 koder-spec-audit self-hosted --gate-check --online --timeout 1
+expect_count "$OUT" "error[KSA024]" 3
+[ "$(cat "$TEST_DIR/count.port.peak")" = 3 ] || fail "the hosts were not probed at once: at most $(cat "$TEST_DIR/count.port.peak") connection(s) open together"
+# A name that does not resolve is reported as such, within the timeout.
+sed -i "s#^production_ref = .*#production_ref = [\"libs/a\", \"libs/b\", \"no-such-host.invalid\"]#" engines/kx/koder.toml
+git commit -q -am "unresolvable host"
+expect_exit 1 koder-spec-audit self-hosted --gate-check --online --timeout 1
+expect_contains "$OUT" "production host no-such-host.invalid does not answer: https: cannot resolve no-such-host.invalid"
 stop_servers
 end_case
 
-begin_case "--online over HTTPS (mbedTLS): a self-signed server answers, its certificate is not verified"
+begin_case "--online over HTTPS (libcurl): a self-signed server answers, not verified; verified with its CA"
 command -v python3 >/dev/null || skip_test "python3 is needed for the loopback servers"
 command -v openssl >/dev/null || skip_test "openssl is needed for the test certificate"
 start_servers
@@ -324,7 +357,11 @@ backed_repo
 sed -i "s#^production_ref = .*#production_ref = [\"libs/a\", \"libs/b\", \"127.0.0.1:$TLS_PORT\"]#" engines/kx/koder.toml
 git commit -q -am "https host"
 expect_exit 0 koder-spec-audit self-hosted --gate-check --online --timeout 3
-expect_contains "$OUT" "note: kx: production host 127.0.0.1:$TLS_PORT answers: HTTPS 200 (certificate not verified)"
+# The system's CA store does not know it: reachable, with the reason the certificate failed.
+expect_contains "$OUT" "note: kx: production host 127.0.0.1:$TLS_PORT answers: HTTPS 200 (certificate not verified: SSL certificate problem: self-signed certificate)"
+# SSL_CERT_FILE names another CA bundle, as for OpenSSL's tools and curl's.
+SSL_CERT_FILE="$TEST_DIR/cert.pem" expect_exit 0 koder-spec-audit self-hosted --gate-check --online --timeout 3
+expect_contains "$OUT" "note: kx: production host 127.0.0.1:$TLS_PORT answers: HTTPS 200 (certificate verified)"
 stop_servers
 end_case
 

@@ -200,7 +200,7 @@ TEST_CASE("KSA015 manifest-unreadable: nesting deeper than the limit is reported
     CHECK_THAT(d.hint, Catch::Contains("max_nesting_depth"));
     CHECK(over.files_checked == 1);
 
-    config.max_nesting_depth = 4;  // at the limit: parsed and checked
+    config.max_nesting_depth = 4; // at the limit: parsed and checked
     const auto at_limit = ksa::audit::audit_candidates(source, {Candidate{"koder.toml", EntryKind::file}}, config);
     INFO(describe(at_limit.diagnostics));
     CHECK(at_limit.diagnostics.empty());
@@ -210,7 +210,8 @@ TEST_CASE("KSA015 manifest-unreadable: a million nested arrays and 500,000 dotte
     TempDir dir;
     dir.write("engines/arrays/koder.toml", "category = \"engine\"\nx = " + std::string(1000000, '['));
     std::string dotted = "category = \"engine\"\na";
-    for (int i = 0; i < 500000; ++i) dotted += ".a";
+    for (int i = 0; i < 500000; ++i)
+        dotted += ".a";
     dir.write("engines/keys/koder.toml", dotted + " = 1\n");
     AuditConfig config;
     config.max_manifest_bytes = 4 * 1024 * 1024;
@@ -370,8 +371,7 @@ TEST_CASE("audit: load_config reads the committed file and lets overrides win", 
         REQUIRE(config.ok());
         CHECK(config->phase == Phase::strict);
         CHECK(config->max_manifest_bytes == 4096);
-        ksa::ConfigOverrides overrides;
-        overrides.phase = Phase::advisory;
+        const ksa::SettingOverrides overrides{{"--phase", "4"}};
         auto overridden = ksa::audit::load_config(source, overrides);
         REQUIRE(overridden.ok());
         CHECK(overridden->phase == Phase::advisory);
@@ -398,7 +398,8 @@ TEST_CASE("audit_change: a path the change adds but the tree does not hold is KS
                              {{"engines/b/koder.toml", "category = \"engine\"\n"}});
     ksa::AuditConfig config;
     auto audited = ksa::audit::audit_change(
-        source, {{"engines/a/koder.toml", ksa::ChangeStatus::added}, {"engines/c/koder.toml", ksa::ChangeStatus::deleted}},
+        source,
+        {{"engines/a/koder.toml", ksa::ChangeStatus::added}, {"engines/c/koder.toml", ksa::ChangeStatus::deleted}},
         config);
     REQUIRE(audited.ok());
     const auto& diagnostics = audited->run.diagnostics;
@@ -410,9 +411,11 @@ TEST_CASE("audit_change: a path the change adds but the tree does not hold is KS
 
 TEST_CASE("engine: thousands of findings of one rule in one file show 50 and a count", "[engine]") {
     std::string gates;
-    for (int i = 0; i < 2000; ++i) gates += std::string(i == 0 ? "" : ", ") + "\"perfomanc\"";
+    for (int i = 0; i < 2000; ++i)
+        gates += std::string(i == 0 ? "" : ", ") + "\"perfomanc\"";
     const std::string text = "category = \"engine\"\n[package]\nname = \"big\"\n[self_hosted]\nreplaces = [\"x\"]\n"
-                             "status = \"stable\"\ngates_passed = [" + gates + "]\ngates_pending = []\n";
+                             "status = \"stable\"\ngates_passed = [" +
+                             gates + "]\ngates_pending = []\n";
     ksa::MemorySource source("memory", {{"engines/big/koder.toml", text}});
     ksa::AuditConfig config;
     const auto run = ksa::audit::audit_candidates(source, {{"engines/big/koder.toml", ksa::EntryKind::file}}, config);

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "config/audit_config.h"
+#include "config/settings.h"
 
 using ksa::AuditConfig;
 using ksa::parse_config;
@@ -77,26 +78,23 @@ TEST_CASE("config: an `audit` that is not a table is rejected, not ignored", "[c
 }
 
 TEST_CASE("config: overrides from the command line win over the file", "[config]") {
-    AuditConfig config;
-    config.phase = Phase::strict;
-    config.max_manifest_bytes = 10;
-    ksa::apply_overrides(config, {});
-    CHECK(config.phase == Phase::strict);
-    CHECK(config.max_manifest_bytes == 10);
-    ksa::ConfigOverrides overrides;
-    overrides.phase = Phase::advisory;
-    overrides.max_manifest_bytes = 99;
-    ksa::apply_overrides(config, overrides);
-    CHECK(config.phase == Phase::advisory);
-    CHECK(config.max_manifest_bytes == 99);
+    ksa::LoadedSettings loaded;
+    REQUIRE_FALSE(ksa::load_file_settings(loaded, "[audit]\nphase = 5\nmax_manifest_bytes = 10\n", path));
+    REQUIRE_FALSE(ksa::apply_overrides(loaded, {}));
+    CHECK(loaded.config.audit.phase == Phase::strict);
+    CHECK(loaded.config.audit.max_manifest_bytes == 10);
+    REQUIRE_FALSE(ksa::apply_overrides(loaded, {{"--phase", "4"}, {"--max-manifest-bytes", "99"}}));
+    CHECK(loaded.config.audit.phase == Phase::advisory);
+    CHECK(loaded.config.audit.max_manifest_bytes == 99);
 }
 
-TEST_CASE("config: parse_phase accepts only 4 and 5", "[config]") {
-    CHECK(ksa::parse_phase(4) == Phase::advisory);
-    CHECK(ksa::parse_phase(5) == Phase::strict);
-    CHECK_FALSE(ksa::parse_phase(3).has_value());
-    CHECK_FALSE(ksa::parse_phase(6).has_value());
-    CHECK_FALSE(ksa::parse_phase(-4).has_value());
+TEST_CASE("config: the phase is 4 or 5, in the file, in git config and on the command line", "[config]") {
+    const ksa::Setting* phase = ksa::find_setting_by_option("--phase");
+    REQUIRE(phase != nullptr);
+    for (const char* good : {"4", "5"})
+        CHECK(ksa::parse_setting_text(*phase, good).ok());
+    for (const char* bad : {"3", "6", "-4", "", "four"})
+        CHECK_FALSE(ksa::parse_setting_text(*phase, bad).ok());
 }
 
 TEST_CASE("config: max_nesting_depth is 64 by default, 1 to 1024 when set", "[config]") {
@@ -107,12 +105,12 @@ TEST_CASE("config: max_nesting_depth is 64 by default, 1 to 1024 when set", "[co
     CHECK(parse_config("[audit]\nmax_nesting_depth = 1024\n", path).ok());
     for (const char* bad : {"[audit]\nmax_nesting_depth = 0\n", "[audit]\nmax_nesting_depth = 1025\n",
                             "[audit]\nmax_nesting_depth = -1\n", "[audit]\nmax_nesting_depth = \"8\"\n"})
-        CHECK_THAT(failure_of(bad), Catch::Contains(":2:21: `audit.max_nesting_depth` must be an integer from 1 to 1024"));
-    ksa::ConfigOverrides overrides;
-    overrides.max_nesting_depth = 3;
-    AuditConfig config = *parsed;
-    ksa::apply_overrides(config, overrides);
-    CHECK(config.max_nesting_depth == 3);
+        CHECK_THAT(failure_of(bad),
+                   Catch::Contains(":2:21: `audit.max_nesting_depth` must be an integer from 1 to 1024"));
+    ksa::LoadedSettings loaded;
+    REQUIRE_FALSE(ksa::load_file_settings(loaded, "[audit]\nmax_nesting_depth = 8\n", path));
+    REQUIRE_FALSE(ksa::apply_overrides(loaded, {{"--max-nesting-depth", "3"}}));
+    CHECK(loaded.config.audit.max_nesting_depth == 3);
 }
 
 TEST_CASE("config: a deeply nested configuration file is refused before toml++ parses it", "[config]") {

@@ -220,3 +220,32 @@ TEST_CASE("gate-check KSA022: a fragment's hint names its component", "[evidence
     REQUIRE(found.size() == 1);
     CHECK_THAT(found[0].hint, Catch::Contains("<!-- koder-status(asm): experimental -->"));
 }
+
+TEST_CASE("gate-check KSA024: a host that answers is a note, one that does not a finding at its entry", "[evidence]") {
+    Tree tree;
+    tree.manifest(
+        block("stable", "\"feature_parity\"", "production_ref = [\"libs/a\", \"a.example\", \"b.example\"]\n"));
+    auto result = tree.check();
+    REQUIRE(result.hosts.size() == 2);
+    ksa::evidence::add_probe_results(
+        result, {{true, "HTTPS 200 (certificate verified)", ""}, {false, "", "https: x; http: y"}}, tree.config);
+    REQUIRE(result.notes.size() == 1);
+    CHECK(result.notes[0] == "kx: production host a.example answers: HTTPS 200 (certificate verified)");
+    const auto found = only_rule(result.diagnostics, RuleCode::host_unreachable);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].message == "production host b.example does not answer: https: x; http: y");
+    CHECK(found[0].hint == "check the host name in `production_ref`, or that the service runs");
+    CHECK(found[0].severity == ksa::Severity::error);
+    CHECK(found[0].path == "engines/kx/koder.toml");
+    CHECK(found[0].span.line == 11);
+    CHECK(found[0].source_line == "production_ref = [\"libs/a\", \"a.example\", \"b.example\"]");
+}
+
+TEST_CASE("gate-check: without --online the hosts are counted in a note, not probed", "[evidence]") {
+    Tree tree;
+    tree.manifest(block("stable", "\"feature_parity\"", "production_ref = [\"libs/a\", \"a.example\"]\n"));
+    auto result = tree.check();
+    ksa::evidence::check_hosts(result, nullptr, tree.config);
+    CHECK(result.notes == std::vector<std::string>{"1 production host(s) not probed (use --online)"});
+    CHECK(result.diagnostics.empty());
+}

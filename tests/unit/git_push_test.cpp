@@ -16,7 +16,7 @@ namespace {
 
 // GIT_DIR for the time of one test, as git sets it for hooks.
 class GitDirScope {
-public:
+  public:
     explicit GitDirScope(const GitRepo& repo) { ::setenv("GIT_DIR", repo.git_dir().c_str(), 1); }
     ~GitDirScope() { ::unsetenv("GIT_DIR"); }
     GitDirScope(const GitDirScope&) = delete;
@@ -57,24 +57,24 @@ TEST_CASE("git push: new commits are those no trusted ref reaches, parents first
     repo.git("-c user.name=T -c user.email=t@x merge -q --no-ff -m merge pr");
     const std::string merge = rev(repo, "HEAD");
     repo.git("checkout -q --detach");
-    repo.git("branch -f main " + base);  // the server's main is still at base
+    repo.git("branch -f main " + base); // the server's main is still at base
     GitDirScope scope(repo);
     auto repository = ksa::git::Repository::open_from_environment();
     REQUIRE(repository.ok());
     auto trusted = repository->trusted_commits({"refs/heads/*", "refs/tags/*"});
     REQUIRE(trusted.ok());
     CHECK(contains(*trusted, base));
-    CHECK(contains(*trusted, pr));  // refs/heads/pr still exists in this repository
+    CHECK(contains(*trusted, pr)); // refs/heads/pr still exists in this repository
     repository = ksa::git::Repository::open_from_environment();
     repo.git("branch -D pr");
     auto branches_only = repository->trusted_commits({"refs/heads/*"});
     REQUIRE(branches_only.ok());
-    CHECK_FALSE(contains(*branches_only, pr));  // refs/pull/1/head is not trusted
+    CHECK_FALSE(contains(*branches_only, pr)); // refs/pull/1/head is not trusted
     auto fresh = repository->new_commits({merge}, *branches_only, 100);
     REQUIRE(fresh.ok());
     CHECK_FALSE(fresh->overrun);
     REQUIRE(fresh->commits.size() == 3);
-    CHECK(fresh->commits.back() == merge);  // children after parents
+    CHECK(fresh->commits.back() == merge); // children after parents
     CHECK(contains(fresh->commits, pr));
     CHECK(contains(fresh->commits, mine));
     CHECK_FALSE(contains(fresh->commits, base));
@@ -110,7 +110,8 @@ TEST_CASE("git push: a commit's changes against its parent, a merge's new conten
     repo.git("checkout -q -b side");
     const std::string side = commit(repo, "engines/b/koder.toml", "category = \"engine\"\n", "2026-01-03T00:00:00Z");
     repo.git("checkout -q main");
-    const std::string own = commit(repo, "engines/a/koder.toml", "category = \"infra-tooling\"\n", "2026-01-04T00:00:00Z");
+    const std::string own =
+        commit(repo, "engines/a/koder.toml", "category = \"infra-tooling\"\n", "2026-01-04T00:00:00Z");
     repo.git("-c user.name=T -c user.email=t@x merge -q --no-ff -m merge side");
     const std::string merge = rev(repo, "HEAD");
     GitDirScope scope(repo);

@@ -43,7 +43,7 @@ TEST_CASE("git tree: canonical modes are what checkout makes of a stored mode", 
     CHECK(canonical_mode(0100600) == mode_file);
     CHECK(canonical_mode(0100755) == mode_executable);
     CHECK(canonical_mode(0100700) == mode_executable);
-    CHECK(canonical_mode(0120755) == mode_symlink);  // libgit2 reads this as an executable file
+    CHECK(canonical_mode(0120755) == mode_symlink); // libgit2 reads this as an executable file
     CHECK(canonical_mode(0040755) == mode_tree);
     CHECK(canonical_mode(0160755) == mode_gitlink);
     CHECK(canonical_mode(0) == mode_gitlink);
@@ -82,8 +82,8 @@ TEST_CASE("git tree: every fsck defect is refused with the tree's folder", "[git
     CHECK_THAT(defect_of(entry("100644", "")), Catch::Contains("empty name"));
     CHECK_THAT(defect_of(entry("40000", ".")), Catch::Contains("named '.'"));
     CHECK_THAT(defect_of(entry("40000", "..")), Catch::Contains("named '..'"));
-    for (const char* name : {".git", ".GIT", ".Git", "git~1", "GIT~1", ".git ", ".git.", "x\\.git",
-                             "\xe2\x80\x8c.git", ".g\xe2\x80\x8dit"})
+    for (const char* name : {".git", ".GIT", ".Git", "git~1", "GIT~1", ".git ", ".git.", "x\\.git", "\xe2\x80\x8c.git",
+                             ".g\xe2\x80\x8dit"})
         CHECK_THAT(defect_of(entry("40000", name)), Catch::Contains("git refuses to check it out"));
     CHECK(defect_of(entry("40000", ".github") + entry("100644", ".gitignore")).empty());
     CHECK_THAT(defect_of("100644 koder.toml"), Catch::Contains("truncated"));
@@ -143,8 +143,8 @@ TEST_CASE("git tag: object and type", "[git][commit]") {
 TEST_CASE("git packed-refs: refs with peeled lines; a line git does not write is refused", "[git][refs]") {
     const std::string a(40, 'a');
     const std::string b(40, 'b');
-    const auto refs = parse_packed_refs("# pack-refs with: peeled fully-peeled sorted \n" + a + " refs/heads/main\n" + a +
-                                        " refs/tags/v1\n^" + b + "\n" + b + " refs/pull/1/head\n");
+    const auto refs = parse_packed_refs("# pack-refs with: peeled fully-peeled sorted \n" + a + " refs/heads/main\n" +
+                                        a + " refs/tags/v1\n^" + b + "\n" + b + " refs/pull/1/head\n");
     REQUIRE(refs.has_value());
     REQUIRE(refs->size() == 3);
     CHECK((*refs)[1].name == "refs/tags/v1");

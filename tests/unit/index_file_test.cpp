@@ -52,25 +52,24 @@ std::string hex(const ObjectId& id) {
 
 // A small tree: manifests at several depths, other files, a folder named like a manifest.
 void populate(const GitRepo& repo) {
-repo.write("koder.toml", "root\n");
-repo.write("x.koder.toml", "kept too\n");
-repo.write("README.md", "readme\n");
-repo.write("a/b/koder.toml", "ab\n");
-repo.write("a/b/notes.txt", "notes\n");
-repo.write("a/self-hosted/koder_asm.toml", "fragment\n");
-repo.write("c/koder.toml", "c\n");
-repo.write("c/deep/er/koder.toml", "deeper\n");
-repo.write("d/koder.toml", "d\n");
-repo.write("docs/guide.md", "guide\n");
-repo.write("weird/koder.toml/inner.txt", "a folder named like a manifest\n");
+    repo.write("koder.toml", "root\n");
+    repo.write("x.koder.toml", "kept too\n");
+    repo.write("README.md", "readme\n");
+    repo.write("a/b/koder.toml", "ab\n");
+    repo.write("a/b/notes.txt", "notes\n");
+    repo.write("a/self-hosted/koder_asm.toml", "fragment\n");
+    repo.write("c/koder.toml", "c\n");
+    repo.write("c/deep/er/koder.toml", "deeper\n");
+    repo.write("d/koder.toml", "d\n");
+    repo.write("docs/guide.md", "guide\n");
+    repo.write("weird/koder.toml/inner.txt", "a folder named like a manifest\n");
     // Long names with a shared prefix exercise v4 path compression.
     for (int i = 0; i < 5; ++i)
-    repo.write("engines/a-rather-long-engine-name-" + std::to_string(i) + "/koder.toml", std::to_string(i) + "\n");
+        repo.write("engines/a-rather-long-engine-name-" + std::to_string(i) + "/koder.toml", std::to_string(i) + "\n");
 }
 
-
 struct Listed {
-    std::string mode;  // octal, as git prints it
+    std::string mode; // octal, as git prints it
     std::string id;
     int stage = 0;
 };
@@ -105,7 +104,8 @@ std::string octal(std::uint32_t mode) {
 // The snapshot's entries as path -> entry, in the same shape as ls_files().
 std::map<std::string, Listed> as_listed(const std::vector<IndexEntry>& entries) {
     std::map<std::string, Listed> out;
-    for (const IndexEntry& entry : entries) out[entry.path] = Listed{octal(entry.mode), hex(entry.id), 0};
+    for (const IndexEntry& entry : entries)
+        out[entry.path] = Listed{octal(entry.mode), hex(entry.id), 0};
     return out;
 }
 
@@ -123,7 +123,8 @@ std::map<std::string, Listed> expected_entries(const std::map<std::string, Liste
 
 std::string describe(const std::map<std::string, Listed>& entries) {
     std::string out;
-    for (const auto& [path, entry] : entries) out += entry.mode + " " + entry.id + " " + path + "\n";
+    for (const auto& [path, entry] : entries)
+        out += entry.mode + " " + entry.id + " " + path + "\n";
     return out;
 }
 
@@ -164,7 +165,8 @@ std::uint32_t index_version(const std::string& path) {
 }
 
 std::string trimmed(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+        text.pop_back();
     return text;
 }
 
@@ -172,7 +174,8 @@ std::string trimmed(std::string text) {
 // Hand-made index files
 
 void put32(std::string& out, std::uint32_t value) {
-    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((value >> shift) & 0xFF);
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out += static_cast<char>((value >> shift) & 0xFF);
 }
 void put16(std::string& out, std::uint16_t value) {
     out += static_cast<char>(value >> 8);
@@ -193,9 +196,11 @@ std::string header(std::uint32_t version, std::uint32_t count) {
 // The fixed part of an entry (stat data, mode, id, flags) without the path.
 std::string entry_fixed(std::uint32_t mode, unsigned char id_byte, std::uint16_t flags) {
     std::string out;
-    for (int i = 0; i < 6; ++i) put32(out, 0);  // ctime, mtime, dev, ino
+    for (int i = 0; i < 6; ++i)
+        put32(out, 0); // ctime, mtime, dev, ino
     put32(out, mode);
-    for (int i = 0; i < 3; ++i) put32(out, 0);  // uid, gid, size
+    for (int i = 0; i < 3; ++i)
+        put32(out, 0); // uid, gid, size
     out.append(20, static_cast<char>(id_byte));
     put16(out, flags);
     return out;
@@ -228,8 +233,9 @@ std::string ewah(const std::vector<std::uint64_t>& words, std::uint32_t bits = 0
     std::string out;
     put32(out, bits);
     put32(out, static_cast<std::uint32_t>(words.size()));
-    for (std::uint64_t word : words) put64(out, word);
-    put32(out, 0);  // position of the last run-length word
+    for (std::uint64_t word : words)
+        put64(out, word);
+    put32(out, 0); // position of the last run-length word
     return out;
 }
 // A marker word: `run` words of `run_bit`, then `literals` literal words.
@@ -251,8 +257,8 @@ std::string failure_of(const TempDir& dir, const std::string& bytes, const std::
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     CHECK(elapsed.count() < 0.25);
     if (result.ok()) {
-        FAIL_CHECK("a corrupt index was read: " << result->total_entries << " entries, "
-                                                << result->entries.size() << " kept");
+        FAIL_CHECK("a corrupt index was read: " << result->total_entries << " entries, " << result->entries.size()
+                                                << " kept");
         return {};
     }
     return result.failure().message;
@@ -289,7 +295,7 @@ constexpr bool address_sanitizer = false;
 // Reads `path` in a child process whose address space may grow by at most 512 MiB, so a
 // reader that trusts a size field cannot take the machine's memory; killed after 10 s.
 ChildOutcome read_in_limited_child(const std::string& path) {
-    if (address_sanitizer) return ChildOutcome::skipped;  // ASan needs its huge shadow mappings
+    if (address_sanitizer) return ChildOutcome::skipped; // ASan needs its huge shadow mappings
     std::fflush(nullptr);
     const pid_t child = ::fork();
     REQUIRE(child >= 0);
@@ -389,7 +395,7 @@ TEST_CASE("index file: version 3 with intent-to-add entries, which are left out"
     REQUIRE(index_version(repo.index()) == 3);
 
     const auto listed = ls_files(repo);
-    REQUIRE(listed.count("n/koder.toml") == 1);  // git lists the placeholder (empty blob)
+    REQUIRE(listed.count("n/koder.toml") == 1); // git lists the placeholder (empty blob)
     const IndexSnapshot kept = check_against_git(repo, ends_with_koder_toml, {"n/koder.toml"});
     CHECK(as_listed(kept.entries).count("n/koder.toml") == 0);
     CHECK(kept.total_entries == listed.size());
@@ -458,7 +464,7 @@ TEST_CASE("index file: the cache-tree extension", "[git][index]") {
         CHECK(snapshot.cache_tree[node].end <= root.end);
     }
     CHECK_FALSE(snapshot.cache_tree_child(0, "no-such-folder").has_value());
-    CHECK_FALSE(snapshot.cache_tree_child(0, "b").has_value());  // only direct children
+    CHECK_FALSE(snapshot.cache_tree_child(0, "b").has_value()); // only direct children
 
     // The names point into the snapshot's own storage, which survives a move.
     IndexSnapshot moved = std::move(snapshot);
@@ -492,7 +498,7 @@ TEST_CASE("index file: a split index merged with its shared index", "[git][index
     repo.git("add .");
     repo.git("commit -q -m base");
     repo.git("config core.splitIndex true");
-    repo.git("config splitIndex.maxPercentChange 100");  // keep changes in the split part
+    repo.git("config splitIndex.maxPercentChange 100"); // keep changes in the split part
     repo.git("update-index --split-index");
 
     const auto shared_indexes = [&] {
@@ -566,7 +572,7 @@ TEST_CASE("index file: a sparse index", "[git][index]") {
     REQUIRE(ksa::test::read_file(repo.index()).find("sdir") != std::string::npos);
 
     const auto listed = ls_files(repo, "--sparse");
-    REQUIRE(listed.count("c/") == 1);  // the sparse folders are single tree entries
+    REQUIRE(listed.count("c/") == 1); // the sparse folders are single tree entries
     const IndexSnapshot snapshot = read_ok(repo.index(), ends_with_koder_toml, {repo.git_dir().string()});
     require_same(as_listed(snapshot.entries), expected_entries(listed, ends_with_koder_toml));
 
@@ -609,11 +615,14 @@ TEST_CASE("index file: hand-made valid files", "[git][index]") {
         CHECK(snapshot.entries.empty());
     }
     SECTION("an optional (upper-case) extension is skipped") {
-        CHECK(read_ok(write_bytes(dir, "index", small_index(extension("ZZZZ", std::string(100, '\0')))), keep_everything)
-                  .entries.size() == 2);
+        CHECK(
+            read_ok(write_bytes(dir, "index", small_index(extension("ZZZZ", std::string(100, '\0')))), keep_everything)
+                .entries.size() == 2);
     }
     SECTION("a root-only cache-tree") {
-        std::string body("\0" "2 0\n", 5);
+        std::string body("\0"
+                         "2 0\n",
+                         5);
         body += std::string(20, '\x33');
         const IndexSnapshot snapshot =
             read_ok(write_bytes(dir, "index", small_index(extension("TREE", body))), keep_everything);
@@ -712,20 +721,46 @@ TEST_CASE("index file: corrupt files fail quickly", "[git][index]") {
         const auto tree = [&](const std::string& body) { return small_index(extension("TREE", body)); };
         using namespace std::string_literals;
         CHECK_THAT(failure_of(dir, tree("\0abc def\n"s + id)), Catch::Contains("cache-tree"));
-        CHECK_THAT(failure_of(dir, tree("\0" "1 x\n"s + id)), Catch::Contains("cache-tree"));
+        CHECK_THAT(failure_of(dir, tree("\0"
+                                        "1 x\n"s +
+                                        id)),
+                   Catch::Contains("cache-tree"));
         CHECK_THAT(failure_of(dir, tree("\0- 0\n"s)), Catch::Contains("cache-tree"));
-        CHECK_THAT(failure_of(dir, tree("\0" "1 -1\n"s + id)), Catch::Contains("cache-tree"));
-        CHECK_THAT(failure_of(dir, tree("\0" "1234567890123 0\n"s + id)), Catch::Contains("cache-tree"));
-        CHECK_THAT(failure_of(dir, tree("\0" "2 0"s)), Catch::Contains("cache-tree"));
+        CHECK_THAT(failure_of(dir, tree("\0"
+                                        "1 -1\n"s +
+                                        id)),
+                   Catch::Contains("cache-tree"));
+        CHECK_THAT(failure_of(dir, tree("\0"
+                                        "1234567890123 0\n"s +
+                                        id)),
+                   Catch::Contains("cache-tree"));
+        CHECK_THAT(failure_of(dir, tree("\0"
+                                        "2 0"s)),
+                   Catch::Contains("cache-tree"));
         CHECK_THAT(failure_of(dir, tree("no terminator at all"s)), Catch::Contains("cache-tree"));
-        CHECK_THAT(failure_of(dir, tree("\0" "2 0\n"s + id.substr(0, 19))), Catch::Contains("cache-tree"));
+        CHECK_THAT(failure_of(dir, tree("\0"
+                                        "2 0\n"s +
+                                        id.substr(0, 19))),
+                   Catch::Contains("cache-tree"));
         // Children announced but missing, and a second root.
-        CHECK_THAT(failure_of(dir, tree("\0" "2 3\n"s + id)), Catch::Contains("cache-tree"));
-        CHECK_THAT(failure_of(dir, tree("\0" "2 999999999999\n"s + id)), Catch::Contains("cache-tree"));
-        CHECK_THAT(failure_of(dir, tree("\0" "-1 0\n" "\0" "-1 0\n"s)), Catch::Contains("cache-tree"));
+        CHECK_THAT(failure_of(dir, tree("\0"
+                                        "2 3\n"s +
+                                        id)),
+                   Catch::Contains("cache-tree"));
+        CHECK_THAT(failure_of(dir, tree("\0"
+                                        "2 999999999999\n"s +
+                                        id)),
+                   Catch::Contains("cache-tree"));
+        CHECK_THAT(failure_of(dir, tree("\0"
+                                        "-1 0\n"
+                                        "\0"
+                                        "-1 0\n"s)),
+                   Catch::Contains("cache-tree"));
         // The extension's size (at the start of the extensions, after the signature) runs past
         // the end of the file.
-        std::string past_end = tree("\0" "2 0\n"s + id);
+        std::string past_end = tree("\0"
+                                    "2 0\n"s +
+                                    id);
         past_end.replace(good.size() - 20 + 4, 4, std::string("\0\x10\0\0", 4));
         CHECK_THAT(failure_of(dir, past_end), Catch::Contains("truncated"));
     }
@@ -741,10 +776,9 @@ TEST_CASE("index file: corrupt files fail quickly", "[git][index]") {
     SECTION("link extensions") {
         const std::string base_id(20, '\x42');
         // A split index whose shared index is nowhere.
-        CHECK_THAT(failure_of(dir, small_index(extension("link", base_id + empty_ewah + empty_ewah)),
-                              {dir.path().string()}),
-                   Catch::Contains("sharedindex.4242424242424242424242424242424242424242") &&
-                       Catch::Contains("missing"));
+        CHECK_THAT(
+            failure_of(dir, small_index(extension("link", base_id + empty_ewah + empty_ewah)), {dir.path().string()}),
+            Catch::Contains("sharedindex.4242424242424242424242424242424242424242") && Catch::Contains("missing"));
         CHECK_THAT(failure_of(dir, small_index(extension("link", base_id))), Catch::Contains("missing"));
         CHECK_THAT(failure_of(dir, small_index(extension("link", base_id.substr(0, 19)))), Catch::Contains("link"));
         CHECK_THAT(failure_of(dir, small_index(extension("link", base_id + empty_ewah))), Catch::Contains("bitmap"));
@@ -756,9 +790,10 @@ TEST_CASE("index file: corrupt files fail quickly", "[git][index]") {
         CHECK_THAT(failure_of(dir, small_index(extension("link", base_id + ewah({marker(false, 0, 5)}) + empty_ewah))),
                    Catch::Contains("bitmap"));
         // A single run of a billion set bits.
-        CHECK_THAT(failure_of(dir, small_index(extension(
-                                       "link", base_id + ewah({marker(true, std::uint64_t{1} << 24, 0)}) + empty_ewah))),
-                   Catch::Contains("bitmap"));
+        CHECK_THAT(
+            failure_of(dir, small_index(extension("link", base_id + ewah({marker(true, std::uint64_t{1} << 24, 0)}) +
+                                                              empty_ewah))),
+            Catch::Contains("bitmap"));
         // Three replacements for a split index of two entries.
         const std::string replaced = ewah({marker(false, 0, 1), 0b111});
         CHECK_THAT(failure_of(dir, small_index(extension("link", base_id + empty_ewah + replaced))),
@@ -782,7 +817,10 @@ TEST_CASE("index file: huge size fields do not exhaust memory", "[git][index]") 
     const std::string base_id(20, '\x42');
 
     SECTION("a TREE extension claiming 4 GiB") {
-        std::string bytes = small_index(extension("TREE", std::string("\0" "2 0\n", 5) + std::string(20, '\x33')));
+        std::string bytes = small_index(extension("TREE", std::string("\0"
+                                                                      "2 0\n",
+                                                                      5) +
+                                                              std::string(20, '\x33')));
         bytes.replace(bytes.size() - 20 - 25 - 4, 4, std::string("\xff\xff\xff\x00", 4));
         const auto outcome = read_in_limited_child(write_bytes(dir, "tree-4g", bytes));
         INFO("outcome: " << name_of(outcome));
@@ -810,9 +848,12 @@ TEST_CASE("index file: huge size fields do not exhaust memory", "[git][index]") 
 TEST_CASE("index file: a file cut after its entries or inside its checksum is rejected", "[git][index]") {
     TempDir dir;
     const std::string good = small_index();
-    failure_of(dir, good.substr(0, good.size() - 20));  // no checksum at all
-    failure_of(dir, good.substr(0, good.size() - 7));   // part of it
+    failure_of(dir, good.substr(0, good.size() - 20)); // no checksum at all
+    failure_of(dir, good.substr(0, good.size() - 7));  // part of it
     // A cache-tree cut in its header: 8 + 10 bytes are left, fewer than an extension header + checksum.
-    const std::string with_tree = small_index(extension("TREE", std::string("\0" "2 0\n", 5) + std::string(20, '\x33')));
+    const std::string with_tree = small_index(extension("TREE", std::string("\0"
+                                                                            "2 0\n",
+                                                                            5) +
+                                                                    std::string(20, '\x33')));
     failure_of(dir, with_tree.substr(0, good.size() - 20 + 18));
 }

@@ -39,7 +39,8 @@ struct Hunk {
 
 std::optional<Hunk> parse_header(const std::string& line) {
     Hunk h{};
-    if (std::sscanf(line.c_str(), "@@ -%zu,%zu +%zu,%zu @@", &h.old_start, &h.old_count, &h.new_start, &h.new_count) != 4)
+    if (std::sscanf(line.c_str(), "@@ -%zu,%zu +%zu,%zu @@", &h.old_start, &h.old_count, &h.new_start, &h.new_count) !=
+        4)
         return std::nullopt;
     return h;
 }
@@ -55,7 +56,7 @@ std::optional<std::string> apply(const std::string& before, const std::string& d
         return std::nullopt;
     }
     std::string out;
-    std::size_t old_index = 0;  // 0-based next old line to copy
+    std::size_t old_index = 0; // 0-based next old line to copy
     std::size_t new_lines_so_far = 0;
     std::size_t p = 2;
     if (p == patch.size()) {
@@ -81,7 +82,8 @@ std::optional<std::string> apply(const std::string& before, const std::string& d
         }
         const std::size_t first_new = hunk->new_count == 0 ? hunk->new_start : hunk->new_start - 1;
         if (first_new != new_lines_so_far) {
-            error = "new start line is wrong: " + patch[p - 1] + " (expected " + std::to_string(new_lines_so_far + 1) + ")";
+            error =
+                "new start line is wrong: " + patch[p - 1] + " (expected " + std::to_string(new_lines_so_far + 1) + ")";
             return std::nullopt;
         }
         std::size_t seen_old = 0;
@@ -262,7 +264,8 @@ TEST_CASE("line diff: changes within 6 lines share a hunk, further apart they sp
 }
 
 TEST_CASE("line diff: mixed edits always apply back", "[line_diff]") {
-    require_valid_diff(numbered(1, 40), numbered(1, 12) + "new a\nnew b\n" + numbered(15, 33) + numbered(36, 40) + "tail\n");
+    require_valid_diff(numbered(1, 40),
+                       numbered(1, 12) + "new a\nnew b\n" + numbered(15, 33) + numbered(36, 40) + "tail\n");
     require_valid_diff(numbered(1, 20), numbered(1, 20, "p"));
     require_valid_diff("a\na\na\nb\na\n", "a\nb\na\na\na\n");
     require_valid_diff("\n\n\n", "\n\nx\n\n");

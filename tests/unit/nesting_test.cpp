@@ -14,7 +14,8 @@ namespace {
 // The deepest limit that still reports `text`, i.e. its depth (0 for flat text).
 std::uint32_t depth_of(const std::string& text) {
     std::uint32_t limit = 1;
-    while (find_excess_nesting(text, limit)) ++limit;
+    while (find_excess_nesting(text, limit))
+        ++limit;
     return limit == 1 && !find_excess_nesting(text, 0) ? 0 : limit;
 }
 
@@ -46,12 +47,12 @@ TEST_CASE("nesting: brackets, braces and dots in strings, keys and comments do n
     CHECK(depth_of("a = '[[[[.{{'\n") == 0);
     CHECK(depth_of("a = \"\"\"\n[[[\n\\\"\"\"[[\n\"\"\"\nb = 1\n") == 0);
     CHECK(depth_of("a = '''\n[[[\n'''\n") == 0);
-    CHECK(depth_of("a = \"\"\"x\"\"\"\"\"\nb = 1\n") == 0);  // two quotes inside, before the close
+    CHECK(depth_of("a = \"\"\"x\"\"\"\"\"\nb = 1\n") == 0); // two quotes inside, before the close
     CHECK(depth_of("\"a.b.c\" = 1\n'd.e' = 2\n") == 0);
     CHECK(depth_of("[\"a.b\".c]\n") == 2);
     CHECK(depth_of("# [[[[[\n# a.b.c.d\nx = 1 # [[[\n") == 0);
     CHECK(depth_of("a = \"\\\"[[\"\n") == 0);
-    CHECK(depth_of("a = \"\"\nb = [1]\n") == 1);  // an empty string is not a multi-line one
+    CHECK(depth_of("a = \"\"\nb = [1]\n") == 1); // an empty string is not a multi-line one
 }
 
 TEST_CASE("nesting: the excess is reported at the bracket, brace or dot that crosses the limit", "[nesting]") {
@@ -81,10 +82,12 @@ TEST_CASE("nesting: a million levels are refused in one linear pass", "[nesting]
     CHECK(excess->line == 1);
     CHECK(excess->column == 5 + 64);
     std::string dotted = "a";
-    for (int i = 0; i < 500000; ++i) dotted += ".a";
+    for (int i = 0; i < 500000; ++i)
+        dotted += ".a";
     CHECK(find_excess_nesting(dotted + " = 1\n", 64));
     std::string inline_tables = "a = ";
-    for (int i = 0; i < 100000; ++i) inline_tables += "{b=";
+    for (int i = 0; i < 100000; ++i)
+        inline_tables += "{b=";
     CHECK(find_excess_nesting(inline_tables, 64));
 }
 

@@ -25,7 +25,6 @@ bool to_raw(const std::string& hex, ksa::git::ObjectId& raw) {
     return true;
 }
 
-
 int type_code(const std::string& name) {
     if (name == "commit") return 1;
     if (name == "tree") return 2;
@@ -37,7 +36,8 @@ int type_code(const std::string& name) {
 // A history whose packs hold deltas: one file grown and edited over many commits.
 void make_history(const GitRepo& repo, int commits) {
     std::string text;
-    for (int line = 0; line < 200; ++line) text += "line " + std::to_string(line) + " of a file that deltas well\n";
+    for (int line = 0; line < 200; ++line)
+        text += "line " + std::to_string(line) + " of a file that deltas well\n";
     for (int i = 0; i < commits; ++i) {
         text.replace(text.find("line " + std::to_string(i % 200) + " "), 5, "LINE ");
         repo.write("engines/m" + std::to_string(i % 7) + "/koder.toml", "version = \"" + std::to_string(i) + "\"\n");
@@ -45,7 +45,7 @@ void make_history(const GitRepo& repo, int commits) {
         repo.git("add -A");
         repo.git("commit -q -m c" + std::to_string(i));
     }
-    repo.git("tag -f -a v" + std::to_string(commits) + " -m release HEAD~1");  // an annotated tag object too
+    repo.git("tag -f -a v" + std::to_string(commits) + " -m release HEAD~1"); // an annotated tag object too
 }
 
 // Every object the repository holds: id -> type.
@@ -54,7 +54,8 @@ std::map<std::string, std::string> all_objects(const GitRepo& repo) {
     std::istringstream lines(repo.git("cat-file --batch-all-objects --batch-check='%(objectname) %(objecttype)'"));
     std::string id;
     std::string type;
-    while (lines >> id >> type) objects[id] = type;
+    while (lines >> id >> type)
+        objects[id] = type;
     return objects;
 }
 
@@ -95,7 +96,7 @@ TEST_CASE("pack reader: REF_DELTA entries and several packs", "[pack]") {
     // Without delta-base-offset, git writes REF_DELTA entries.
     repo.git("-c repack.useDeltaBaseOffset=false repack -adq --depth=20");
     make_history(repo, 6);
-    repo.git("repack -dq");  // a second pack with the new objects only
+    repo.git("repack -dq"); // a second pack with the new objects only
     std::size_t packs = 0;
     for (const auto& entry : fs::directory_iterator(repo.git_dir() / "objects" / "pack"))
         if (entry.path().extension() == ".pack") ++packs;
@@ -105,7 +106,7 @@ TEST_CASE("pack reader: REF_DELTA entries and several packs", "[pack]") {
 
 TEST_CASE("pack reader: objects that are not packed are absent, not an error", "[pack]") {
     GitRepo repo;
-    make_history(repo, 3);  // loose objects only
+    make_history(repo, 3); // loose objects only
     PackReader reader({(repo.git_dir() / "objects").string()}, 96U << 20);
     CHECK(reader.empty());
     ksa::git::ObjectId raw{};
@@ -126,7 +127,8 @@ TEST_CASE("pack reader: a damaged pack yields absent objects, never a crash", "[
     // Overwrite stretches of the pack (headers, zlib data, delta instructions) with garbage.
     for (std::size_t at : {std::size_t{12}, original.size() / 3, original.size() / 2, original.size() - 40}) {
         std::string damaged = original;
-        for (std::size_t i = at; i < at + 24 && i < damaged.size(); ++i) damaged[i] = static_cast<char>(0xA5 ^ i);
+        for (std::size_t i = at; i < at + 24 && i < damaged.size(); ++i)
+            damaged[i] = static_cast<char>(0xA5 ^ i);
         fs::permissions(pack, fs::perms::owner_write, fs::perm_options::add);
         {
             std::ofstream out(pack, std::ios::binary | std::ios::trunc);

@@ -114,7 +114,8 @@ TEST_CASE("ref updates: unusual but valid refs are kept byte for byte", "[receiv
     const std::string longest(4096, 'r');
     const std::string utf8 = "refs/heads/caf\xc3\xa9";
     const std::string punctuation = "refs/heads/a-b_c.d/e+f@{x}";
-    const auto updates = parsed(line(a40, b40, longest) + "\n" + line(a40, b40, utf8) + "\n" + line(a40, b40, punctuation));
+    const auto updates =
+        parsed(line(a40, b40, longest) + "\n" + line(a40, b40, utf8) + "\n" + line(a40, b40, punctuation));
     REQUIRE(updates.size() == 3);
     CHECK(updates[0].ref == longest);
     CHECK(updates[1].ref == utf8);
@@ -163,7 +164,11 @@ TEST_CASE("ref updates: each malformed line fails with its 1-based line number",
         {"both ids zero (SHA-1)", line(zero40, zero40, "refs/heads/main"), "both ids are zero"},
         {"both ids zero (SHA-256)", line(zero64, zero64, "refs/heads/main"), "both ids are zero"},
         {"empty ref", line(a40, b40, ""), "ref name"},
-        {"control character in the ref", line(a40, b40, "refs/heads/a\x01" "b"), "ref name"},
+        {"control character in the ref",
+         line(a40, b40,
+              "refs/heads/a\x01"
+              "b"),
+         "ref name"},
         {"tab in the ref", line(a40, b40, "refs/heads/a\tb"), "ref name"},
         {"NUL in the ref", line(a40, b40, std::string("refs/heads/a\0b", 14)), "ref name"},
         {"DEL in the ref", line(a40, b40, "refs/heads/a\x7f"), "ref name"},
@@ -174,9 +179,8 @@ TEST_CASE("ref updates: each malformed line fails with its 1-based line number",
     for (const Case& c : cases) {
         INFO(c.name);
         // The bad line alone (line 1), and as the third line after a good line and a blank one.
-        CHECK_THAT(failure_of(c.bad + "\n"),
-                   Catch::StartsWith("stdin line 1: ") && Catch::Contains(c.reason) &&
-                       Catch::Contains("<old-id> <new-id> <ref>"));
+        CHECK_THAT(failure_of(c.bad + "\n"), Catch::StartsWith("stdin line 1: ") && Catch::Contains(c.reason) &&
+                                                 Catch::Contains("<old-id> <new-id> <ref>"));
         CHECK_THAT(failure_of(good + "\n\n" + c.bad + "\r\n" + good + "\n"),
                    Catch::StartsWith("stdin line 3: ") && Catch::Contains(c.reason));
     }
@@ -184,7 +188,8 @@ TEST_CASE("ref updates: each malformed line fails with its 1-based line number",
 
 TEST_CASE("ref updates: one bad line rejects the whole input", "[receive][ref_update]") {
     std::string input;
-    for (int i = 0; i < 9; ++i) input += line(a40, b40, "refs/heads/b" + std::to_string(i)) + "\n";
+    for (int i = 0; i < 9; ++i)
+        input += line(a40, b40, "refs/heads/b" + std::to_string(i)) + "\n";
     input += "garbage\n";
     CHECK_THAT(failure_of(input), Catch::StartsWith("stdin line 10: "));
 }
@@ -198,8 +203,11 @@ TEST_CASE("ref updates: a malicious ref cannot reach the terminal raw", "[receiv
     }
     SECTION("C1 controls and bidirectional overrides") {
         // U+009B (CSI) and U+202E (RIGHT-TO-LEFT OVERRIDE), plus an ESC so the line is rejected.
-        const std::string message =
-            failure_of(line(a40, b40, "refs/heads/\xc2\x9b" "31m\xe2\x80\xae" "cba\x1b") + "\n");
+        const std::string message = failure_of(line(a40, b40,
+                                                    "refs/heads/\xc2\x9b"
+                                                    "31m\xe2\x80\xae"
+                                                    "cba\x1b") +
+                                               "\n");
         CHECK(message.find('\x1b') == std::string::npos);
         CHECK(message.find("\xc2\x9b") == std::string::npos);
         CHECK(message.find("\xe2\x80\xae") == std::string::npos);

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "registry/check.h"
 #include "registry/registry.h"
 #include "source/worktree_source.h"
 #include "test_support.h"
@@ -392,4 +393,24 @@ TEST_CASE("registry build, validated: the rules' findings are problems, each man
     const BuildResult plain = build(dir);
     CHECK(only_rule(plain.problems, RuleCode::status_invalid).empty());
     CHECK(only_rule(plain.problems, RuleCode::component_name_duplicate).size() == 1);
+}
+
+TEST_CASE("registry: a rejected commit is told to fix the manifests, regenerate the registry, or both", "[registry]") {
+    const std::string registry = "meta/r.md";
+    const auto finding = [](const std::string& path, ksa::Severity severity) {
+        ksa::Diagnostic d;
+        d.path = path;
+        d.severity = severity;
+        return d;
+    };
+    using ksa::registry::commit_fix_advice;
+    CHECK(commit_fix_advice({finding("a/koder.toml", ksa::Severity::error)}, registry) == "fix the staged manifests");
+    CHECK(commit_fix_advice({finding(registry, ksa::Severity::error), finding("a/koder.toml", ksa::Severity::warning)},
+                            registry) ==
+          "the registry meta/r.md is not what the manifests generate: run `koder-spec-audit self-hosted --report` (or "
+          "the hook with --fix) and stage it");
+    CHECK(commit_fix_advice({finding(registry, ksa::Severity::error), finding("a/koder.toml", ksa::Severity::error)},
+                            registry) ==
+          "fix the staged manifests and regenerate the registry meta/r.md (`koder-spec-audit self-hosted --report`, "
+          "then stage it)");
 }

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "report/renderers.h"
 #include "report/report.h"
 #include "support/text.h"
 #include "test_support.h"
@@ -178,8 +179,8 @@ TEST_CASE("json report: valid JSON with the diagnostic's fields", "[report]") {
           R"("line": 5)", R"("column": 10)", R"("end_column": 18)", R"("source_line": "status = \"stabel\"")"})
         CHECK_THAT(json, Catch::Contains(field));
     CHECK(json.find("\"context\"") == std::string::npos); // only when set
-    CHECK(ksa::report::render(ksa::report::Format::json, {"working tree", Phase::advisory, 1, diagnostics}, true) ==
-          json);
+    const ReportInput input{"working tree", Phase::advisory, 1, diagnostics};
+    CHECK(ksa::report::render(ksa::report::Format::json, input, {true}) == json);
 }
 
 TEST_CASE("json report: hostile bytes still make valid JSON", "[report]") {
@@ -206,8 +207,8 @@ TEST_CASE("sarif report: version 2.1.0, rule ids, regions and relative URIs", "[
         CHECK_THAT(sarif, Catch::Contains(field));
     CHECK(sarif.find("file:") == std::string::npos);
     CHECK(sarif.find("\"uri\": \"/") == std::string::npos);
-    CHECK(ksa::report::render(ksa::report::Format::sarif, {"working tree", Phase::advisory, 1, diagnostics}, false) ==
-          sarif);
+    const ReportInput input{"working tree", Phase::advisory, 1, diagnostics};
+    CHECK(ksa::report::render(ksa::report::Format::sarif, input, {false}) == sarif);
 }
 
 TEST_CASE("sarif report: URIs are percent-encoded, file-level results have no region", "[report]") {

@@ -224,7 +224,7 @@ TEST_CASE("server config: an unknown key is rejected", "[config][server]") {
 TEST_CASE("server config: keys outside the koder-audit section are rejected", "[config][server]") {
     auto short_key = ConfigValues{{"core.bare", {"true"}}};
     CHECK_NOTHROW(parse_server_config(short_key, origin));
-    auto other_section = ConfigValues{{"other-secti.phase", {"5"}}};  // as long as "koder-audit."
+    auto other_section = ConfigValues{{"other-secti.phase", {"5"}}}; // as long as "koder-audit."
     auto result = parse_server_config(other_section, origin);
     CHECK_FALSE(result.ok());
 }

@@ -295,7 +295,6 @@ std::string json_problem(std::string_view text) {
     return is_valid_json(text, &error) ? std::string() : error;
 }
 
-
 GitRepo::GitRepo() { command("init -q repo", dir_.path()); }
 
 void GitRepo::write(const std::string& relative, std::string_view content) const {
@@ -320,7 +319,8 @@ std::string GitRepo::command(const std::string& args, const std::filesystem::pat
     std::string output;
     char buffer[4096];
     std::size_t got = 0;
-    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, got);
+    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+        output.append(buffer, got);
     const int status = ::pclose(pipe);
     INFO("command: " << line << "\noutput: " << output);
     REQUIRE(status == 0);

@@ -40,7 +40,8 @@ TEST_CASE("text: escape_for_terminal escapes every bidirectional control, U+061C
     CHECK(escape_for_terminal("a\u061Cb") == "a\\u{061c}b");
     CHECK(escape_for_terminal("\u202A\u202E\u2066\u2069\u200E\u200F") ==
           "\\u{202a}\\u{202e}\\u{2066}\\u{2069}\\u{200e}\\u{200f}");
-    CHECK(escape_for_terminal("\u061B\u061D") == "\u061B\u061D");  // its neighbours (semicolon, end-of-text mark) are kept
+    CHECK(escape_for_terminal("\u061B\u061D") ==
+          "\u061B\u061D"); // its neighbours (semicolon, end-of-text mark) are kept
 }
 
 TEST_CASE("text: escape_for_terminal turns invalid UTF-8 into \\xNN", "[text]") {
