@@ -223,6 +223,25 @@ int dispatch(int argc, char** argv) {
     add_setting_options(*pre_receive, line);
     add_output_options(*pre_receive, "hook pre-receive", line);
 
+    CLI::App* pre_push = hook->add_subcommand("pre-push", mode_summary("hook pre-push", ""));
+    pre_push->add_option("REMOTE", line.pre_push.remote,
+                         "The remote's name (or URL), as git passes it (default: $PRE_COMMIT_REMOTE_NAME)");
+    pre_push->add_option("URL", line.pre_push.url, "The remote's URL, as git passes it (not used)");
+    pre_push
+        ->add_option("--from-ref", line.pre_push.from_ref,
+                     "Judge one range instead of stdin: the commit the remote has (default: $PRE_COMMIT_FROM_REF)")
+        ->check(described("a commit (origin/main, a commit id)"));
+    pre_push
+        ->add_option("--to-ref", line.pre_push.to_ref,
+                     "The commit pushed (default: $PRE_COMMIT_TO_REF, else $PRE_COMMIT_LOCAL_BRANCH)")
+        ->check(described("a commit (HEAD, a branch, a commit id)"));
+    pre_push
+        ->add_option("--remote-ref", line.pre_push.remote_ref,
+                     "With a range: the ref pushed to (default: $PRE_COMMIT_REMOTE_BRANCH, else the --to-ref)")
+        ->check(described("a ref name (refs/heads/main)"));
+    add_setting_options(*pre_push, line);
+    add_output_options(*pre_push, "hook pre-push", line);
+
     CLI::App* rules = app.add_subcommand("rules", mode_summary("rules", ""));
 
     CLI::App* config = app.add_subcommand("config", "The settings: .koder-spec-audit.toml, git config, command line");
@@ -244,7 +263,7 @@ int dispatch(int argc, char** argv) {
     for (const auto& [command, name] :
          {std::pair{self_hosted, "self-hosted"}, std::pair{koder_toml, "koder-toml"},
           std::pair{pre_commit, "hook pre-commit"}, std::pair{pre_receive, "hook pre-receive"},
-          std::pair{rules, "rules"}, std::pair{config, "config"}})
+          std::pair{pre_push, "hook pre-push"}, std::pair{rules, "rules"}, std::pair{config, "config"}})
         if (command->parsed()) return run_mode(*command, name, line);
     return exit_cannot_run;
 }

@@ -52,6 +52,21 @@ int pre_commit_command(const CommonOptions& options);
 // configuration only (koder-audit.format unless --format was given).
 int pre_receive_command(const CommonOptions& options);
 
+struct PrePushOptions {
+    std::string remote;     // git's first argument: the remote's name, or its URL when the push names none
+    std::string url;        // git's second argument (unused: the remote-tracking refs are the remote's name's)
+    std::string from_ref;   // --from-ref: what the remote has (the pre-commit framework's PRE_COMMIT_FROM_REF)
+    std::string to_ref;     // --to-ref: what is pushed (PRE_COMMIT_TO_REF)
+    std::string remote_ref; // --remote-ref: the ref pushed to (PRE_COMMIT_REMOTE_BRANCH)
+};
+
+// `hook pre-push`: every commit a push would send that the remote does not have (as known
+// here), judged as the pre-receive hook would, before anything is sent. Reads git's
+// "<local ref> <local id> <remote ref> <remote id>" lines, or one range from the options (or
+// from the pre-commit framework's variables). The configuration is the repository's file, read
+// from the index as the pre-commit hook reads it.
+int pre_push_command(const CommonOptions& options, const PrePushOptions& push);
+
 // `rules`: the catalogue of rule codes.
 int rules_command(const CommonOptions& options);
 

@@ -39,6 +39,11 @@ constexpr Mode modes[] = {
     {"hook pre-receive", "", "", "Check every commit a push makes new (reads <old> <new> <ref> on stdin)",
      needs_nothing, "", "", Output::diagnostics,
      [](const CommandLine& line) { return pre_receive_command(line.common); }},
+    {"hook pre-push", "", "",
+     "Before a push is sent, check every commit the remote does not have as the server would (reads <local ref> "
+     "<local id> <remote ref> <remote id> on stdin)",
+     needs_nothing, "", "", Output::diagnostics,
+     [](const CommandLine& line) { return pre_push_command(line.common, line.pre_push); }},
     {"rules", "", "", "List the rule codes and their severity per phase", needs_nothing, "", "", Output::catalogue,
      [](const CommandLine& line) { return rules_command(line.common); }},
     {"config", "--show", "--server", "With --show: the pre-receive hook's settings (git config) instead of the file's",

@@ -23,6 +23,7 @@ struct CommandLine {
     std::map<std::string, std::string> setting_values; // --phase 5, ...: by option (config/settings.h)
     std::string report_output;                         // --report --output
     HistoryOptions history;                            // --history's options
+    PrePushOptions pre_push;                           // hook pre-push's arguments and options
     GateCheckOptions gate_check;                       // --gate-check's options
     std::string decide_case;                           // --decide CASE
     std::string decide_replaces;                       // --replaces NAME

@@ -161,6 +161,20 @@ int emit_report(const OutputOptions& output, const report::ReportInput& input, s
     return has_errors(input.diagnostics) ? exit_violations : exit_clean;
 }
 
+Expected<std::string> read_ref_lines() {
+    constexpr std::size_t max_input_bytes = 16 * 1024 * 1024;
+    std::string input;
+    char buffer[65536];
+    for (;;) {
+        const std::size_t got = std::fread(buffer, 1, sizeof buffer, stdin);
+        input.append(buffer, got);
+        if (input.size() > max_input_bytes) return Failure{"more than 16 MiB of ref updates on stdin"};
+        if (got < sizeof buffer) break;
+    }
+    if (std::ferror(stdin)) return Failure{"cannot read the ref updates from stdin"};
+    return input;
+}
+
 int cannot_run(const std::string& message) {
     fmt::print(stderr, "koder-spec-audit: error: {}\n", text::escape_for_terminal(message));
     return exit_cannot_run;

@@ -57,6 +57,9 @@ std::string relative_prefix(const std::filesystem::path& root);
 Expected<std::string> to_repository_path(const std::string& root, const std::string& prefix,
                                          const std::string& user_path);
 
+// A hook's stdin: the ref lines git writes (at most 16 MiB).
+Expected<std::string> read_ref_lines();
+
 // Prints "koder-spec-audit: error: MESSAGE" (escaped) and returns exit_cannot_run.
 int cannot_run(const std::string& message);
 

@@ -23,7 +23,6 @@
 namespace ksa::cli {
 namespace {
 
-constexpr std::size_t max_input_bytes = 16 * 1024 * 1024;
 constexpr std::string_view prefix = "koder-spec-audit";
 
 // Every line to the pusher goes through here: git relays stderr to their terminal.
@@ -32,19 +31,6 @@ void say(std::string_view message) { fmt::print(stderr, "{}: {}\n", prefix, mess
 int reject(std::string_view why) {
     say(fmt::format("push rejected: {}", text::escape_for_terminal(why)));
     return exit_cannot_run;
-}
-
-Expected<std::string> read_stdin() {
-    std::string input;
-    char buffer[65536];
-    for (;;) {
-        const std::size_t got = std::fread(buffer, 1, sizeof buffer, stdin);
-        input.append(buffer, got);
-        if (input.size() > max_input_bytes) return Failure{"more than 16 MiB of ref updates on stdin"};
-        if (got < sizeof buffer) break;
-    }
-    if (std::ferror(stdin)) return Failure{"cannot read the ref updates from stdin"};
-    return input;
 }
 
 // The reason given with `git push -o koder-audit.override="reason"`, if any.
@@ -100,7 +86,7 @@ std::string environment(const std::string& name) {
 
 int pre_receive_command(const CommonOptions& options) {
     const auto started = receive::Clock::now();
-    auto input = read_stdin();
+    auto input = read_ref_lines();
     if (!input) return reject(input.failure().message);
     auto updates = receive::parse_ref_updates(*input);
     if (!updates) return reject(updates.failure().message);

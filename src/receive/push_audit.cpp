@@ -28,10 +28,11 @@ class PushAuditor {
     PushAuditor(git::Repository& repository, const ServerConfig& config, Clock::time_point started)
         : repository_(repository), config_(config), started_(started) {}
 
-    std::optional<Failure> start() {
-        auto trusted = repository_.trusted_commits(config_.trusted_refs);
+    std::optional<Failure> start(const TrustedTips& tips) {
+        auto trusted = repository_.trusted_commits(tips.ref_patterns);
         if (!trusted) return trusted.failure();
         trusted_ = std::move(*trusted);
+        trusted_.insert(trusted_.end(), tips.commits.begin(), tips.commits.end());
         return std::nullopt;
     }
 
@@ -352,8 +353,13 @@ std::string what_to_fix(const Diagnostics& diagnostics) {
 
 Expected<PushAudit> audit_push(git::Repository& repository, const std::vector<RefUpdate>& updates,
                                const ServerConfig& config, Clock::time_point started) {
+    return audit_push(repository, updates, config, TrustedTips{config.trusted_refs}, started);
+}
+
+Expected<PushAudit> audit_push(git::Repository& repository, const std::vector<RefUpdate>& updates,
+                               const ServerConfig& config, const TrustedTips& trusted, Clock::time_point started) {
     PushAuditor auditor(repository, config, started);
-    if (auto problem = auditor.start()) return *problem;
+    if (auto problem = auditor.start(trusted)) return *problem;
     for (const RefUpdate& update : updates) {
         if (auto problem = auditor.audit_update(update)) return *problem;
         if (!auditor.result.overrun.empty()) break;

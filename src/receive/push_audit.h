@@ -29,8 +29,19 @@ using Clock = std::chrono::steady_clock;
 // registry", "the trees and refs" (for the closing line of a rejection).
 std::string what_to_fix(const Diagnostics& diagnostics);
 
+// What a push may count as already checked: the commits that refs matching `ref_patterns` lead
+// to (Repository::trusted_commits), and `commits` themselves.
+struct TrustedTips {
+    std::vector<std::string> ref_patterns;
+    std::vector<std::string> commits{};
+};
+
 // Runs the audit. A Failure means something could not be read: the caller rejects the push.
+// The server trusts its own refs (`config.trusted_refs`); the pre-push hook trusts what it
+// knows the remote has (`trusted`).
 Expected<PushAudit> audit_push(git::Repository& repository, const std::vector<RefUpdate>& updates,
                                const ServerConfig& config, Clock::time_point started);
+Expected<PushAudit> audit_push(git::Repository& repository, const std::vector<RefUpdate>& updates,
+                               const ServerConfig& config, const TrustedTips& trusted, Clock::time_point started);
 
 } // namespace ksa::receive

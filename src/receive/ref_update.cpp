@@ -13,6 +13,8 @@ constexpr std::size_t sha1_hex = 40;
 constexpr std::size_t sha256_hex = 64;
 constexpr std::size_t max_ref_length = 4096;
 
+} // namespace
+
 bool is_hex_id(std::string_view id) {
     return (id.size() == sha1_hex || id.size() == sha256_hex) &&
            std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
@@ -25,8 +27,6 @@ bool is_valid_ref(std::string_view ref) {
         return byte < 0x20 || byte == 0x7F || c == ' ';
     });
 }
-
-} // namespace
 
 bool is_zero_id(std::string_view id) {
     return std::all_of(id.begin(), id.end(), [](char c) { return c == '0'; });

@@ -20,6 +20,12 @@ struct RefUpdate {
 
 bool is_zero_id(std::string_view id);
 
+// An object id as git prints it: 40 (SHA-1) or 64 (SHA-256) lower-case hex digits.
+bool is_hex_id(std::string_view id);
+
+// A ref name a line may carry: not empty, at most 4096 bytes, no space or control character.
+bool is_valid_ref(std::string_view ref);
+
 // Parses every line; any malformed line fails the whole input (the push is rejected with the
 // line number), since guessing at a ref update could skip a check.
 Expected<std::vector<RefUpdate>> parse_ref_updates(std::string_view input);
