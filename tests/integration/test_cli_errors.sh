@@ -30,7 +30,7 @@ usage_error "unknown option '--fix2' for hook pre-commit (did you mean '--fix'?)
 usage_error "unknown option '--format': before the command only -C DIR" --format json self-hosted --validate
 usage_error "koder-spec-audit needs a command: self-hosted, koder-toml, hook, rules or config"
 usage_error "hook needs a command: pre-commit, pre-receive or pre-push" hook
-usage_error "unknown command 'pre-push'; the commands are pre-commit and pre-receive" hook pre-push
+usage_error "unknown command 'update'; the commands are pre-commit, pre-receive and pre-push" hook update
 usage_error "unexpected argument 'extra': rules takes no such argument" rules extra
 usage_error "koder-toml needs --validate" koder-toml engines/x
 end_case
