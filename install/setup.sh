@@ -51,6 +51,11 @@ packages=(git cmake g++ ninja-build pkg-config libgit2-dev zlib1g-dev libcurl4-o
 # Tests also drive the real pre-commit framework and check JSON with python3; the formatting is
 # checked with clang-format-14 (the .clang-format of the repository).
 [ "$mode" = test ] && packages+=(pre-commit python3 clang-format-14)
+# ...and check the JSON Schema with taplo (@taplo/cli, from the npm registry: not in Debian).
+# Debian's nodejs and npm, unless a node with npm is already there (NodeSource's nodejs
+# carries npm and conflicts with Debian's npm package).
+[ "$mode" = test ] && ! command -v npm >/dev/null && packages+=(nodejs npm)
+taplo_version=0.7.0
 # ...and fuzz with libFuzzer, which comes with clang (its runtime is a separate package).
 [ "$mode" = test ] || [ "$mode" = fuzz ] && packages+=(clang-14 libclang-rt-14-dev)
 
@@ -122,9 +127,24 @@ fuzz_stage() {
     printf '%s\n' "${summary[@]}" | tee "$fuzz_dir/fuzz-summary.txt"
 }
 
+# taplo for tests/integration/test_schema.sh, installed globally with npm (a fixed version).
+install_taplo() {
+    if command -v taplo >/dev/null && npm ls -g --depth=0 "@taplo/cli@$taplo_version" >/dev/null 2>&1; then
+        echo "@taplo/cli $taplo_version already installed"
+        return
+    fi
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo npm install -g --no-fund --no-audit "@taplo/cli@$taplo_version"
+}
+
 if [ "$install_deps" -eq 1 ]; then
     step "Installing build dependencies (apt)"
     install_packages
+    if [ "$mode" = test ]; then
+        step "Installing taplo (npm)"
+        install_taplo
+    fi
 fi
 
 werror=OFF

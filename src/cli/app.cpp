@@ -244,6 +244,12 @@ int dispatch(int argc, char** argv) {
 
     CLI::App* rules = app.add_subcommand("rules", mode_summary("rules", ""));
 
+    CLI::App* schema = app.add_subcommand("schema", mode_summary("schema", ""));
+    add_mode_flag(*schema, "schema", "", "--fragment");
+    add_source_options(*schema, options);
+    add_setting_options(*schema, line);
+    add_output_options(*schema, "schema", line);
+
     CLI::App* config = app.add_subcommand("config", "The settings: .koder-spec-audit.toml, git config, command line");
     add_mode_flag(*config, "config", "--show");
     add_mode_flag(*config, "config", "--show", "--server");
@@ -263,7 +269,8 @@ int dispatch(int argc, char** argv) {
     for (const auto& [command, name] :
          {std::pair{self_hosted, "self-hosted"}, std::pair{koder_toml, "koder-toml"},
           std::pair{pre_commit, "hook pre-commit"}, std::pair{pre_receive, "hook pre-receive"},
-          std::pair{pre_push, "hook pre-push"}, std::pair{rules, "rules"}, std::pair{config, "config"}})
+          std::pair{pre_push, "hook pre-push"}, std::pair{rules, "rules"}, std::pair{schema, "schema"},
+          std::pair{config, "config"}})
         if (command->parsed()) return run_mode(*command, name, line);
     return exit_cannot_run;
 }

@@ -67,6 +67,10 @@ struct PrePushOptions {
 // from the index as the pre-commit hook reads it.
 int pre_push_command(const CommonOptions& options, const PrePushOptions& push);
 
+// `schema [--fragment]`: the JSON Schema of koder.toml (or of a fragment) on stdout, as strict
+// as the configured phase makes the rules.
+int schema_command(const CommonOptions& options, bool fragment);
+
 // `rules`: the catalogue of rule codes.
 int rules_command(const CommonOptions& options);
 

@@ -57,6 +57,17 @@ std::string suggest_case_name(std::string_view name) {
     return suggestion;
 }
 
+std::string gate_pattern(bool case_required) {
+    // Spaces and tabs around the gate and its REF are trimmed (text::trim); a REF is anything
+    // with one character that is neither.
+    const std::string case_part = case_required ? ":[a-z0-9_]+" : "(?::[a-z0-9_]+)?";
+    std::string names;
+    for (const std::string_view gate : base_gates)
+        names += (names.empty() ? "" : "|") + std::string(gate);
+    return fmt::format("^[ \\t]*(?:(?:{}){}|{}:[A-Za-z0-9_.-]+{})[ \\t]*(?:=[ \\t]*[^ \\t][\\s\\S]*)?$", names,
+                       case_part, capability_gate, case_part);
+}
+
 GateParse parse_gate(std::string_view raw) {
     GateParse result;
     std::string_view body = raw;

@@ -33,6 +33,13 @@ GateParse parse_gate(std::string_view raw);
 // A case name, in `cases` and after `GATE:` alike: a lower-case identifier, [a-z0-9_]+.
 bool is_case_name(std::string_view name);
 
+// The same grammars as regular expressions in the syntax ECMAScript and Rust's `regex` share
+// (JSON Schema's `pattern`): a whole case name, and a whole gate entry that parse_gate accepts
+// (with `case_required`: only entries naming a case). tests/unit/schema_test.cpp holds each
+// against the functions above.
+inline constexpr std::string_view case_name_pattern = "^[a-z0-9_]+$";
+std::string gate_pattern(bool case_required = false);
+
 // The case name `name` was probably meant to be ("Hot-Path" → "hot_path"): lower case, every
 // other character a `_`, runs of `_` merged and trimmed; "" when nothing is left ("*").
 std::string suggest_case_name(std::string_view name);

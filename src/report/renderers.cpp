@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "history/render.h"
+#include "manifest/schema.h"
 #include "support/line_diff.h"
 #include "support/text.h"
 
@@ -71,6 +72,11 @@ std::string catalogue_text(const std::span<const RuleInfo>& rules, const RenderO
 
 constexpr Renderer<std::span<const RuleInfo>> catalogues[] = {{Format::text, catalogue_text}};
 
+constexpr Renderer<SchemaRequest> schemas[] = {
+    {Format::json,
+     [](const SchemaRequest& in, const RenderOptions&) { return manifest::koder_toml_schema(in.kind, in.phase); }},
+};
+
 // --- lookups -----------------------------------------------------------------------------------
 
 template <typename Input, std::size_t N> constexpr std::array<Format, N> formats(const Renderer<Input> (&table)[N]) {
@@ -87,6 +93,7 @@ constexpr auto history_formats = formats(histories);
 constexpr auto decision_formats = formats(decisions);
 constexpr auto settings_formats = formats(settings_outputs);
 constexpr auto catalogue_formats = formats(catalogues);
+constexpr auto schema_formats = formats(schemas);
 
 template <typename Input, std::size_t N>
 std::string pick(const Renderer<Input> (&table)[N], Format format, const Input& input, const RenderOptions& options) {
@@ -106,6 +113,7 @@ std::span<const Format> formats_of(Output output) {
     case Output::decision: return decision_formats;
     case Output::settings: return settings_formats;
     case Output::catalogue: return catalogue_formats;
+    case Output::schema: return schema_formats;
     }
     return diagnostics_formats;
 }
@@ -130,6 +138,9 @@ std::string render(Format format, const SettingsReport& input, const RenderOptio
 }
 std::string render(Format format, std::span<const RuleInfo> input, const RenderOptions& options) {
     return pick(catalogues, format, input, options);
+}
+std::string render(Format format, const SchemaRequest& input, const RenderOptions& options) {
+    return pick(schemas, format, input, options);
 }
 
 } // namespace ksa::report

@@ -12,6 +12,7 @@
 #include "decision/decide.h"
 #include "diag/rule.h"
 #include "history/run.h"
+#include "manifest/paths.h"
 #include "registry/registry.h"
 #include "report/format.h"
 #include "report/report.h"
@@ -26,6 +27,7 @@ enum class Output {
     decision,    // the decision protocol's answer: --decide
     settings,    // every setting and where its value came from: config --show
     catalogue,   // the rule codes: rules
+    schema,      // the JSON Schema of koder.toml: schema
 };
 
 // The formats `output` can be written in; the first is the default.
@@ -53,6 +55,11 @@ struct SettingsReport {
     std::string source;  // where the file was read: "working tree", "revision HEAD"; or "git config"
 };
 
+struct SchemaRequest {
+    manifest::ManifestKind kind = manifest::ManifestKind::module;
+    Phase phase = Phase::advisory;
+};
+
 // Each writes `input` in `format`, which must be one of formats_of() for its output.
 std::string render(Format format, const ReportInput& input, const RenderOptions& options);
 std::string render(Format format, const RegistryDocument& input, const RenderOptions& options);
@@ -61,6 +68,7 @@ std::string render(Format format, const history::HistoryResult& input, const Ren
 std::string render(Format format, const decision::Decision& input, const RenderOptions& options);
 std::string render(Format format, const SettingsReport& input, const RenderOptions& options);
 std::string render(Format format, std::span<const RuleInfo> input, const RenderOptions& options);
+std::string render(Format format, const SchemaRequest& input, const RenderOptions& options);
 
 // The settings' renderers (settings_renderer.cpp).
 std::string render_settings_text(const SettingsReport& input);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "manifest/fields.h"
 #include "manifest/model.h"
 #include "rules/context.h"
 #include "rules/suggest.h"
@@ -13,10 +14,8 @@
 namespace ksa::rules {
 namespace {
 
-constexpr std::array<std::string_view, 9> known_keys{"replaces",       "status",        "cases",
-                                                     "gates_passed",   "gates_pending", "benchmark_ref",
-                                                     "production_ref", "skipped",       "notes"};
-constexpr std::array<std::string_view, 4> skipped_keys{"external", "rationale", "ticket", "date"};
+constexpr auto known_keys = manifest::keys_of(manifest::self_hosted_fields);
+constexpr auto skipped_keys = manifest::keys_of(manifest::skipped_fields);
 
 // The first control character of `value` (C0, DEL, C1), as the code point; nullopt when none.
 std::optional<unsigned> control_character(std::string_view value) {
@@ -102,8 +101,8 @@ class FieldChecker {
     }
 
     // Each entry of `cases` is a case name: the grammar of `GATE:CASE` (KSA007 for gates).
-    void case_names() {
-        const toml::node* node = table_.get("cases");
+    void case_names(std::string_view key) {
+        const toml::node* node = table_.get(key);
         const toml::array* array = node != nullptr ? node->as_array() : nullptr;
         if (array == nullptr) return;
         for (const toml::node& item : *array) {
@@ -113,7 +112,7 @@ class FieldChecker {
             const std::string fixed = manifest::suggest_case_name(name);
             context_.report(
                 RuleCode::self_hosted_field, manifest::span_of(item),
-                fmt::format("case name \"{}\" in `cases` is not a lower-case identifier", text::abbreviate(name)),
+                fmt::format("case name \"{}\" in `{}` is not a lower-case identifier", text::abbreviate(name), key),
                 fixed.empty() ? std::string("a case name uses only a-z, 0-9 and `_` (as in `GATE:CASE`); "
                                             "to mean every case, remove `cases`")
                               : fmt::format("did you mean `{}`? (a case name uses only a-z, 0-9 and `_`, "
@@ -123,11 +122,11 @@ class FieldChecker {
     }
 
     // `notes`: one line of plain text, short enough for a table cell.
-    void notes() {
-        const toml::node* node = table_.get("notes");
+    void notes(std::string_view key) {
+        const toml::node* node = table_.get(key);
         if (node == nullptr) return;
         if (!node->is_string()) {
-            wrong_type("notes", *node, "a string");
+            wrong_type(key, *node, "a string");
             return;
         }
         const std::string& value = node->as_string()->get();
@@ -153,12 +152,12 @@ class FieldChecker {
                 "keep the remark short and point to a document (an RFC path, a ticket) for the rest");
     }
 
-    void skipped_pairs() {
-        const toml::node* node = table_.get("skipped");
+    void skipped_pairs(std::string_view list_key) {
+        const toml::node* node = table_.get(list_key);
         if (node == nullptr) return;
         const toml::array* array = node->as_array();
         if (array == nullptr) {
-            wrong_type("skipped", *node, "an array of tables ([[self_hosted.skipped]])");
+            wrong_type(list_key, *node, "an array of tables ([[self_hosted.skipped]])");
             return;
         }
         for (const toml::node& item : *array) {
@@ -169,23 +168,8 @@ class FieldChecker {
                                 "write each skipped pair as a [[self_hosted.skipped]] table");
                 continue;
             }
-            for (std::string_view key : {std::string_view("external"), std::string_view("rationale")}) {
-                const toml::node* field = entry->get(key);
-                if (field == nullptr || !field->is_string() || field->as_string()->get().empty())
-                    context_.report(RuleCode::self_hosted_field, manifest::span_of(field != nullptr ? *field : item),
-                                    fmt::format("a skipped pair needs a non-empty string `{}`", key),
-                                    "skipped pairs carry `external`, `rationale` and optionally `ticket` and "
-                                    "`date`");
-            }
-            if (const toml::node* ticket = entry->get("ticket"); ticket != nullptr && !ticket->is_string())
-                wrong_type("skipped.ticket", *ticket, "a string");
-            if (const toml::node* date = entry->get("date"); date != nullptr && !manifest::date_value(*date))
-                context_.report(RuleCode::self_hosted_field, manifest::span_of(*date),
-                                date->is_string() ? fmt::format("`date` of a skipped pair is \"{}\", not a date",
-                                                                text::abbreviate(date->as_string()->get()))
-                                                  : fmt::format("`date` of a skipped pair must be a date, found {}",
-                                                                manifest::type_name(*date)),
-                                "write the day the pair was declined as YYYY-MM-DD, e.g. `date = \"2026-05-02\"`");
+            for (const manifest::Field& spec : manifest::skipped_fields)
+                skipped_field(item, *entry, spec);
             for (const auto& [key, value] : *entry) {
                 if (std::find(skipped_keys.begin(), skipped_keys.end(), key.str()) != skipped_keys.end()) continue;
                 context_.report(RuleCode::unknown_key, manifest::span_of(key),
@@ -193,6 +177,49 @@ class FieldChecker {
                                 did_you_mean(key.str(), skipped_keys));
             }
         }
+    }
+
+    // One key of a skipped pair, as its row of manifest::skipped_fields says.
+    void skipped_field(const toml::node& item, const toml::table& entry, const manifest::Field& spec) {
+        const toml::node* field = entry.get(spec.key);
+        if (spec.kind == manifest::FieldKind::text && spec.required) {
+            if (field == nullptr || !field->is_string() || field->as_string()->get().empty())
+                context_.report(RuleCode::self_hosted_field, manifest::span_of(field != nullptr ? *field : item),
+                                fmt::format("a skipped pair needs a non-empty string `{}`", spec.key),
+                                fmt::format("skipped pairs carry {}", skipped_keys_in_words()));
+            return;
+        }
+        if (field == nullptr) return;
+        if (spec.kind == manifest::FieldKind::date) {
+            if (!manifest::date_value(*field))
+                context_.report(RuleCode::self_hosted_field, manifest::span_of(*field),
+                                field->is_string() ? fmt::format("`{}` of a skipped pair is \"{}\", not a date",
+                                                                 spec.key, text::abbreviate(field->as_string()->get()))
+                                                   : fmt::format("`{}` of a skipped pair must be a date, found {}",
+                                                                 spec.key, manifest::type_name(*field)),
+                                "write the day the pair was declined as YYYY-MM-DD, e.g. `date = \"2026-05-02\"`");
+            return;
+        }
+        if (!field->is_string())
+            wrong_type(fmt::format("skipped.{}", spec.key), *field, "a string");
+        else if (spec.kind == manifest::FieldKind::text && field->as_string()->get().empty())
+            context_.report(RuleCode::self_hosted_field, manifest::span_of(*field),
+                            fmt::format("`skipped.{}` is empty", spec.key), "give it a value or remove the key");
+    }
+
+    // "`external`, `rationale` and optionally `ticket` and `date`"
+    static std::string skipped_keys_in_words() {
+        std::vector<std::string> required;
+        std::vector<std::string> optional;
+        for (const manifest::Field& spec : manifest::skipped_fields)
+            (spec.required ? required : optional).push_back(fmt::format("`{}`", spec.key));
+        const auto words = [](const std::vector<std::string>& list) {
+            std::string out;
+            for (std::size_t i = 0; i < list.size(); ++i)
+                out += (i == 0 ? "" : i + 1 == list.size() ? " and " : ", ") + list[i];
+            return out;
+        };
+        return optional.empty() ? words(required) : words(required) + " and optionally " + words(optional);
     }
 
     void unknown_keys() {
@@ -228,16 +255,24 @@ void check_self_hosted_fields(RuleContext& context) {
         return;
     }
     FieldChecker checker(context, *table);
-    checker.string_array("replaces", true, true, "[\"nginx\"]");
-    checker.string_value("status", true);
-    checker.string_array("gates_passed", true, false, "[]");
-    checker.string_array("gates_pending", true, false, "[]");
-    checker.string_array("cases", false, true, "[\"hot_path\"]");
-    checker.case_names();
-    checker.string_value("benchmark_ref", false);
-    checker.string_array("production_ref", false, false, "[\"engines/kodec\"]");
-    checker.notes();
-    checker.skipped_pairs();
+    for (const manifest::Field& field : manifest::self_hosted_fields) {
+        switch (field.kind) {
+        case manifest::FieldKind::string:
+        case manifest::FieldKind::text:
+        case manifest::FieldKind::status: checker.string_value(field.key, field.required); break;
+        case manifest::FieldKind::text_list:
+        case manifest::FieldKind::gate_list:
+            checker.string_array(field.key, field.required, field.non_empty, field.example);
+            break;
+        case manifest::FieldKind::case_list:
+            checker.string_array(field.key, field.required, field.non_empty, field.example);
+            checker.case_names(field.key);
+            break;
+        case manifest::FieldKind::notes: checker.notes(field.key); break;
+        case manifest::FieldKind::skipped_pairs: checker.skipped_pairs(field.key); break;
+        case manifest::FieldKind::date: break; // only in skipped pairs
+        }
+    }
     checker.unknown_keys();
 }
 

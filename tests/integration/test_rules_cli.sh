@@ -275,7 +275,7 @@ expect_exit 2 koder-spec-audit self-hosted --validate --color sometimes
 expect_exit 2 koder-spec-audit self-hosted --validate --max-manifest-bytes 0
 expect_exit 2 koder-spec-audit -C no-such-dir self-hosted --validate
 expect_exit 2 koder-spec-audit hook
-expect_exit 2 koder-spec-audit hook pre-push
+expect_exit 2 koder-spec-audit hook post-merge
 # --help is not an error.
 expect_exit 0 koder-spec-audit --help
 expect_exit 0 koder-spec-audit rules
