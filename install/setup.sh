@@ -48,9 +48,9 @@ step() { printf '\n==> %s\n' "$*"; }
 # Build dependencies, all from Debian 12's archive.
 packages=(git cmake g++ ninja-build pkg-config libgit2-dev zlib1g-dev libcurl4-openssl-dev libtomlplusplus-dev libcli11-dev
           libfmt-dev catch2)
-# Tests also drive the real pre-commit framework and check JSON with python3; the formatting is
+# Tests also drive the real pre-commit framework and check JSON and YAML with python3; the formatting is
 # checked with clang-format-14 (the .clang-format of the repository).
-[ "$mode" = test ] && packages+=(pre-commit python3 clang-format-14)
+[ "$mode" = test ] && packages+=(pre-commit python3 python3-yaml clang-format-14)
 # ...and check the JSON Schema with taplo (@taplo/cli, from the npm registry: not in Debian).
 # Debian's nodejs and npm, unless a node with npm is already there (NodeSource's nodejs
 # carries npm and conflicts with Debian's npm package).
