@@ -9,6 +9,10 @@
 #                                then the same tests again under AddressSanitizer + UBSan,
 #                                then a clang build of the fuzz targets, each fuzzed for a while
 #   install/setup.sh --fuzz      dependencies, then only that last stage (e.g. for a long run)
+#   install/setup.sh --package   dependencies, build, then the Debian package
+#                                koder-spec-audit_<version>_<arch>.deb in the build folder (CPack;
+#                                Depends from dpkg-shlibdeps): the tool, its man page, the hooks
+#                                in /usr/share/koder-spec-audit/hooks/, forgejo-hook.sh, the docs
 #
 # Environment: KSA_FUZZ_SECONDS (default 45) is how long --test fuzzes each target; 0 skips
 # the fuzzing (the corpora still run as tests in both builds above). docs/SECURITY.md has more.
@@ -28,12 +32,13 @@ while [ $# -gt 0 ]; do
         --demo) mode=demo ;;
         --test) mode=test ;;
         --fuzz) mode=fuzz ;;
+        --package) mode=package ;;
         --prefix) prefix=$2; shift ;;
         --prefix=*) prefix=${1#--prefix=} ;;
         --build-dir) build_dir=$2; shift ;;
         --build-dir=*) build_dir=${1#--build-dir=} ;;
         --no-deps) install_deps=0 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "setup.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -56,6 +61,10 @@ packages=(git cmake g++ ninja-build pkg-config libgit2-dev zlib1g-dev libcurl4-o
 # carries npm and conflicts with Debian's npm package).
 [ "$mode" = test ] && ! command -v npm >/dev/null && packages+=(nodejs npm)
 taplo_version=0.7.0
+# The Debian package: dpkg-shlibdeps (dpkg-dev) computes Depends, CPack finds the binaries with
+# file; the tests also build it and render its man page (man-db).
+[ "$mode" = test ] || [ "$mode" = package ] && packages+=(dpkg-dev file)
+[ "$mode" = test ] && packages+=(man-db)
 # ...and fuzz with libFuzzer, which comes with clang (its runtime is a separate package).
 [ "$mode" = test ] || [ "$mode" = fuzz ] && packages+=(clang-14 libclang-rt-14-dev)
 
@@ -186,6 +195,13 @@ case "$mode" in
         (cd "$sanitize_dir" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
             UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure --parallel "$(nproc)")
         fuzz_stage
+        ;;
+    package)
+        step "Building the Debian package (cpack -G DEB) in $build_dir"
+        (cd "$build_dir" && cpack -G DEB >/dev/null)
+        deb=$(ls -t "$build_dir"/koder-spec-audit_*.deb | head -n 1)
+        dpkg-deb --info "$deb" | sed -n 's/^ \(Package\|Version\|Architecture\|Depends\):/  \1:/p'
+        echo "built $deb (install: apt-get install ./$(basename -- "$deb"), from $build_dir)"
         ;;
     install|demo)
         step "Installing into $prefix"

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/arguments.h"
+#include "cli/command_line.h"
 #include "cli/modes.h"
 #include "config/settings.h"
 
@@ -166,11 +167,13 @@ int run_mode(const CLI::App& command, std::string_view name, CommandLine& line) 
     return mode->run(line);
 }
 
-int dispatch(int argc, char** argv) {
-    CLI::App app{"koder-spec-audit: keeps koder.toml self-hosting declarations honest", "koder-spec-audit"};
+} // namespace
+
+std::vector<NamedCommand> define_command_line(CLI::App& app, CommandLine& line) {
+    app.name("koder-spec-audit");
+    app.description("koder-spec-audit: keeps koder.toml self-hosting declarations honest");
     app.set_version_flag("--version", std::string("koder-spec-audit ") + KSA_VERSION);
     app.require_subcommand(1);
-    CommandLine line;
     CommonOptions& options = line.common;
     app.add_option("-C", options.directory, "Run as if started in this folder")->transform(existing_folder("-C"));
 
@@ -257,6 +260,26 @@ int dispatch(int argc, char** argv) {
     add_setting_options(*config, line);
     add_output_options(*config, "config", line);
 
+    CLI::App* man_page = app.add_subcommand("man-page", mode_summary("man-page", ""));
+    add_output_options(*man_page, "man-page", line);
+
+    return {{self_hosted, "self-hosted"},
+            {koder_toml, "koder-toml"},
+            {pre_commit, "hook pre-commit"},
+            {pre_receive, "hook pre-receive"},
+            {pre_push, "hook pre-push"},
+            {rules, "rules"},
+            {schema, "schema"},
+            {config, "config"},
+            {man_page, "man-page"}};
+}
+
+namespace {
+
+int dispatch(int argc, char** argv) {
+    CLI::App app;
+    CommandLine line;
+    const std::vector<NamedCommand> commands = define_command_line(app, line);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -264,14 +287,10 @@ int dispatch(int argc, char** argv) {
     }
 
     std::error_code error;
-    std::filesystem::current_path(options.directory, error);
-    if (error) return cannot_run(fmt::format("cannot enter {}: {}", options.directory, error.message()));
-    for (const auto& [command, name] :
-         {std::pair{self_hosted, "self-hosted"}, std::pair{koder_toml, "koder-toml"},
-          std::pair{pre_commit, "hook pre-commit"}, std::pair{pre_receive, "hook pre-receive"},
-          std::pair{pre_push, "hook pre-push"}, std::pair{rules, "rules"}, std::pair{schema, "schema"},
-          std::pair{config, "config"}})
-        if (command->parsed()) return run_mode(*command, name, line);
+    std::filesystem::current_path(line.common.directory, error);
+    if (error) return cannot_run(fmt::format("cannot enter {}: {}", line.common.directory, error.message()));
+    for (const NamedCommand& command : commands)
+        if (command.app->parsed()) return run_mode(*command.app, command.name, line);
     return exit_cannot_run;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "report/manual_page.h"
 
 namespace ksa::cli {
 
@@ -70,6 +71,12 @@ int pre_push_command(const CommonOptions& options, const PrePushOptions& push);
 // `schema [--fragment]`: the JSON Schema of koder.toml (or of a fragment) on stdout, as strict
 // as the configured phase makes the rules.
 int schema_command(const CommonOptions& options, bool fragment);
+
+// `man-page`: the manual page koder-spec-audit(1) (man_page_command.cpp).
+int man_page_command(const CommonOptions& options);
+
+// The manual page's content: the --help texts of every command and option, and the tables.
+report::ManualPage manual_page();
 
 // `rules`: the catalogue of rule codes.
 int rules_command(const CommonOptions& options);

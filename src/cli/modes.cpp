@@ -57,6 +57,9 @@ constexpr Mode modes[] = {
      [](const CommandLine& line) { return config_command(line.common, true); }},
     {"config", "--show", "", "Every setting, its effective value and where it came from", reads_tree, "", "",
      Output::settings, [](const CommandLine& line) { return config_command(line.common, false); }},
+    {"man-page", "", "", "The manual page koder-spec-audit(1) in roff, from the --help texts and tables (man -l)",
+     needs_nothing, "takes no argument (redirect the output to a file)", "its own tables", Output::manual,
+     [](const CommandLine& line) { return man_page_command(line.common); }},
 };
 
 constexpr ModeOption options[] = {

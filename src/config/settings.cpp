@@ -574,6 +574,9 @@ std::string format_setting_value(const Setting& setting, const SettingValue& val
     return {};
 }
 
+std::string setting_file_type(const Setting& setting) { return file_type(setting); }
+std::string setting_server_type(const Setting& setting) { return server_type(setting); }
+
 std::string settings_table_markdown() {
     std::string out = "| file (`.koder-spec-audit.toml`) | server (git config) | option | type | default | meaning |\n"
                       "|---|---|---|---|---|---|\n";

@@ -101,6 +101,10 @@ Expected<SettingValue> parse_setting_text(const Setting& setting, std::string_vi
 // The value as TOML would write it: 5, "warning", ["a", "b"], true.
 std::string format_setting_value(const Setting& setting, const SettingValue& value);
 
+// What a setting takes, in words: in the file ("the integer 4 or 5") and in git config ("4 or 5").
+std::string setting_file_type(const Setting& setting);
+std::string setting_server_type(const Setting& setting);
+
 // The settings table of docs/manual.md, generated (a unit test checks the manual against it).
 std::string settings_table_markdown();
 

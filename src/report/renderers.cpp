@@ -77,6 +77,10 @@ constexpr Renderer<SchemaRequest> schemas[] = {
      [](const SchemaRequest& in, const RenderOptions&) { return manifest::koder_toml_schema(in.kind, in.phase); }},
 };
 
+constexpr Renderer<ManualPage> manuals[] = {
+    {Format::roff, [](const ManualPage& in, const RenderOptions&) { return render_man_page(in); }},
+};
+
 // --- lookups -----------------------------------------------------------------------------------
 
 template <typename Input, std::size_t N> constexpr std::array<Format, N> formats(const Renderer<Input> (&table)[N]) {
@@ -94,6 +98,7 @@ constexpr auto decision_formats = formats(decisions);
 constexpr auto settings_formats = formats(settings_outputs);
 constexpr auto catalogue_formats = formats(catalogues);
 constexpr auto schema_formats = formats(schemas);
+constexpr auto manual_formats = formats(manuals);
 
 template <typename Input, std::size_t N>
 std::string pick(const Renderer<Input> (&table)[N], Format format, const Input& input, const RenderOptions& options) {
@@ -114,6 +119,7 @@ std::span<const Format> formats_of(Output output) {
     case Output::settings: return settings_formats;
     case Output::catalogue: return catalogue_formats;
     case Output::schema: return schema_formats;
+    case Output::manual: return manual_formats;
     }
     return diagnostics_formats;
 }
@@ -141,6 +147,9 @@ std::string render(Format format, std::span<const RuleInfo> input, const RenderO
 }
 std::string render(Format format, const SchemaRequest& input, const RenderOptions& options) {
     return pick(schemas, format, input, options);
+}
+std::string render(Format format, const ManualPage& input, const RenderOptions& options) {
+    return pick(manuals, format, input, options);
 }
 
 } // namespace ksa::report

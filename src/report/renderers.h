@@ -15,6 +15,7 @@
 #include "manifest/paths.h"
 #include "registry/registry.h"
 #include "report/format.h"
+#include "report/manual_page.h"
 #include "report/report.h"
 
 namespace ksa::report {
@@ -28,6 +29,7 @@ enum class Output {
     settings,    // every setting and where its value came from: config --show
     catalogue,   // the rule codes: rules
     schema,      // the JSON Schema of koder.toml: schema
+    manual,      // the manual page: man-page
 };
 
 // The formats `output` can be written in; the first is the default.
@@ -69,6 +71,7 @@ std::string render(Format format, const decision::Decision& input, const RenderO
 std::string render(Format format, const SettingsReport& input, const RenderOptions& options);
 std::string render(Format format, std::span<const RuleInfo> input, const RenderOptions& options);
 std::string render(Format format, const SchemaRequest& input, const RenderOptions& options);
+std::string render(Format format, const ManualPage& input, const RenderOptions& options);
 
 // The settings' renderers (settings_renderer.cpp).
 std::string render_settings_text(const SettingsReport& input);

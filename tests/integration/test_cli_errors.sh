@@ -20,7 +20,7 @@ usage_error() {
 begin_case "unknown commands and options name the word and what is allowed"
 new_repo repo
 cd repo
-usage_error "unknown command 'bogus-sub'; the commands are self-hosted, koder-toml, hook, rules, schema and config" bogus-sub
+usage_error "unknown command 'bogus-sub'; the commands are self-hosted, koder-toml, hook, rules, schema, config and man-page" bogus-sub
 usage_error "unknown command 'self-hostd' (did you mean 'self-hosted'?); the commands are" self-hostd --validate
 usage_error "unknown option '--frobnicate': before the command only -C DIR, --help and --version are allowed" --frobnicate
 usage_error "unknown option '--frobnicate' for self-hosted; koder-spec-audit self-hosted --help lists its options" \
@@ -28,7 +28,7 @@ usage_error "unknown option '--frobnicate' for self-hosted; koder-spec-audit sel
 usage_error "unknown option '--validat' for self-hosted (did you mean '--validate'?)" self-hosted --validat
 usage_error "unknown option '--fix2' for hook pre-commit (did you mean '--fix'?)" hook pre-commit --fix2
 usage_error "unknown option '--format': before the command only -C DIR" --format json self-hosted --validate
-usage_error "koder-spec-audit needs a command: self-hosted, koder-toml, hook, rules, schema or config"
+usage_error "koder-spec-audit needs a command: self-hosted, koder-toml, hook, rules, schema, config or man-page"
 usage_error "hook needs a command: pre-commit, pre-receive or pre-push" hook
 usage_error "unknown command 'update'; the commands are pre-commit, pre-receive and pre-push" hook update
 usage_error "unexpected argument 'extra': rules takes no such argument" rules extra
