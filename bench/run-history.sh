@@ -13,6 +13,9 @@ prog=run-history.sh
 . "$here/lib.sh"
 
 bin="$root/build/src/koder-spec-audit"
+bin_rev=""
+baseline_bin=""
+baseline_rev=""
 repo=""
 runs=5
 warmup=1
@@ -27,6 +30,12 @@ usage() {
 usage: bench/run-history.sh [--bin PATH] [--repo DIR] [--runs N] [--write] [options]
 
   --bin PATH      koder-spec-audit binary (default: <repo root>/build/src/koder-spec-audit)
+  --bin-rev REV   what to print as the binary's source rev (default: this checkout's HEAD)
+  --baseline-bin PATH
+                  also time this binary (e.g. a build from before a change), interleaved, in a
+                  hard-linked copy of the repository (its own cache)
+  --baseline-rev REV
+                  what to print as its source rev
   --repo DIR      a repository made by bench/gen-history.py (branches base and main); default:
                   generated into ${BENCH_DIR:-/tmp/ksa-bench}/history-m<M>-c<C>, reused if present
   --runs N        timed rounds (default 5), after --warmup N rounds (default 1)
@@ -39,6 +48,9 @@ EOF
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) bin=$2; shift 2 ;;
+    --bin-rev) bin_rev=$2; shift 2 ;;
+    --baseline-bin) baseline_bin=$2; shift 2 ;;
+    --baseline-rev) baseline_rev=$2; shift 2 ;;
     --repo) repo=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
@@ -53,6 +65,7 @@ while [ $# -gt 0 ]; do
 done
 
 bin=$(abs_bin "$bin")
+[ -z "$baseline_bin" ] || baseline_bin=$(abs_bin "$baseline_bin")
 export LC_ALL=C
 if [ -z "$repo" ]; then
   repo="${BENCH_DIR:-/tmp/ksa-bench}/history-m${modules}-c${commits}"
@@ -86,27 +99,63 @@ n_base=$(git rev-list --count base)
 n_new=$(git rev-list --count base..main)
 n_rows=$(( $(wc -l <"$tmp/cold.txt") - 4 ))
 
+# The baseline runs in a hard-linked copy of the repository (same pack, same refs; only the cache,
+# which each binary writes in its own format, is its own).
+same_report=""
+if [ -n "$baseline_bin" ]; then
+  base_repo="$tmp/baseline-repo"
+  cp -al "$repo" "$base_repo" 2>/dev/null || cp -a "$repo" "$base_repo"
+  base_cache=$(cd "$base_repo" && cd "$(git rev-parse --git-common-dir)" && pwd)/koder-spec-audit
+  rm -rf "$base_cache"
+  (cd "$base_repo" && "$baseline_bin" self-hosted --history --rev base) >"$tmp/cold-base.txt" \
+    || die "the baseline's self-hosted --history --rev base failed"
+  if cmp -s <(tail -n +2 "$tmp/cold.txt") <(tail -n +2 "$tmp/cold-base.txt"); then
+    same_report="the same report as the baseline's (apart from its first line)"
+  else
+    same_report="**a report that differs from the baseline's** ($(diff <(tail -n +2 "$tmp/cold.txt") \
+      <(tail -n +2 "$tmp/cold-base.txt") | grep -c '^[<>]') differing lines)"
+    log "the cold report differs from the baseline's"
+  fi
+fi
+
 q() { printf '%q ' "$@"; }
 gitlog="git log base --format=%H --name-only -- '*/koder.toml' '*/self-hosted/koder_*.toml'"
-cold="rm -rf $(q "$cache"); exec $(q "$bin") self-hosted --history --rev base"
-cold1="rm -rf $(q "$cache"); exec $(q "$bin") self-hosted --history --rev base --jobs 1"
-# A resumed run that reads 100 commits leaves the cache as it is (docs/history.md), and every
-# cold run leaves the cache at `base` again: the warm run always starts from it.
-warm="exec $(q "$bin") self-hosted --history --rev main"
-python3 - "$tmp/spec.json" "$repo" "$gitlog" "$cold" "$cold1" "$warm" <<'PY'
-import json, sys
-out, cwd, *cmds = sys.argv[1:]
-names = ["git", "cold", "cold1", "warm"]
-json.dump({"commands": [{"name": n, "argv": ["sh", "-c", c], "cwd": cwd} for n, c in zip(names, cmds)]},
-          open(out, "w"))
+# cmds_for BIN CACHE -> the cold, single-threaded cold and warm commands, one a line
+cmds_for() {
+  echo "rm -rf $(q "$2"); exec $(q "$1") self-hosted --history --rev base"
+  echo "rm -rf $(q "$2"); exec $(q "$1") self-hosted --history --rev base --jobs 1"
+  # A resumed run that reads 100 commits leaves the cache as it is (docs/history.md), and every
+  # cold run leaves the cache at `base` again: the warm run always starts from it.
+  echo "exec $(q "$1") self-hosted --history --rev main"
+}
+cmds_for "$bin" "$cache" >"$tmp/cmds"
+[ -z "$baseline_bin" ] || cmds_for "$baseline_bin" "$base_cache" >"$tmp/cmds-base"
+python3 - "$tmp/spec.json" "$repo" "$gitlog" "$tmp/cmds" "${base_repo:-}" "$tmp/cmds-base" <<'PY'
+import json, os, sys
+out, cwd, gitlog, cmds, base_cwd, cmds_base = sys.argv[1:]
+names = ["cold", "cold1", "warm"]
+spec = [{"name": "git", "argv": ["sh", "-c", gitlog], "cwd": cwd}]
+spec += [{"name": n, "argv": ["sh", "-c", c], "cwd": cwd} for n, c in zip(names, open(cmds).read().splitlines())]
+if base_cwd:
+    spec += [{"name": n + "-base", "argv": ["sh", "-c", c], "cwd": base_cwd}
+             for n, c in zip(names, open(cmds_base).read().splitlines())]
+json.dump({"commands": spec}, open(out, "w"))
 PY
 "$bin" self-hosted --history --rev base >/dev/null  # leaves the cache at base
 [ -e "$cache/history/$(git rev-parse base)" ] || die "no cache file for base"
-log "timing: $warmup warm-up rounds, $runs timed rounds (all four commands interleaved)"
+if [ -n "$baseline_bin" ]; then
+  (cd "$base_repo" && "$baseline_bin" self-hosted --history --rev base >/dev/null)
+  [ -e "$base_cache/history/$(git rev-parse base)" ] || die "no baseline cache file for base"
+fi
+load_before=$(load_avg)
+log "timing: $warmup warm-up rounds, $runs timed rounds (all commands interleaved)"
 python3 "$here/timer.py" --runs "$runs" --warmup "$warmup" --out "$tmp/times.json" "$tmp/spec.json"
+load_after=$(load_avg)
 
 KSA_GITLOG=$gitlog KSA_BASE=$n_base KSA_NEW=$n_new KSA_ROWS=$n_rows KSA_MODULES=$modules \
-KSA_MACHINE="$(machine_desc)" KSA_BIN="$(bin_desc "$bin")" KSA_RUNS=$runs KSA_WARMUP=$warmup \
+KSA_MACHINE="$(machine_desc)" KSA_BIN="$(bin_desc "$bin" "$bin_rev")" KSA_RUNS=$runs KSA_WARMUP=$warmup \
+KSA_BASE_BIN="$([ -z "$baseline_bin" ] || bin_desc "$baseline_bin" "$baseline_rev")" KSA_SAME=$same_report \
+KSA_LOAD="$load_before before the timing, $load_after after" \
 KSA_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ) \
 python3 - "$tmp/times.json" <<'PY' >"$tmp/section.md"
 import json, os, sys
@@ -115,13 +164,17 @@ res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 label = {"git": "`%s`" % e["KSA_GITLOG"],
          "cold": "`self-hosted --history --rev base`, no cache (default: 2 threads here)",
          "cold1": "the same with `--jobs 1`",
-         "warm": "`self-hosted --history --rev main`, cache at `base` (%s new commits)" % e["KSA_NEW"]}
+         "warm": "`self-hosted --history --rev main`, cache at `base` (%s new commits)" % e["KSA_NEW"],
+         "cold-base": "cold, **baseline** binary", "cold1-base": "cold `--jobs 1`, **baseline** binary",
+         "warm-base": "warm, **baseline** binary"}
 base = res["git"]
 print("### history mining, gate G3")
 print()
 print("| command | median ms | ratio to git | median CPU ms | CPU ratio | peak RSS MiB | min–max ms |")
 print("|---|---:|---:|---:|---:|---:|---:|")
-for k in ("git", "cold", "cold1", "warm"):
+for k in ("git", "cold", "cold1", "warm", "cold-base", "cold1-base", "warm-base"):
+    if k not in res:
+        continue
     r = res[k]
     print("| %s | %.0f | %.2f× | %.0f | %.2f× | %.0f | %.0f–%.0f |" % (
         label[k], r["median"] * 1e3, r["median"] / base["median"], r["cpu_median"] * 1e3,
@@ -136,6 +189,17 @@ print("Targets: cold ≤ 1.0× git log (wall, medians) — **%s** (%.2f×; singl
     "met" if ratio <= 1.0 else "missed", ratio, res["cold1"]["median"] / base["median"],
     res["cold1"]["cpu_median"] / base["cpu_median"], "met" if warm < 0.05 else "missed", warm * 100,
     warm_cpu * 100))
+if "cold-base" in res:
+    def vs(k, f="median"):
+        return res[k][f] / res[k + "-base"][f]
+    print()
+    print("Not slower than the baseline binary — cold **%s** (%.2f× the baseline's wall time, CPU %.2f×); "
+          "cold `--jobs 1` **%s** (%.2f×, CPU %.2f×); warm %.2f× (CPU %.2f×). The baseline: cold %.2f× git log, "
+          "`--jobs 1` %.2f×." % (
+        "met" if vs("cold") <= 1.0 else "missed", vs("cold"), vs("cold", "cpu_median"),
+        "met" if vs("cold1") <= 1.0 else "missed", vs("cold1"), vs("cold1", "cpu_median"),
+        vs("warm"), vs("warm", "cpu_median"), res["cold-base"]["median"] / base["median"],
+        res["cold1-base"]["median"] / base["median"]))
 print()
 print("- repository: bench/gen-history.py, %s modules, `base` = %s commits, `main` = `base` + %s; "
       "one pack, no commit-graph; %s verdict rows" % (e["KSA_MODULES"], e["KSA_BASE"], e["KSA_NEW"], e["KSA_ROWS"]))
@@ -144,6 +208,10 @@ print("- every command runs through `sh -c`; the cold runs include `rm -rf` of t
       "rewrite it)")
 print("- machine: %s" % e["KSA_MACHINE"])
 print("- binary: %s" % e["KSA_BIN"])
+if e["KSA_BASE_BIN"]:
+    print("- baseline binary: %s, run in a hard-linked copy of the repository (its own cache); the binary's "
+          "cold run gives %s" % (e["KSA_BASE_BIN"], e["KSA_SAME"]))
+print("- load average: %s" % e["KSA_LOAD"])
 print("- method: median of %s timed rounds after %s warm-up rounds, all commands interleaved "
       "(bench/timer.py: posix_spawn + wait4); CPU = user + system" % (e["KSA_RUNS"], e["KSA_WARMUP"]))
 print("- date: %s" % e["KSA_DATE"])
