@@ -16,13 +16,21 @@
 namespace ksa::cli {
 namespace {
 
-void add_output_options(CLI::App& command, CommonOptions& options) {
-    command.add_option("--format", options.output.format, "Output format: text, json or sarif")
-        ->transform(one_of("--format", "an output format",
-                           {{"text", static_cast<int>(report::Format::text)},
-                            {"json", static_cast<int>(report::Format::json)},
-                            {"sarif", static_cast<int>(report::Format::sarif)}},
-                           "text, json or sarif"));
+// `reports`: the command also writes --history's Markdown and SVG reports.
+void add_output_options(CLI::App& command, CommonOptions& options, bool reports = false) {
+    std::vector<std::pair<std::string, int>> formats{{"text", static_cast<int>(report::Format::text)},
+                                                     {"json", static_cast<int>(report::Format::json)},
+                                                     {"sarif", static_cast<int>(report::Format::sarif)}};
+    if (reports) {
+        formats.emplace_back("markdown", static_cast<int>(report::Format::markdown));
+        formats.emplace_back("svg", static_cast<int>(report::Format::svg));
+    }
+    command
+        .add_option("--format", options.output.format,
+                    reports ? "Output format: text, json or sarif; with --history also markdown or svg"
+                            : "Output format: text, json or sarif")
+        ->transform(one_of("--format", "an output format", std::move(formats),
+                           reports ? "text, json, sarif, markdown or svg" : "text, json or sarif"));
     command.add_option("--color", options.output.color, "Colour: auto (on a terminal), always or never")
         ->transform(one_of("--color", "a colour setting",
                            {{"auto", static_cast<int>(ColorWhen::automatic)},
@@ -114,9 +122,11 @@ int dispatch(int argc, char** argv) {
         ->check(described("the external tool's name"))
         ->needs(decide_option);
     self_hosted->add_option("MODULE", modules, "Module folders (default: every module)");
+    self_hosted->add_flag("-q,--quiet", options.output.quiet,
+                          "No progress display on a terminal (--history, --report)");
     add_source_options(*self_hosted, options);
     add_config_options(*self_hosted, options);
-    add_output_options(*self_hosted, options);
+    add_output_options(*self_hosted, options, true);
 
     CLI::App* koder_toml = app.add_subcommand("koder-toml", "koder.toml files by path");
     bool koder_toml_validate = false;
@@ -153,6 +163,13 @@ int dispatch(int argc, char** argv) {
         fmt::print(stderr, "koder-spec-audit: error: cannot enter {}: {}\n", options.directory, error.message());
         return exit_cannot_run;
     }
+    // Markdown and SVG are --history's reports; the other commands' formats are their own.
+    const bool history_format =
+        options.output.format == report::Format::markdown || options.output.format == report::Format::svg;
+    if (history_format && !(self_hosted->parsed() && self_hosted_history))
+        return cannot_run(fmt::format("--format {} applies to self-hosted --history only{}",
+                                      options.output.format == report::Format::svg ? "svg" : "markdown",
+                                      self_hosted_report ? " (--report writes Markdown unless --format json)" : ""));
     if (self_hosted->parsed()) {
         if (self_hosted_report) {
             if (!modules.empty()) {

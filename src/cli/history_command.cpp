@@ -12,6 +12,7 @@
 #include "git/repository.h"
 #include "history/render.h"
 #include "history/run.h"
+#include "support/progress.h"
 #include "support/text.h"
 
 namespace ksa::cli {
@@ -21,7 +22,7 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
                     const std::vector<std::string>& modules) {
     if (options.source.cached) return cannot_run("--history reads commits; --cached does not apply");
     if (options.output.format == report::Format::sarif)
-        return cannot_run("--history writes text or json (SARIF is for diagnostics)");
+        return cannot_run("--history writes text, json, markdown or svg (SARIF is for diagnostics)");
     history::HistoryRequest request;
     if (!options.source.revision.empty()) request.revision = options.source.revision;
     request.use_cache = !history_options.no_cache;
@@ -63,7 +64,10 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
         request.modules.insert(request.modules.end(), readings.back().begin(), readings.back().end());
     }
     git::HistoryReader reader(*repository);
+    Progress progress(stderr, !options.output.quiet && Progress::stderr_is_terminal());
+    request.progress = &progress;
     auto result = history::run_history(reader, request);
+    progress.finish();
     if (!result) return cannot_run(result.failure().message);
     // Each MODULE must name something: a typo next to a good name is still a typo.
     for (std::size_t i = 0; i < modules.size() && !result->empty_window; ++i) {
@@ -74,8 +78,14 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
         const bool named = std::any_of(result->components.begin(), result->components.end(), names);
         if (!named) return cannot_run(fmt::format("no self-hosted component is named {} or lies under it", modules[i]));
     }
-    const std::string out =
-        options.output.format == report::Format::json ? history::render_json(*result) : history::render_text(*result);
+    std::string out;
+    switch (options.output.format) {
+    case report::Format::json: out = history::render_json(*result); break;
+    case report::Format::markdown: out = history::render_markdown(*result); break;
+    case report::Format::svg: out = history::render_svg(*result); break;
+    case report::Format::text:
+    case report::Format::sarif: out = history::render_text(*result); break;
+    }
     std::fwrite(out.data(), 1, out.size(), stdout);
     return exit_clean;
 }

@@ -20,6 +20,7 @@ enum class ColorWhen { automatic, always, never };
 struct OutputOptions {
     report::Format format = report::Format::text;
     ColorWhen color = ColorWhen::automatic;
+    bool quiet = false; // -q: no progress display on a terminal
 };
 
 struct SourceOptions {

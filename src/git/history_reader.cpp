@@ -59,7 +59,7 @@ public:
 // [begin, end), into out[i].
 std::optional<Failure> diff_range(git_repository* repository, const std::string& before,
                                   const std::vector<std::string>& trees, std::size_t begin, std::size_t end,
-                                  std::vector<std::vector<ManifestBlobChange>>& out) {
+                                  std::vector<std::vector<ManifestBlobChange>>& out, Progress* progress) {
     ObjectReader reader(repository, history_cache_bytes);
     TreeCache cache(reader, history_tree_cache_bytes);
     TreeDiffer differ(cache);
@@ -73,6 +73,7 @@ std::optional<Failure> diff_range(git_repository* repository, const std::string&
             if (!id) return id.failure();
             old_tree = *id;
         }
+        if (progress != nullptr) progress->advance();
         auto new_tree = parse_object_id(trees[i]);
         if (!new_tree) return new_tree.failure();
         if (old_tree && *old_tree == *new_tree) continue;
@@ -119,7 +120,8 @@ Expected<std::string> HistoryReader::resolve_commit(const std::string& revision)
 }
 
 Expected<FirstParentChain> HistoryReader::first_parent_chain(const std::string& tip,
-                                                             const std::function<bool(const std::string&)>& stop_at) {
+                                                             const std::function<bool(const std::string&)>& stop_at,
+                                                             Progress* progress) {
     ObjectReader& reader = state_->objects();
     FirstParentChain chain;
     std::string id = tip;
@@ -142,14 +144,16 @@ Expected<FirstParentChain> HistoryReader::first_parent_chain(const std::string& 
         if (!commit) return Failure{fmt::format("corrupt commit object {}", id)};
         chain.commits.push_back(
             {id, to_hex(commit->tree), commit->time, static_cast<unsigned>(commit->parents.size())});
+        if (progress != nullptr) progress->advance();
         if (commit->parents.empty()) break;
         id = to_hex(commit->parents.front());
     }
     return chain;
 }
 
-Expected<std::vector<std::vector<ManifestBlobChange>>> HistoryReader::chain_changes(
-    const std::string& before_tree, const std::vector<std::string>& trees, unsigned threads) {
+Expected<std::vector<std::vector<ManifestBlobChange>>>
+HistoryReader::chain_changes(const std::string& before_tree, const std::vector<std::string>& trees, unsigned threads,
+                             Progress* progress) {
     std::vector<std::vector<ManifestBlobChange>> changes(trees.size());
     // Each commit's comparison is independent: contiguous slices, one per thread, each with its
     // own object reader (libgit2's object database behind them is thread-safe); a slice's first
@@ -163,10 +167,10 @@ Expected<std::vector<std::vector<ManifestBlobChange>>> HistoryReader::chain_chan
         const std::size_t begin = trees.size() * slice / slices;
         const std::size_t end = trees.size() * (slice + 1) / slices;
         workers.emplace_back([&, slice, begin, end] {
-            problems[slice] = diff_range(repository, before_tree, trees, begin, end, changes);
+            problems[slice] = diff_range(repository, before_tree, trees, begin, end, changes, progress);
         });
     }
-    problems[0] = diff_range(repository, before_tree, trees, 0, trees.size() / slices, changes);
+    problems[0] = diff_range(repository, before_tree, trees, 0, trees.size() / slices, changes, progress);
     for (std::thread& worker : workers) worker.join();
     for (auto& problem : problems)
         if (problem) return *problem;

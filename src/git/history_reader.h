@@ -11,6 +11,7 @@
 #include "git/repository.h"
 #include "source/tree_source.h"
 #include "support/expected.h"
+#include "support/progress.h"
 
 namespace ksa::git {
 
@@ -52,15 +53,19 @@ public:
     Expected<std::string> resolve_commit(const std::string& revision);
 
     // First parents from `tip` back to the root, or to the first commit `stop_at` accepts.
+    // `progress` (optional) counts each commit read.
     Expected<FirstParentChain> first_parent_chain(const std::string& tip,
-                                                  const std::function<bool(const std::string&)>& stop_at);
+                                                  const std::function<bool(const std::string&)>& stop_at,
+                                                  Progress* progress = nullptr);
 
     // For each tree of a first-parent chain (oldest first), the manifest paths (module and
     // fragment) that differ from the tree before it; the first is compared with `before_tree`
-    // ("" is the empty tree). Uses up to `threads` threads.
+    // ("" is the empty tree). Uses up to `threads` threads; `progress` (optional) counts each
+    // comparison.
     Expected<std::vector<std::vector<ManifestBlobChange>>> chain_changes(const std::string& before_tree,
                                                                          const std::vector<std::string>& trees,
-                                                                         unsigned threads);
+                                                                         unsigned threads,
+                                                                         Progress* progress = nullptr);
 
     // A blob's bytes; a Failure names `path` when it cannot be read or exceeds `max_bytes`.
     Expected<std::string> read_blob(const std::string& blob, const std::string& path, std::uint64_t max_bytes);

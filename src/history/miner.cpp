@@ -38,7 +38,7 @@ std::string name_from_path(const std::string& path) {
     if (kind)
         name = *kind == manifest::ManifestKind::fragment ? manifest::fragment_stem(path)
                                                          : manifest::module_dir(path, *kind);
-    return name.empty() ? path : name;  // a nameless manifest at the root
+    return name.empty() ? path : name; // a nameless manifest at the root
 }
 
 ParsedVersion parse_version(const std::string& path, std::string text, std::uint32_t max_nesting_depth) {
@@ -85,7 +85,8 @@ ParsedVersion parse_version(const std::string& path, std::string text, std::uint
         if (block->status) snapshot.status = block->status->value;
         if (block->cases) {
             snapshot.cases.emplace();
-            for (const auto& item : *block->cases) snapshot.cases->push_back(item.value);
+            for (const auto& item : *block->cases)
+                snapshot.cases->push_back(item.value);
         }
         snapshot.gates_passed = gate_keys(block->gates_passed);
         snapshot.gates_pending = gate_keys(block->gates_pending);
@@ -95,7 +96,7 @@ ParsedVersion parse_version(const std::string& path, std::string text, std::uint
 
 std::optional<Failure> mine(git::HistoryReader& reader, const std::vector<git::ChainCommit>& commits,
                             std::uint64_t max_manifest_bytes, std::uint32_t max_nesting_depth, unsigned threads,
-                            MinedHistory& history) {
+                            MinedHistory& history, Progress* progress) {
     // Which paths declare each component, rebuilt from the carried-over path states.
     std::unordered_map<std::string, std::set<std::string>> paths_of;
     for (const auto& [path, state] : history.paths)
@@ -105,8 +106,10 @@ std::optional<Failure> mine(git::HistoryReader& reader, const std::vector<git::C
     // The last mined commit's tree is the first comparison's "before" side.
     std::vector<std::string> trees;
     trees.reserve(commits.size());
-    for (const git::ChainCommit& commit : commits) trees.push_back(commit.tree);
-    auto all_changes = reader.chain_changes(history.tip_tree, trees, threads);
+    for (const git::ChainCommit& commit : commits)
+        trees.push_back(commit.tree);
+    if (progress != nullptr && !commits.empty()) progress->phase("Comparing trees", commits.size(), "commits");
+    auto all_changes = reader.chain_changes(history.tip_tree, trees, threads, progress);
     if (!all_changes) return all_changes.failure();
     for (std::size_t at = 0; at < commits.size(); ++at) {
         const git::ChainCommit& commit = commits[at];
@@ -116,11 +119,13 @@ std::optional<Failure> mine(git::HistoryReader& reader, const std::vector<git::C
         std::set<std::string> touched;
         for (const git::ManifestBlobChange& change : (*all_changes)[at]) {
             auto state = history.paths.find(change.path);
-            if (state != history.paths.end() && !state->second.component.empty()) touched.insert(state->second.component);
+            if (state != history.paths.end() && !state->second.component.empty())
+                touched.insert(state->second.component);
             if (change.blob.empty() && change.kind != EntryKind::missing) {
                 // A symlink, submodule or folder at a manifest path: reported, and like an
                 // invalid version the path keeps its last usable one.
-                history.invalid.push_back({index, change.path, fmt::format("{}, not a regular file", describe(change.kind))});
+                history.invalid.push_back(
+                    {index, change.path, fmt::format("{}, not a regular file", describe(change.kind))});
                 continue;
             }
             if (change.blob.empty()) {
@@ -139,19 +144,24 @@ std::optional<Failure> mine(git::HistoryReader& reader, const std::vector<git::C
             } else {
                 auto text = reader.read_blob(change.blob, change.path, max_manifest_bytes);
                 // A blob that cannot be read is not remembered: its message names this path.
-                if (!text) version = ParsedVersion{"", {}, text.failure().message};
+                if (!text)
+                    version = ParsedVersion{"", {}, text.failure().message};
                 else
-                    parsed_blobs.emplace(change.blob, version = parse_version(change.path, std::move(*text), max_nesting_depth));
+                    parsed_blobs.emplace(change.blob,
+                                         version = parse_version(change.path, std::move(*text), max_nesting_depth));
             }
             if (!version.problem.empty()) {
                 // Reported and skipped: the path keeps its last usable version.
                 history.invalid.push_back({index, change.path, version.problem});
-                if (state == history.paths.end()) history.paths[change.path] = PathState{change.blob, "", {}};
-                else state->second.blob = change.blob;
+                if (state == history.paths.end())
+                    history.paths[change.path] = PathState{change.blob, "", {}};
+                else
+                    state->second.blob = change.blob;
                 continue;
             }
             version.snapshot.path = change.path;
-            if (state != history.paths.end() && !state->second.component.empty() && state->second.component != version.component)
+            if (state != history.paths.end() && !state->second.component.empty() &&
+                state->second.component != version.component)
                 paths_of[state->second.component].erase(change.path);
             paths_of[version.component].insert(change.path);
             touched.insert(version.component);

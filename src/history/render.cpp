@@ -34,41 +34,18 @@ std::string civil_from_days(std::int64_t z) {
     return fmt::format("{:04}-{:02}-{:02}", y + (m <= 2), m, d);
 }
 
-std::string short_id(const std::string& id) { return id.substr(0, 10); }
-
 std::string safe(std::string_view raw) { return text::escape_for_terminal(raw); }
-
-std::string case_label(const std::string& name) { return name.empty() ? "(every case)" : name; }
 
 std::string commit_label(const HistoryResult& result, std::uint32_t commit) {
     const CommitInfo& info = result.history.commits.at(commit);
     return fmt::format("{} {}", format_date(info.time), safe(short_id(info.id)));
 }
 
-std::string verdict_label(const CaseVerdict& verdict) {
-    if (verdict.passes) return "passes G3";
-    if (!verdict.left_experimental) return "experimental";
-    return fmt::format("needs {} more release{}", verdict.needed, verdict.needed == 1 ? "" : "s");
-}
-
-std::string releases_label(const CaseVerdict& verdict) {
-    if (!verdict.left_experimental) return "-";
-    std::string label = std::to_string(verdict.releases.size());
-    if (verdict.releases.empty()) return label;
-    // The newest three are enough to recognise them; --format json has them all.
-    const std::size_t shown = std::min<std::size_t>(verdict.releases.size(), 3);
-    label += " (";
-    if (shown < verdict.releases.size()) label += "…, ";
-    for (std::size_t i = verdict.releases.size() - shown; i < verdict.releases.size(); ++i)
-        label += verdict.releases[i].version + (i + 1 < verdict.releases.size() ? ", " : "");
-    return label + ")";
-}
-
 std::string_view claim_name(Claim claim) {
     switch (claim) {
-        case Claim::claimed: return "passed";
-        case Claim::pending: return "pending";
-        case Claim::undeclared: break;
+    case Claim::claimed: return "passed";
+    case Claim::pending: return "pending";
+    case Claim::undeclared: break;
     }
     return "undeclared";
 }
@@ -80,6 +57,53 @@ void write_commit(JsonWriter& json, const HistoryResult& result, std::uint32_t c
 }
 
 } // namespace
+
+std::string short_id(const std::string& id) { return id.substr(0, 10); }
+
+std::string case_label(const std::string& name) { return name.empty() ? "(every case)" : name; }
+
+std::string verdict_label(const CaseVerdict& verdict) {
+    if (verdict.passes) return "passes G3";
+    if (!verdict.left_experimental) return "experimental";
+    return fmt::format("needs {} more release{}", verdict.needed, verdict.needed == 1 ? "" : "s");
+}
+
+std::vector<std::string> newest_versions(const CaseVerdict& verdict) {
+    std::vector<std::string> versions;
+    const std::size_t shown = std::min<std::size_t>(verdict.releases.size(), shown_releases);
+    for (std::size_t i = verdict.releases.size() - shown; i < verdict.releases.size(); ++i)
+        versions.push_back(verdict.releases[i].version);
+    return versions;
+}
+
+std::string releases_label(const CaseVerdict& verdict) {
+    if (!verdict.left_experimental) return "-";
+    std::string label = std::to_string(verdict.releases.size());
+    if (verdict.releases.empty()) return label;
+    label += " (";
+    if (shown_releases < verdict.releases.size()) label += "…, ";
+    const auto versions = newest_versions(verdict);
+    for (std::size_t i = 0; i < versions.size(); ++i)
+        label += versions[i] + (i + 1 < versions.size() ? ", " : "");
+    return label + ")";
+}
+
+VerdictCounts count_verdicts(const HistoryResult& result) {
+    VerdictCounts counts;
+    counts.components = result.components.size();
+    for (const ComponentVerdict& component : result.components)
+        for (const CaseVerdict& verdict : component.cases) {
+            ++counts.cases;
+            if (verdict.passes)
+                ++counts.passing;
+            else if (verdict.left_experimental)
+                ++counts.waiting;
+            else
+                ++counts.experimental;
+            if (!verdict.disagreement.empty()) ++counts.disagreeing;
+        }
+    return counts;
+}
 
 std::string format_date(std::int64_t seconds) {
     const std::int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
@@ -132,11 +156,15 @@ std::string render_text(const HistoryResult& result) {
     const auto& commits = result.history.commits;
     out += fmt::format("G3 stability from the first-parent history of {} ({} commit{}", short_id(result.tip),
                        commits.size(), commits.size() == 1 ? "" : "s");
-    if (result.from_cache && result.mined == 0) out += "; all from the cache";
-    else if (result.from_cache) out += fmt::format("; {} read, the rest from the cache", result.mined);
+    if (result.from_cache && result.mined == 0)
+        out += "; all from the cache";
+    else if (result.from_cache)
+        out += fmt::format("; {} read, the rest from the cache", result.mined);
     out += ")\n";
-    out += "G3: the component left experimental and held for at least 3 releases without a regression affecting the case\n";
-    for (const std::string& note : result.notes) out += fmt::format("note: {}\n", safe(note));
+    out += "G3: the component left experimental and held for at least 3 releases without a regression affecting the "
+           "case\n";
+    for (const std::string& note : result.notes)
+        out += fmt::format("note: {}\n", safe(note));
     if (result.empty_window) {
         out += "no commit of the history falls inside the --since/--until window\n";
         return out;
@@ -155,19 +183,23 @@ std::string render_text(const HistoryResult& result) {
                 std::string left = "-";
                 if (verdict.left_experimental) {
                     left = commit_label(result, *verdict.left_experimental);
-                    if (verdict.left_before_window) left += " (before the window)";
-                    else if (!verdict.left_version.empty()) left += " " + verdict.left_version;
+                    if (verdict.left_before_window)
+                        left += " (before the window)";
+                    else if (!verdict.left_version.empty())
+                        left += " " + verdict.left_version;
                 }
                 std::string regression = "-";
                 if (verdict.last_regression)
-                    regression = commit_label(result, verdict.last_regression->commit) + " " + verdict.last_regression->reason;
-                rows.push_back({safe(component.name), safe(case_label(verdict.case_name)), safe(verdict.status), safe(left),
-                                safe(releases_label(verdict)), safe(regression), verdict_label(verdict)});
+                    regression =
+                        commit_label(result, verdict.last_regression->commit) + " " + verdict.last_regression->reason;
+                rows.push_back({safe(component.name), safe(case_label(verdict.case_name)), safe(verdict.status),
+                                safe(left), safe(releases_label(verdict)), safe(regression), verdict_label(verdict)});
             }
         }
         std::array<std::size_t, 7> widths{};
         for (const auto& row : rows)
-            for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], text::display_width(row[i]));
+            for (std::size_t i = 0; i < row.size(); ++i)
+                widths[i] = std::max(widths[i], text::display_width(row[i]));
         for (const auto& row : rows) {
             std::string line;
             for (std::size_t i = 0; i < row.size(); ++i) {
@@ -214,7 +246,8 @@ std::string render_json(const HistoryResult& result) {
         json.end_object().end_object();
     }
     json.key("notes").begin_array();
-    for (const std::string& note : result.notes) json.value(note);
+    for (const std::string& note : result.notes)
+        json.value(note);
     json.end_array();
     json.key("components").begin_array();
     for (const ComponentVerdict& component : result.components) {
@@ -224,8 +257,10 @@ std::string render_json(const HistoryResult& result) {
         for (const Release& release : component.releases) {
             json.begin_object().field("version", release.version).field("from_version_change", release.from_version);
             json.key("tag");
-            if (release.tag.empty()) json.null();
-            else json.value(release.tag);
+            if (release.tag.empty())
+                json.null();
+            else
+                json.value(release.tag);
             json.key("at");
             write_commit(json, result, release.commit);
             json.end_object().end_object();
@@ -233,8 +268,10 @@ std::string render_json(const HistoryResult& result) {
         json.end_array().key("cases").begin_array();
         for (const CaseVerdict& verdict : component.cases) {
             json.begin_object().key("case");
-            if (verdict.case_name.empty()) json.null();
-            else json.value(verdict.case_name);
+            if (verdict.case_name.empty())
+                json.null();
+            else
+                json.value(verdict.case_name);
             json.field("status", verdict.status).key("left_experimental");
             if (!verdict.left_experimental) {
                 json.null();
@@ -244,7 +281,8 @@ std::string render_json(const HistoryResult& result) {
                 json.end_object();
             }
             json.key("releases_since").begin_array();
-            for (const Release& release : verdict.releases) json.value(release.version);
+            for (const Release& release : verdict.releases)
+                json.value(release.version);
             json.end_array().key("last_regression");
             if (!verdict.last_regression) {
                 json.null();
@@ -254,8 +292,10 @@ std::string render_json(const HistoryResult& result) {
             }
             json.field("passes", verdict.passes).field("releases_needed", static_cast<std::int64_t>(verdict.needed));
             json.field("stability_declared", claim_name(verdict.claim)).key("disagreement");
-            if (verdict.disagreement.empty()) json.null();
-            else json.value(verdict.disagreement);
+            if (verdict.disagreement.empty())
+                json.null();
+            else
+                json.value(verdict.disagreement);
             json.end_object();
         }
         json.end_array().end_object();

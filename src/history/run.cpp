@@ -25,7 +25,8 @@ Expected<std::vector<TagRelease>> place_tags(git::HistoryReader& reader, const M
     std::unordered_map<std::string_view, std::uint32_t> position;
     if (!tags->empty()) {
         position.reserve(history.commits.size());
-        for (std::uint32_t i = 0; i < history.commits.size(); ++i) position.emplace(history.commits[i].id, i);
+        for (std::uint32_t i = 0; i < history.commits.size(); ++i)
+            position.emplace(history.commits[i].id, i);
     }
     std::vector<TagRelease> placed;
     for (const git::TagTarget& tag : *tags) {
@@ -56,8 +57,10 @@ Expected<std::vector<TagRelease>> place_tags(git::HistoryReader& reader, const M
             const std::size_t middle = low + (high - low) / 2;
             auto contains = reader.is_ancestor(commit, history.commits[middle].id);
             if (!contains) return contains.failure();
-            if (*contains) high = middle;
-            else low = middle + 1;
+            if (*contains)
+                high = middle;
+            else
+                low = middle + 1;
         }
         if (low < history.commits.size())
             placed.push_back({split->first, split->second, tag.name, static_cast<std::uint32_t>(low)});
@@ -75,15 +78,17 @@ Window window_of(const MinedHistory& history, const HistoryRequest& request, boo
     Window window{0, static_cast<std::uint32_t>(history.commits.size() - 1)};
     const auto& commits = history.commits;
     if (request.since) {
-        const auto first = std::find_if(commits.begin(), commits.end(),
-                                        [&](const CommitInfo& c) { return c.time >= *request.since; });
+        const auto first =
+            std::find_if(commits.begin(), commits.end(), [&](const CommitInfo& c) { return c.time >= *request.since; });
         window.first = static_cast<std::uint32_t>(first - commits.begin());
     }
     if (request.until) {
         const auto last = std::find_if(commits.rbegin(), commits.rend(),
                                        [&](const CommitInfo& c) { return c.time <= *request.until; });
-        if (last == commits.rend()) empty = true;
-        else window.last = static_cast<std::uint32_t>(commits.rend() - last - 1);
+        if (last == commits.rend())
+            empty = true;
+        else
+            window.last = static_cast<std::uint32_t>(commits.rend() - last - 1);
     }
     if (window.first >= commits.size() || window.first > window.last) empty = true;
     return window;
@@ -94,7 +99,8 @@ Window window_of(const MinedHistory& history, const HistoryRequest& request, boo
 bool names_component(const ComponentVerdict& verdict, std::string_view module) {
     const auto kind = manifest::classify_path(verdict.path);
     const std::string folder = kind ? manifest::module_dir(verdict.path, *kind) : std::string();
-    while (module.size() > 1 && module.back() == '/') module.remove_suffix(1);
+    while (module.size() > 1 && module.back() == '/')
+        module.remove_suffix(1);
     return verdict.name == module || manifest::is_under(folder, module);
 }
 
@@ -114,7 +120,9 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
                              fmt::format("version={};max_manifest_bytes={};max_nesting_depth={}", KSA_VERSION,
                                          request.max_manifest_bytes, request.max_nesting_depth));
     const std::set<std::string> cached = request.use_cache ? cache.tips() : std::set<std::string>{};
-    auto chain = reader.first_parent_chain(*tip, [&](const std::string& id) { return cached.contains(id); });
+    if (request.progress != nullptr) request.progress->phase("Reading commits", 0, "commits");
+    auto chain = reader.first_parent_chain(
+        *tip, [&](const std::string& id) { return cached.contains(id); }, request.progress);
     if (!chain) return chain.failure();
     std::optional<MinedHistory> loaded;
     if (chain->stopped) {
@@ -122,7 +130,8 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
         const std::string stop = chain->stop_id;
         loaded = cache.load(stop);
         if (!loaded)
-            result.notes.push_back(fmt::format("the history cache for {} is unusable; mining from the start", stop.substr(0, 10)));
+            result.notes.push_back(
+                fmt::format("the history cache for {} is unusable; mining from the start", stop.substr(0, 10)));
         if (loaded && loaded->shallow) {
             // Mined in a shallow clone that has been deepened since (git fetch --unshallow): the
             // cached history lacks the older commits, so it is mined again.
@@ -132,7 +141,9 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
             if (!boundary->shallow_end) loaded.reset();
         }
         if (!loaded) {
-            chain = reader.first_parent_chain(*tip, [](const std::string&) { return false; });
+            if (request.progress != nullptr) request.progress->phase("Reading commits", 0, "commits");
+            chain = reader.first_parent_chain(
+                *tip, [](const std::string&) { return false; }, request.progress);
             if (!chain) return chain.failure();
         }
     }
@@ -143,7 +154,10 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
     if (chain->shallow_end) result.history.shallow = true;
     std::vector<git::ChainCommit> commits(chain->commits.rbegin(), chain->commits.rend());
     result.mined = commits.size();
-    if (auto problem = mine(reader, commits, request.max_manifest_bytes, request.max_nesting_depth, request.threads, result.history)) return *problem;
+    if (auto problem = mine(reader, commits, request.max_manifest_bytes, request.max_nesting_depth, request.threads,
+                            result.history, request.progress))
+        return *problem;
+    if (request.progress != nullptr) request.progress->finish();
     // Rewriting the cache costs about what mining a few hundred commits does: a run that
     // resumed from a cache and read fewer keeps it as it is.
     const bool worth_writing = !result.from_cache || commits.size() >= rewrite_threshold;
@@ -151,27 +165,31 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
         if (auto problem = cache.store(result.history))
             result.notes.push_back(fmt::format("the history cache was not written: {}", problem->message));
     if (result.history.shallow)
-        result.notes.push_back(fmt::format(
-            "shallow clone: history starts at {} — releases and regressions before it are not seen, so a "
-            "verdict may be incomplete (run `git fetch --unshallow` for a complete one)",
-            result.history.commits.front().id.substr(0, 10)));
+        result.notes.push_back(
+            fmt::format("shallow clone: history starts at {} — releases and regressions before it are not seen, so a "
+                        "verdict may be incomplete (run `git fetch --unshallow` for a complete one)",
+                        result.history.commits.front().id.substr(0, 10)));
     auto tags = place_tags(reader, result.history);
     if (!tags) return tags.failure();
     result.window = window_of(result.history, request, result.empty_window);
     if (result.empty_window) return result;
     std::unordered_map<std::string, std::vector<TagRelease>> tags_of;
-    for (TagRelease& tag : *tags) tags_of[tag.component].push_back(std::move(tag));
+    for (TagRelease& tag : *tags)
+        tags_of[tag.component].push_back(std::move(tag));
     static const std::vector<TagRelease> no_tags;
     std::set<std::string> paths;
     for (const auto& [name, component] : result.history.components) {
         const auto own = tags_of.find(name);
         auto verdict = judge_component(component, own != tags_of.end() ? own->second : no_tags, result.window);
         if (!verdict || !selected(*verdict, request.modules)) continue;
-        for (const Revision& revision : component.revisions) paths.insert(revision.snapshot.path);
+        for (const Revision& revision : component.revisions)
+            paths.insert(revision.snapshot.path);
         result.components.push_back(std::move(*verdict));
     }
     std::sort(result.components.begin(), result.components.end(),
-              [](const ComponentVerdict& a, const ComponentVerdict& b) { return a.path < b.path || (a.path == b.path && a.name < b.name); });
+              [](const ComponentVerdict& a, const ComponentVerdict& b) {
+                  return a.path < b.path || (a.path == b.path && a.name < b.name);
+              });
     for (const InvalidManifest& invalid : result.history.invalid) {
         if (invalid.commit < result.window.first || invalid.commit > result.window.last) continue;
         const bool wanted = request.modules.empty() || paths.contains(invalid.path) ||

@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-
 namespace ksa::history {
 namespace {
 
@@ -25,7 +24,8 @@ const Revision* last_present_until(const ComponentHistory& component, std::uint3
 std::string status_for(const Snapshot& snapshot, const std::string& case_name) {
     // Only these leave experimental: a misspelt status (KSA005) holds nothing.
     static constexpr std::array<std::string_view, 3> held{"stable", "official", "legacy"};
-    if (!snapshot.has_block || std::find(held.begin(), held.end(), snapshot.status) == held.end()) return "experimental";
+    if (!snapshot.has_block || std::find(held.begin(), held.end(), snapshot.status) == held.end())
+        return "experimental";
     if (snapshot.cases) {
         if (case_name.empty()) return "experimental";
         if (std::find(snapshot.cases->begin(), snapshot.cases->end(), case_name) == snapshot.cases->end())
@@ -55,7 +55,8 @@ std::set<std::string> gates_for(const std::vector<std::string>& gates, const std
 
 std::string join(const std::set<std::string>& names) {
     std::string out;
-    for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+    for (const std::string& name : names)
+        out += (out.empty() ? "" : ", ") + name;
     return out;
 }
 
@@ -65,7 +66,7 @@ std::optional<std::pair<std::string, std::string>> split_release_tag(std::string
     // The last "-v" or "/v" separates name and version, whichever of the two it is.
     const std::size_t dash = tag.rfind("-v");
     const std::size_t slash = tag.rfind("/v");
-    const std::size_t at = dash == std::string_view::npos ? slash
+    const std::size_t at = dash == std::string_view::npos    ? slash
                            : slash == std::string_view::npos ? dash
                                                              : std::max(dash, slash);
     if (at == std::string_view::npos || at == 0) return std::nullopt;
@@ -96,7 +97,8 @@ std::vector<Release> releases_of(const ComponentHistory& component, const std::v
         }
     }
     std::vector<Release> releases;
-    for (auto& [version, release] : by_version) releases.push_back(std::move(release));
+    for (auto& [version, release] : by_version)
+        releases.push_back(std::move(release));
     std::sort(releases.begin(), releases.end(), [](const Release& a, const Release& b) {
         return a.commit != b.commit ? a.commit < b.commit : a.version < b.version;
     });
@@ -105,8 +107,10 @@ std::vector<Release> releases_of(const ComponentHistory& component, const std::v
 
 std::vector<std::string> cases_of(const Snapshot& snapshot) {
     std::vector<std::string> cases;
-    if (snapshot.cases) cases = *snapshot.cases;
-    else cases.emplace_back();
+    if (snapshot.cases)
+        cases = *snapshot.cases;
+    else
+        cases.emplace_back();
     for (const auto* gates : {&snapshot.gates_passed, &snapshot.gates_pending})
         for (const std::string& key : *gates) {
             const std::string_view gate_case = split_key(key).second;
@@ -116,9 +120,32 @@ std::vector<std::string> cases_of(const Snapshot& snapshot) {
     return cases;
 }
 
-CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Release>& releases,
-                       const std::string& case_name, Window window) {
+namespace {
+
+// The walk of judge_case; with `timeline`, also what it saw on the way (for drawing).
+CaseVerdict walk_case(const ComponentHistory& component, const std::vector<Release>& releases,
+                      const std::string& case_name, Window window, CaseTimeline* timeline) {
     CaseVerdict verdict;
+    // The status shown from the window's first commit on ("" while the component is absent).
+    std::string status_at_start;
+    const auto show = [&](std::uint32_t commit, const std::string& shown) {
+        if (timeline == nullptr) return;
+        if (commit < window.first) {
+            status_at_start = shown;
+            return;
+        }
+        auto& spans = timeline->spans;
+        if (spans.empty() && commit > window.first) spans.push_back({window.first, status_at_start});
+        if (!spans.empty() && spans.back().status == shown) return;
+        if (!spans.empty() && spans.back().commit == commit)
+            spans.back().status = shown;
+        else
+            spans.push_back({commit, shown});
+    };
+    const auto regress = [&](std::uint32_t commit, std::string reason) {
+        verdict.last_regression = Regression{commit, std::move(reason)};
+        if (timeline != nullptr) timeline->regressions.push_back(*verdict.last_regression);
+    };
     verdict.case_name = case_name;
     // The current streak: releases strictly after `streak_from` count. -1 = no streak.
     std::int64_t streak_from = -1;
@@ -140,15 +167,19 @@ CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Rele
     for (const Revision& revision : component.revisions) {
         if (revision.commit > window.last) break;
         if (!window_opened && revision.commit >= window.first) open_window();
-        if (!revision.present) continue;  // gone for now: nothing is known until it comes back
+        if (!revision.present) {
+            show(revision.commit, "");
+            continue; // gone for now: nothing is known until it comes back
+        }
         const std::string status = status_for(revision.snapshot, case_name);
+        show(revision.commit, status);
         std::set<std::string> gates = gates_for(revision.snapshot.gates_passed, case_name);
         // G3 must not depend on its own declaration: withdrawing a premature `stability` claim
         // is not a regression.
         gates.erase("stability");
         const bool inside = revision.commit >= window.first;
         if (status == "experimental") {
-            if (holding && inside) verdict.last_regression = Regression{revision.commit, "status back to experimental"};
+            if (holding && inside) regress(revision.commit, "status back to experimental");
             holding = false;
             streak_from = -1;
             verdict.left_experimental.reset();
@@ -165,15 +196,14 @@ CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Rele
                                 std::inserter(lost, lost.end()));
             if (!lost.empty()) {
                 // A gate the case relied on left gates_passed: the count restarts here.
-                if (inside)
-                    verdict.last_regression =
-                        Regression{revision.commit, fmt::format("{} left gates_passed", join(lost))};
+                if (inside) regress(revision.commit, fmt::format("{} left gates_passed", join(lost)));
                 streak_from = revision.commit;
             }
         }
         previous_gates = gates;
     }
     if (!window_opened) open_window();
+    if (timeline != nullptr && timeline->spans.empty()) timeline->spans.push_back({window.first, status_at_start});
     const Revision* last = last_present_until(component, window.last);
     verdict.status = last != nullptr ? status_for(last->snapshot, case_name) : "experimental";
     if (holding) {
@@ -187,17 +217,34 @@ CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Rele
     }
     // A case outside the declared `cases` carries no claim: the status does not cover it, and
     // a caseless `stability` gate speaks for the cases the status holds for.
-    const bool covered = last != nullptr && (!last->snapshot.cases ||
-                                             (!case_name.empty() && std::find(last->snapshot.cases->begin(), last->snapshot.cases->end(), case_name) != last->snapshot.cases->end()));
+    const bool covered =
+        last != nullptr && (!last->snapshot.cases ||
+                            (!case_name.empty() && std::find(last->snapshot.cases->begin(), last->snapshot.cases->end(),
+                                                             case_name) != last->snapshot.cases->end()));
     if (covered) {
-        if (gates_for(last->snapshot.gates_passed, case_name).contains("stability")) verdict.claim = Claim::claimed;
-        else if (gates_for(last->snapshot.gates_pending, case_name).contains("stability")) verdict.claim = Claim::pending;
+        if (gates_for(last->snapshot.gates_passed, case_name).contains("stability"))
+            verdict.claim = Claim::claimed;
+        else if (gates_for(last->snapshot.gates_pending, case_name).contains("stability"))
+            verdict.claim = Claim::pending;
     }
     if (verdict.claim == Claim::claimed && !verdict.passes)
         verdict.disagreement = "stability is in gates_passed but not earned";
     else if (verdict.claim == Claim::pending && verdict.passes)
         verdict.disagreement = "stability is earned but still in gates_pending";
     return verdict;
+}
+
+} // namespace
+
+CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Release>& releases,
+                       const std::string& case_name, Window window) {
+    return walk_case(component, releases, case_name, window, nullptr);
+}
+
+CaseTimeline case_timeline(const ComponentHistory& component, const std::string& case_name, Window window) {
+    CaseTimeline timeline;
+    walk_case(component, {}, case_name, window, &timeline);
+    return timeline;
 }
 
 std::optional<ComponentVerdict> judge_component(const ComponentHistory& component, const std::vector<TagRelease>& tags,

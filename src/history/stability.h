@@ -24,7 +24,7 @@ struct TagRelease {
     std::string component;
     std::string version;
     std::string tag;
-    std::uint32_t commit = 0;  // the first commit of the chain that contains the tagged commit
+    std::uint32_t commit = 0; // the first commit of the chain that contains the tagged commit
 };
 
 // "mod-v1.2.0" -> {"mod", "1.2.0"}; nullopt when the name follows neither pattern.
@@ -33,8 +33,8 @@ std::optional<std::pair<std::string, std::string>> split_release_tag(std::string
 struct Release {
     std::string version;
     std::uint32_t commit = 0;
-    bool from_version = false;  // the manifest's version changed to it
-    std::string tag;            // the tag naming it, "" when none
+    bool from_version = false; // the manifest's version changed to it
+    std::string tag;           // the tag naming it, "" when none
 };
 
 struct Regression {
@@ -45,25 +45,25 @@ struct Regression {
 enum class Claim { claimed, pending, undeclared };
 
 struct CaseVerdict {
-    std::string case_name;  // "" for every case
-    std::string status;     // the status that holds for the case at the end of the window
-    std::optional<std::uint32_t> left_experimental;  // commit where the current streak began
-    bool left_before_window = false;                  // the streak began before the window
+    std::string case_name;                          // "" for every case
+    std::string status;                             // the status that holds for the case at the end of the window
+    std::optional<std::uint32_t> left_experimental; // commit where the current streak began
+    bool left_before_window = false;                // the streak began before the window
     std::string left_version;
-    std::vector<Release> releases;  // counted: after the streak began, inside the window
+    std::vector<Release> releases; // counted: after the streak began, inside the window
     std::optional<Regression> last_regression;
     bool passes = false;
-    int needed = required_releases;  // more releases needed (when not passing)
+    int needed = required_releases; // more releases needed (when not passing)
     Claim claim = Claim::undeclared;
-    std::string disagreement;  // "" when the declared gate agrees with the verdict
+    std::string disagreement; // "" when the declared gate agrees with the verdict
 };
 
 struct ComponentVerdict {
     std::string name;
-    std::string path;     // the manifest's path at the end of the window
-    std::string status;   // the declared status
-    std::string version;  // the declared version
-    std::vector<Release> releases;  // all releases in the window
+    std::string path;              // the manifest's path at the end of the window
+    std::string status;            // the declared status
+    std::string version;           // the declared version
+    std::vector<Release> releases; // all releases in the window
     std::vector<CaseVerdict> cases;
 };
 
@@ -77,6 +77,19 @@ std::vector<std::string> cases_of(const Snapshot& snapshot);
 // The verdict for one case, from the component's revisions and releases inside `window`.
 CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Release>& releases,
                        const std::string& case_name, Window window);
+
+// What a case went through inside a window, for drawing it (--format svg).
+struct StatusSpan {
+    std::uint32_t commit = 0; // the first commit it holds at
+    std::string status;       // the status for the case; "" while no manifest declares the component
+};
+struct CaseTimeline {
+    std::vector<StatusSpan> spans;       // oldest first, the first at the window's first commit
+    std::vector<Regression> regressions; // every regression inside the window, oldest first
+};
+
+// The same walk as judge_case, keeping each status change and every regression.
+CaseTimeline case_timeline(const ComponentHistory& component, const std::string& case_name, Window window);
 
 // The verdicts of a component declared (with a [self_hosted] block) at the end of `window`;
 // `tags` are the component's release tags (others are ignored).

@@ -9,7 +9,8 @@
 
 namespace ksa::report {
 
-enum class Format { text, json, sarif };
+// markdown and svg are --history's own (the CLI refuses them elsewhere).
+enum class Format { text, json, sarif, markdown, svg };
 
 struct ReportInput {
     std::string source; // "working tree", "index", "revision HEAD (1a2b3c4d)"

@@ -111,7 +111,9 @@ std::string render(Format format, const ReportInput& input, bool color) {
     switch (format) {
     case Format::json: return render_json(input);
     case Format::sarif: return render_sarif(input);
-    case Format::text: break;
+    case Format::text:
+    case Format::markdown: // not for diagnostics: the CLI refuses them before
+    case Format::svg: break;
     }
     return render_text(input, color);
 }

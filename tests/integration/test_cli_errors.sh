@@ -38,9 +38,16 @@ end_case
 begin_case "values: the option, the word, and the values allowed; numbers are not enum names"
 new_repo repo
 cd repo
-usage_error "--format 'xml': not an output format; use text, json or sarif" self-hosted --validate --format xml
+usage_error "--format 'xml': not an output format; use text, json, sarif, markdown or svg" self-hosted --validate --format xml
+usage_error "--format 'xml': not an output format; use text, json or sarif" koder-toml --validate --format xml
 # A number used to be taken as the enum's value (1 = json).
-usage_error "--format '1': not an output format; use text, json or sarif" self-hosted --validate --format 1
+usage_error "--format '1': not an output format; use text, json, sarif, markdown or svg" self-hosted --validate --format 1
+# Markdown and SVG are --history's reports only.
+usage_error "--format 'svg': not an output format; use text, json or sarif" hook pre-commit --format svg
+usage_error "--format markdown applies to self-hosted --history only" self-hosted --validate --format markdown
+usage_error "--format svg applies to self-hosted --history only" self-hosted --gate-check --format svg
+usage_error "--format markdown applies to self-hosted --history only (--report writes Markdown unless --format json)" \
+    self-hosted --report --format markdown
 usage_error "--color 'blue': not a colour setting; use auto, always or never" self-hosted --validate --color blue
 usage_error "--max-manifest-bytes '0': out of range; give a whole number of bytes, at least 1" \
     self-hosted --validate --max-manifest-bytes 0
@@ -55,7 +62,8 @@ usage_error "--jobs '0': out of range; give a whole number from 1 to 64" self-ho
 usage_error "--timeout '0': out of range; give seconds from 0.1 to 60" self-hosted --gate-check --online --timeout 0
 usage_error "--timeout 'soon': not a number; give seconds from 0.1 to 60" self-hosted --gate-check --online --timeout soon
 usage_error "-C 'no-such-dir': no such folder; give an existing folder" -C no-such-dir rules
-usage_error "--format needs a value; give text, json or sarif" self-hosted --validate --format
+usage_error "--format needs a value; give text, json, sarif, markdown or svg" self-hosted --validate --format
+usage_error "--format needs a value; give text, json or sarif" koder-toml --validate --format
 usage_error "--decide needs a value; give the case of use, in quotes" self-hosted --decide
 usage_error "--online works only together with --gate-check" self-hosted --online
 usage_error "--cached and --rev cannot be used together" koder-toml --validate --cached --rev HEAD
