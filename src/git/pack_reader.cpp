@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
 #include <unordered_map>
 
 #include <fcntl.h>
@@ -37,11 +41,27 @@ std::uint32_t be32(const unsigned char* p) {
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
 }
 
+// A read-only mapping of a whole file, unmapped with its last user.
+struct Mapping {
+    const unsigned char* data = nullptr;
+    std::size_t size = 0;
+    Mapping(const unsigned char* bytes, std::size_t length) : data(bytes), size(length) {}
+    Mapping(const Mapping&) = delete;
+    Mapping& operator=(const Mapping&) = delete;
+    ~Mapping() { ::munmap(const_cast<unsigned char*>(data), size); }
+};
+
+// The files mapped by the readers of this process, by identity (git never rewrites a pack or
+// index in place: a new one is a new file). A history walk runs one reader per thread: each
+// mapping its own copy of a 40 MiB index would count it once per thread in RSS.
+std::mutex mappings_mutex;
+std::map<std::tuple<dev_t, ino_t, off_t, std::int64_t>, std::weak_ptr<const Mapping>> mappings;
+
 // The bytes of a pack or index: a read-only mapping of the file, or (fuzzing) a string.
 struct Bytes {
     const unsigned char* data = nullptr;
     std::size_t size = 0;
-    bool mapped = false;
+    std::shared_ptr<const Mapping> mapping; // shared with the other readers of the file
     std::string owned;
 
     bool map(const std::filesystem::path& path) {
@@ -52,14 +72,25 @@ struct Bytes {
             ::close(fd);
             return false;
         }
-        void* region = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-        ::close(fd);
-        if (region == MAP_FAILED) return false;
-        // Reads jump around the file: no fault-around, so only the pages read count (RSS).
-        ::madvise(region, static_cast<std::size_t>(info.st_size), MADV_RANDOM);
-        data = static_cast<const unsigned char*>(region);
-        size = static_cast<std::size_t>(info.st_size);
-        mapped = true;
+        const auto key = std::tuple{info.st_dev, info.st_ino, info.st_size,
+                                    std::int64_t{info.st_mtim.tv_sec} * 1000000000 + info.st_mtim.tv_nsec};
+        const std::lock_guard lock(mappings_mutex);
+        if (auto shared = mappings[key].lock()) {
+            ::close(fd);
+            mapping = std::move(shared);
+        } else {
+            void* region = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+            ::close(fd);
+            if (region == MAP_FAILED) return false;
+            // Reads jump around the file: no readahead of what is not asked for.
+            ::madvise(region, static_cast<std::size_t>(info.st_size), MADV_RANDOM);
+            mapping = std::make_shared<const Mapping>(static_cast<const unsigned char*>(region),
+                                                      static_cast<std::size_t>(info.st_size));
+            std::erase_if(mappings, [](const auto& entry) { return entry.second.expired(); });
+            mappings[key] = mapping;
+        }
+        data = mapping->data;
+        size = mapping->size;
         return true;
     }
 
@@ -69,15 +100,9 @@ struct Bytes {
         size = owned.size();
     }
 
+    // Another reader of a shared mapping maps the pages again on its next read (a minor fault).
     void drop_pages() const {
-        if (mapped) ::madvise(const_cast<unsigned char*>(data), size, MADV_DONTNEED);
-    }
-
-    Bytes() = default;
-    Bytes(const Bytes&) = delete;
-    Bytes& operator=(const Bytes&) = delete;
-    ~Bytes() {
-        if (mapped) ::munmap(const_cast<unsigned char*>(data), size);
+        if (mapping) ::madvise(const_cast<unsigned char*>(data), size, MADV_DONTNEED);
     }
 };
 
@@ -150,30 +175,34 @@ struct PackReader::Pack {
 
     [[nodiscard]] const unsigned char* names() const { return index.data + 8 + 1024; }
 
-    // The pack offset of `id`, or nothing. Ids are uniformly distributed (they are hashes), so
-    // an interpolation step or two on their first 8 bytes lands next to the entry; a binary
-    // search finishes (and bounds the cost of an index that is not uniform).
+    // The pack offset of `id`, or nothing. Ids are uniformly distributed (they are hashes): in
+    // the bucket of first byte b, keys spread evenly over [b << 56, (b + 1) << 56), so the first
+    // guess needs no read, and each probe's own key says how far off it is and which way. Every
+    // correction costs one read (the range's ends are never read: in a 30 MiB index each read is
+    // a cache and TLB miss); a binary search finishes, and bounds the cost of an index that is
+    // not uniform.
     [[nodiscard]] std::optional<std::uint64_t> find(const unsigned char* id) const {
         const unsigned char* fanout = index.data + 8;
         std::uint32_t low = id[0] == 0 ? 0 : be32(fanout + 4 * (id[0] - 1));
         std::uint32_t high = be32(fanout + 4 * id[0]);
         if (high > count || low > high) return std::nullopt;
         const std::uint64_t key = be64(id);
-        // The first guess needs no read: the bucket of first byte b spans keys [b << 56, (b + 1) << 56).
-        std::uint64_t first = std::uint64_t{id[0]} << 56;
-        std::uint64_t last = first | 0x00ffffffffffffffULL;
-        for (int step = 0; step < 3 && high - low > 16; ++step) {
-            if (step > 0) {
-                first = be64(names() + 20 * std::size_t{low});
-                last = be64(names() + 20 * std::size_t{high - 1});
-            }
-            if (key < first || key > last || first == last) break;
-            const double fraction = static_cast<double>(key - first) / static_cast<double>(last - first);
-            const auto guess = std::min(high - 1, low + static_cast<std::uint32_t>(fraction * (high - 1 - low)));
-            const int order = compare_ids(names() + 20 * std::size_t{guess}, id);
+        const double per_key = static_cast<double>(high - low) / 0x1p56;
+        double position = low + static_cast<double>(key - (std::uint64_t{id[0]} << 56)) * per_key;
+        for (int step = 0; step < 4 && high - low > 8; ++step) {
+            const auto guess = static_cast<std::uint32_t>(
+                std::clamp(position, static_cast<double>(low), static_cast<double>(high - 1)));
+            const unsigned char* name = names() + 20 * std::size_t{guess};
+            const int order = compare_ids(name, id);
             if (order == 0) return offset_of(guess);
-            if (order < 0) low = guess + 1;
-            else high = guess;
+            const std::uint64_t found = be64(name);
+            if (order < 0) {
+                low = guess + 1;
+                position = guess + 1 + static_cast<double>(key - found) * per_key;
+            } else {
+                high = guess;
+                position = guess - 1 - static_cast<double>(found - key) * per_key;
+            }
         }
         while (low < high) {
             const std::uint32_t middle = low + (high - low) / 2;
@@ -253,8 +282,8 @@ struct PackReader::Cache {
     }
 };
 
-PackReader::PackReader(const std::vector<std::string>& object_dirs, std::size_t cache_bytes)
-    : cache_(std::make_unique<Cache>(cache_bytes)) {
+PackReader::PackReader(const std::vector<std::string>& object_dirs, std::size_t cache_bytes, std::uint64_t trim_bytes)
+    : trim_bytes_(trim_bytes), cache_(std::make_unique<Cache>(cache_bytes)) {
     for (const std::string& dir : object_dirs) {
         std::error_code error;
         std::vector<std::filesystem::path> found;
@@ -336,6 +365,14 @@ std::optional<ObjectHeader> PackReader::header(const ObjectId& id) {
 
 bool PackReader::contains(const ObjectId& id) { return locate(id).has_value(); }
 
+void PackReader::keep(const ObjectData& object) {
+    if (!object || object->pack == nullptr) return;
+    // Only this reader's packs: another reader's keys number its own packs.
+    const bool ours = std::any_of(packs_.begin(), packs_.end(),
+                                  [&](const std::unique_ptr<Pack>& pack) { return pack.get() == object->pack; });
+    if (ours && !cache_->get(object->pack_key)) cache_->put(object->pack_key, object);
+}
+
 // Inflates `size` bytes from the stream at `at`; `partial` stops when `size` bytes are out
 // (the first bytes of a delta), otherwise the stream must end exactly there.
 bool PackReader::inflate_into(const Pack& pack, std::uint64_t at, std::size_t size, std::string& out, bool partial) {
@@ -352,7 +389,7 @@ bool PackReader::inflate_into(const Pack& pack, std::uint64_t at, std::size_t si
     stream->avail_out = static_cast<uInt>(size != 0 ? size : 1);
     const int status = ::inflate(stream, partial ? Z_SYNC_FLUSH : Z_FINISH);
     consumed_ += stream->total_in;
-    if (consumed_ > trim_bytes) trim();
+    if (consumed_ > trim_bytes_) trim();
     if (partial) {
         out.resize(stream->total_out);
         return status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR;
@@ -464,9 +501,11 @@ ObjectData PackReader::read_at(Pack& pack, std::uint64_t offset, int depth) {
     } else {
         return nullptr;
     }
+    object->pack = &pack;
+    object->pack_key = key;
     ObjectData done = std::move(object);
-    // Kept: other entries are built from it (packs store older versions as deltas of newer ones,
-    // so a history walk newest first meets most bases as objects it asked for).
+    // Kept: other entries are built from it (a delta's base is most often another version of the
+    // same tree or file, read shortly before or after it; see also keep()).
     cache_->put(key, done);
     return done;
 }
