@@ -19,6 +19,7 @@
 #include "git/object_reader.h"
 #include "git/rev_walk.h"
 #include "git/tree.h"
+#include "git/tree_memo.h"
 
 namespace ksa::git {
 
@@ -79,6 +80,15 @@ public:
     // Trees that failed validation during the walks, first met first (each folder once).
     std::vector<TreeDefect> defects;
 
+    // Opt-in, for a walk over consecutive commits, oldest first (--history): keeps the "after"
+    // side of every comparison and lets go of its "before" side, so it holds the trees of the
+    // latest commit compared (at most `max_trees`, then it starts over). The next comparison finds
+    // its "before" side there without a read, and the object reader gets it back as the base of
+    // the folder's next version, which packs most often store as a delta of it (git fast-import
+    // always does): the object cache alone lets a rarely changed folder's version go, and then
+    // rebuilds its whole chain of deltas.
+    void remember_trees(std::size_t max_trees) { memo_ = std::make_unique<TreeMemo>(max_trees); }
+
 private:
     // One level of the comparison: the two trees' bytes are held and their entries parsed into
     // this depth's two reusable lists, so a walk allocates nothing per tree once warm.
@@ -102,6 +112,10 @@ private:
                 add_defect(std::move(*defect));
                 return std::nullopt;
             }
+        }
+        if (memo_) {
+            if (before != nullptr) memo_->erase(*before);
+            if (after != nullptr) memo_->put(*after, new_bytes);
         }
         std::size_t i = 0;
         std::size_t j = 0;
@@ -136,6 +150,7 @@ private:
 
     TreeCache& cache_;
     std::deque<std::vector<TreeEntry>> lists_;  // a deque: growing it moves no list a caller holds
+    std::unique_ptr<TreeMemo> memo_;            // see remember_trees()
 };
 
 // The entry at `path` below the tree `root`, read component by component through validated
