@@ -35,6 +35,8 @@ namespace {
 // Trees kept parsed per thread: a folder's "before" side is the tree read as "after" when it
 // last changed, so keeping recent trees halves the reads of a history walk.
 constexpr std::size_t history_tree_cache_bytes = 32U << 20;
+// Trees the differ keeps per thread (a commit of 200,000 files has 37,000 folders).
+constexpr std::size_t history_trees = 1U << 16;
 
 // The manifest paths that differ between two trees, as --history records them.
 class ManifestChanges {
@@ -47,7 +49,15 @@ public:
                 change.kind = after->kind();
                 if (change.kind == EntryKind::file) change.blob = to_hex(after->id);
             }
-            changes.push_back(std::move(change));
+            // A file and a folder of one name are two entries in git's order ("koder.toml" sorts
+            // before "koder.toml/"): where one replaces the other, the path is visited twice, and
+            // what the new tree holds there is the change, not the removal of the other entry.
+            const auto same = std::find_if(changes.rbegin(), changes.rend(),
+                                           [&](const ManifestBlobChange& other) { return other.path == path; });
+            if (same == changes.rend())
+                changes.push_back(std::move(change));
+            else if (after != nullptr)
+                *same = std::move(change);
             return Step::skip;
         }
         return Step::descend;
@@ -60,12 +70,15 @@ public:
 std::optional<Failure> diff_range(git_repository* repository, const std::string& before,
                                   const std::vector<std::string>& trees, std::size_t begin, std::size_t end,
                                   std::vector<std::vector<ManifestBlobChange>>& out, Progress* progress) {
-    ObjectReader reader(repository, history_cache_bytes);
+    ObjectReader reader(repository, history_cache_bytes, history_trim_bytes);
     TreeCache cache(reader, history_tree_cache_bytes);
     TreeDiffer differ(cache);
-    // Newest first, as git walks: packs store older versions as deltas of newer ones, so this
-    // order finds each delta's base in the reader's cache.
-    for (std::size_t i = end; i-- > begin;) {
+    differ.remember_trees(history_trees);
+    // Oldest first, with the differ keeping the trees of the last commit compared: a comparison's
+    // "before" side is then already at hand, and a folder's new version is most often a delta of it (each
+    // tree read is built from its base once: 315,000 trees for 50,000 commits where a newest-first
+    // walk, with git's delta base cache or ours, rebuilt chains of deltas 1.5 to 6 times as often).
+    for (std::size_t i = begin; i < end; ++i) {
         const std::string& old_id = i == 0 ? before : trees[i - 1];
         std::optional<ObjectId> old_tree;
         if (!old_id.empty()) {
