@@ -44,6 +44,8 @@ public:
     // Type and size without reading a blob's content (a huge blob stays unread).
     Expected<ObjectHeader> header(const ObjectId& id, std::string_view what);
     [[nodiscard]] bool exists(const ObjectId& id);
+    // See PackReader::is_delta_of (false for objects outside the packs).
+    bool is_delta_of(const ObjectId& object, const ObjectId& base) { return packs_.is_delta_of(object, base); }
     // See PackReader::keep.
     void keep(const ObjectData& object) { packs_.keep(object); }
 

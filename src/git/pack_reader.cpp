@@ -439,6 +439,24 @@ std::optional<std::uint64_t> ofs_base(const unsigned char* pack, std::uint64_t& 
 
 } // namespace
 
+bool PackReader::is_delta_of(const ObjectId& object, const ObjectId& base) {
+    const auto found = locate(object);
+    if (!found) return false;
+    Pack& pack = *found->first;
+    const std::uint64_t offset = found->second;
+    if (offset < 12 || pack.pack.size < 20 || offset >= pack.pack.size - 20) return false;
+    const auto end = static_cast<std::uint64_t>(pack.pack.size - 20);
+    const auto header = entry_header(pack.pack.data, offset, end);
+    if (!header) return false;
+    std::uint64_t at = header->data;
+    if (header->type == 6) {
+        const auto base_offset = ofs_base(pack.pack.data, at, end, offset);
+        return base_offset && pack.find(base.data()) == base_offset;
+    }
+    if (header->type == 7) return at + 20 <= end && std::memcmp(pack.pack.data + at, base.data(), 20) == 0;
+    return false;
+}
+
 std::optional<ObjectHeader> PackReader::header_at(Pack& pack, std::uint64_t offset, int depth) {
     if (depth > max_delta_depth || offset < 12 || pack.pack.size < 20 || offset >= pack.pack.size - 20) return std::nullopt;
     if (auto cached = cache_->get(Cache::key(pack, offset))) return ObjectHeader{cached->type, cached->data.size()};

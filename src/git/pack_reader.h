@@ -53,6 +53,10 @@ public:
     // True when a pack holds `id` (nothing is read).
     bool contains(const ObjectId& id);
 
+    // True when `object` is stored as a delta whose base is `base` (in the same pack): which way
+    // a pack's deltas point between two versions of a tree (nothing is inflated).
+    bool is_delta_of(const ObjectId& object, const ObjectId& base);
+
     // Puts an object this reader built back into its cache, so the versions built from it (as
     // delta bases) do not rebuild it: for a caller that kept the object while the cache let it go.
     // Objects from elsewhere are ignored.

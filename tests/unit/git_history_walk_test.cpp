@@ -209,9 +209,12 @@ TEST_CASE("history walk: chain_changes lists every manifest change git's diff-tr
     GitDirScope scope(repo);
     auto repository = ksa::git::Repository::open_from_environment();
     REQUIRE(repository.ok());
-    for (const unsigned threads : {1U, 2U, 3U}) {
+    using Order = ksa::git::HistoryReader::Order;
+    for (const auto& [threads, order] :
+         {std::pair{1U, Order::automatic}, std::pair{2U, Order::automatic}, std::pair{3U, Order::automatic},
+          std::pair{1U, Order::oldest_first}, std::pair{2U, Order::newest_first}, std::pair{2U, Order::oldest_first}}) {
         ksa::git::HistoryReader reader(*repository);
-        auto changes = reader.chain_changes("", trees, threads);
+        auto changes = reader.chain_changes("", trees, threads, nullptr, order);
         REQUIRE(changes.ok());
         REQUIRE(changes->size() == trees.size());
         for (std::size_t i = 0; i < trees.size(); ++i) {
@@ -228,7 +231,7 @@ TEST_CASE("history walk: chain_changes lists every manifest change git's diff-tr
                 for (const auto& [path, blob] : *side)
                     shown += " " + path + "=" + blob.substr(0, 8);
             }
-            INFO("threads " << threads << ", commit " << i << ": " << shown);
+            INFO("threads " << threads << ", order " << static_cast<int>(order) << ", commit " << i << ": " << shown);
             CHECK(got == wanted);
         }
     }
@@ -310,4 +313,49 @@ TEST_CASE("pack reader: the readers of a process map each pack and index once", 
     }
     CHECK(mappings_of(index) == 0); // unmapped with the last reader
     CHECK(mappings_of(pack) == 0);
+}
+
+TEST_CASE("history walk: the walk goes the way the pack's deltas point", "[git][history]") {
+    // git's own delta search stores older versions as deltas of newer ones: newest first.
+    GitRepo repacked;
+    std::string text;
+    for (int line = 0; line < 100; ++line)
+        text += "line " + std::to_string(line) + "\n";
+    // Root trees big enough for git to store them as deltas.
+    for (int file = 0; file < 12; ++file) repacked.write("top-level-file-" + std::to_string(file) + ".txt", "x\n");
+    for (int commit = 0; commit < 40; ++commit) {
+        repacked.write("a/b/koder.toml", "version = \"" + std::to_string(commit) + "\"\n");
+        repacked.write("a/c/file" + std::to_string(commit % 3) + ".txt", text + std::to_string(commit));
+        repacked.git("add -A");
+        repacked.git("-c user.name=T -c user.email=t@x commit -q -m c" + std::to_string(commit));
+    }
+    repacked.git("repack -adfq");
+    // git fast-import stores each version as a delta of the one before: oldest first.
+    GitRepo imported;
+    std::string stream;
+    for (int commit = 0; commit < 40; ++commit) {
+        const std::string manifest = "version = \"" + std::to_string(commit) + "\"\n";
+        const std::string file = text + std::to_string(commit);
+        stream += "commit refs/heads/main\ncommitter T <t@x> " + std::to_string(1767225600 + commit) + " +0000\n";
+        stream += "data 1\nc\n";
+        stream += "M 100644 inline a/b/koder.toml\ndata " + std::to_string(manifest.size()) + "\n" + manifest + "\n";
+        stream += "M 100644 inline a/c/file" + std::to_string(commit % 3) + ".txt\ndata " +
+                  std::to_string(file.size()) + "\n" + file + "\n";
+    }
+    imported.write("stream.txt", stream);
+    imported.git("fast-import --quiet < stream.txt");
+    using Order = ksa::git::HistoryReader::Order;
+    for (const auto& [repo, wanted] :
+         {std::pair{&repacked, Order::newest_first}, std::pair{&imported, Order::oldest_first}}) {
+        std::vector<std::string> trees;
+        std::istringstream lines(repo->git("rev-list --reverse --first-parent --format=%T main"));
+        for (std::string line; std::getline(lines, line);)
+            if (!line.starts_with("commit ")) trees.push_back(line);
+        REQUIRE(trees.size() == 40);
+        GitDirScope scope(*repo);
+        auto repository = ksa::git::Repository::open_from_environment();
+        REQUIRE(repository.ok());
+        ksa::git::HistoryReader reader(*repository);
+        CHECK(reader.chain_order("", trees) == wanted);
+    }
 }
