@@ -12,7 +12,8 @@ struct FormatName {
 };
 
 constexpr std::array names{FormatName{Format::text, "text"}, FormatName{Format::json, "json"},
-                           FormatName{Format::sarif, "sarif"}, FormatName{Format::markdown, "markdown"}};
+                           FormatName{Format::sarif, "sarif"}, FormatName{Format::markdown, "markdown"},
+                           FormatName{Format::svg, "svg"}};
 
 } // namespace
 

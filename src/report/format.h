@@ -9,7 +9,7 @@
 
 namespace ksa::report {
 
-enum class Format { text, json, sarif, markdown };
+enum class Format { text, json, sarif, markdown, svg };
 
 std::string_view format_name(Format format);
 
