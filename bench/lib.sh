@@ -51,15 +51,23 @@ machine_desc() {
   echo "$(nproc) cores, $cpu, $ram RAM, Linux $(uname -r), $(git --version)"
 }
 
-bin_desc() { # bin_desc BIN -> "`BIN` (version); source rev R"
+# bin_desc BIN [REV] -> "`BIN` (version); source rev R; sha256 S…". REV is what the caller knows of
+# the binary's source (--bin-rev); without it, the rev of this checkout (right for its own build/).
+bin_desc() {
   local v r
   v=$(timeout 5 "$1" --version 2>/dev/null | head -n 1 || true)
-  r=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "no commit")
-  if [ -n "$(git -C "$root" status --porcelain --untracked-files=no -- src 2>/dev/null)" ]; then
-    r="$r + uncommitted changes in src/"
+  if [ -n "${2:-}" ]; then
+    r=$2
+  else
+    r=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "no commit")
+    if [ -n "$(git -C "$root" status --porcelain --untracked-files=no -- src 2>/dev/null)" ]; then
+      r="$r + uncommitted changes in src/"
+    fi
   fi
-  echo "\`$1\`${v:+ ($v)}; source rev $r"
+  echo "\`$1\`${v:+ ($v)}; source rev $r; sha256 $(sha256sum "$1" | cut -c1-12)…"
 }
+
+load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # write_section FILE MARKER SECTION_FILE: replace the text between
 # <!-- bench:MARKER:begin --> and <!-- bench:MARKER:end --> in FILE (append it when absent).

@@ -15,6 +15,9 @@ prog=run-push-many.sh
 . "$here/lib.sh"
 
 bin="$root/build/src/koder-spec-audit"
+bin_rev=""
+baseline_bin=""
+baseline_rev=""
 repo=""
 runs=5
 warmup=1
@@ -41,6 +44,12 @@ usage() {
 usage: bench/run-push-many.sh [--bin PATH] [--runs N] [--write] [--profile] [options]
 
   --bin PATH        koder-spec-audit binary (default: <repo root>/build/src/koder-spec-audit)
+  --bin-rev REV     what to print as the binary's source rev (default: this checkout's HEAD)
+  --baseline-bin PATH
+                    also time this binary's hook (e.g. a build from before a change), interleaved,
+                    on its own set-up in <push-dir>-baseline (R carries the registry it generates)
+  --baseline-rev REV
+                    what to print as its source rev
   --repo DIR        source repository (a work tree); default: the repository bench/gen-monorepo.py
                     generates into ${BENCH_DIR:-/tmp/ksa-bench}, reused if present
   --push-dir DIR    where the bare repository and its quarantines go (default:
@@ -68,6 +77,9 @@ EOF
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) bin=$2; shift 2 ;;
+    --bin-rev) bin_rev=$2; shift 2 ;;
+    --baseline-bin) baseline_bin=$2; shift 2 ;;
+    --baseline-rev) baseline_rev=$2; shift 2 ;;
     --repo) repo=$2; shift 2 ;;
     --push-dir) push_dir=$2; shift 2 ;;
     --rebuild) rebuild=1; shift ;;
@@ -91,6 +103,7 @@ while [ $# -gt 0 ]; do
 done
 
 bin=$(abs_bin "$bin")
+[ -z "$baseline_bin" ] || baseline_bin=$(abs_bin "$baseline_bin")
 command -v python3 >/dev/null || die "python3 is required"
 if ! [[ "$commits" =~ ^[1-9][0-9]*$ ]]; then die "--commits must be a positive number"; fi
 if ! [[ "$broken_at" =~ ^[1-9][0-9]*$ ]] || [ "$broken_at" -gt "$commits" ]; then
@@ -126,12 +139,20 @@ git -C "$src" show "HEAD:$manifest" 2>/dev/null | grep -q '^status *= *"' \
 [ -n "$push_dir" ] || push_dir="${BENCH_DIR:-/tmp/ksa-bench}/push-many-$(basename "$src")"
 mkdir -p "$(dirname "$push_dir")"
 push_dir=$(cd "$(dirname "$push_dir")" && pwd)/$(basename "$push_dir")
-bare="$push_dir/bare.git"
-meta="$push_dir/push-many.json"
-# git receive-pack (2.36 and later) puts a push's objects in objects/tmp_objdir-incoming-XXXXXX
-# (tmp-objdir.c); one such folder per push here, each holding the pack index-pack wrote.
-q_clean="$bare/objects/tmp_objdir-incoming-clean"
-q_broken="$bare/objects/tmp_objdir-incoming-broken"
+main_push_dir=$push_dir
+# use_side BIN DIR: the binary and the set-up that the functions below work on. Each binary has its
+# own set-up (the baseline's in <push-dir>-baseline): R carries the registry that binary generates.
+use_side() {
+  sbin=$1
+  push_dir=$2
+  bare="$push_dir/bare.git"
+  meta="$push_dir/push-many.json"
+  # git receive-pack (2.36 and later) puts a push's objects in objects/tmp_objdir-incoming-XXXXXX
+  # (tmp-objdir.c); one such folder per push here, each holding the pack index-pack wrote.
+  q_clean="$bare/objects/tmp_objdir-incoming-clean"
+  q_broken="$bare/objects/tmp_objdir-incoming-broken"
+}
+use_side "$bin" "$main_push_dir"
 
 tmp=$(mktemp -d /tmp/ksa-push-many.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -163,7 +184,7 @@ setup_ok() {
   ! bare_git cat-file -e "$BROKEN" 2>/dev/null || return 1
   [ "$(in_quarantine "$q_clean" git rev-list --count "$CLEAN" --not --all 2>/dev/null)" = "$commits" ] || return 1
   [ "$(in_quarantine "$q_broken" git rev-list --count "$BROKEN" --not --all 2>/dev/null)" = "$commits" ] || return 1
-  GIT_DIR="$bare" "$bin" self-hosted --report --check --rev "$R" >/dev/null 2>&1 || return 1
+  GIT_DIR="$bare" "$sbin" self-hosted --report --check --rev "$R" >/dev/null 2>&1 || return 1
 }
 
 # The fast-import stream of both branches, on stdout. Reads R's tree through `git`.
@@ -280,7 +301,7 @@ build_setup() {
 
   # R: the registry the binary generates from main's tree, committed on main (no checkout: the
   # report from --rev writes the same bytes as from a work tree, which run-registry.sh checks).
-  GIT_DIR="$bare" "$bin" self-hosted --report --rev "$src_head" --output - >"$tmp/registry.md" \
+  GIT_DIR="$bare" "$sbin" self-hosted --report --rev "$src_head" --output - >"$tmp/registry.md" \
     || die "self-hosted --report --rev $src_head failed in $bare"
   {
     printf 'commit refs/heads/main\nauthor Koder Bench <bench@koder.invalid> 1780272000 +0000\n'
@@ -291,7 +312,7 @@ build_setup() {
     printf '\ndone\n'
   } | bare_git fast-import --quiet --done
   R=$(bare_git rev-parse refs/heads/main)
-  GIT_DIR="$bare" "$bin" self-hosted --report --check --rev "$R" >/dev/null \
+  GIT_DIR="$bare" "$sbin" self-hosted --report --check --rev "$R" >/dev/null \
     || die "the registry committed at $R does not pass --check"
 
   # The two branches, made in a scratch repository that borrows the bare one's objects, so the
@@ -327,38 +348,51 @@ PY
   log "push set-up built in $((t1 - t0)) s"
 }
 
-if [ "$rebuild" = 0 ] && setup_ok; then
-  log "reusing the push set-up in $push_dir"
-else
-  build_setup
-fi
-R=$(meta_get R); CLEAN=$(meta_get clean); BROKEN=$(meta_get broken)
 zero=0000000000000000000000000000000000000000
-printf '%s %s refs/heads/feature\n' "$zero" "$CLEAN" >"$tmp/stdin-clean"
-printf '%s %s refs/heads/feature\n' "$zero" "$BROKEN" >"$tmp/stdin-broken"
-bare_git rev-parse -q --verify refs/heads/feature >/dev/null && die "refs/heads/feature exists in $bare"
-
-# ---- checks: the clean push is accepted, the broken one rejected for its manifest
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-for v in clean broken; do
-  if [ "$v" = clean ]; then q=$q_clean; else q=$q_broken; fi
-  set +e
-  in_quarantine "$q" "$bin" hook pre-receive <"$tmp/stdin-$v" >"$tmp/hook-$v.out" 2>&1
-  rc=$?
-  set -e
-  if [ "$v" = clean ] && [ "$rc" != 0 ]; then
-    cat "$tmp/hook-$v.out" >&2
-    die "hook pre-receive exited $rc on the clean push; not timing a failing command"
+# prepare_side SUFFIX: set up (or reuse) the current side, write its hook stdin files, and check
+# that its hook accepts the clean push and rejects the broken one for its manifest.
+prepare_side() {
+  local sfx=$1 v q rc
+  if [ "$rebuild" = 0 ] && setup_ok; then
+    log "reusing the push set-up in $push_dir"
+  else
+    build_setup
   fi
-  if [ "$v" = broken ]; then
-    if [ "$rc" != 1 ] || ! grep -qF "$manifest" "$tmp/hook-$v.out"; then
-      cat "$tmp/hook-$v.out" >&2
-      die "hook pre-receive exited $rc on the broken push (want 1, rejected for $manifest)"
+  R=$(meta_get R); CLEAN=$(meta_get clean); BROKEN=$(meta_get broken)
+  printf '%s %s refs/heads/feature\n' "$zero" "$CLEAN" >"$tmp/stdin-clean$sfx"
+  printf '%s %s refs/heads/feature\n' "$zero" "$BROKEN" >"$tmp/stdin-broken$sfx"
+  if bare_git rev-parse -q --verify refs/heads/feature >/dev/null; then die "refs/heads/feature exists in $bare"; fi
+  for v in clean broken; do
+    if [ "$v" = clean ]; then q=$q_clean; else q=$q_broken; fi
+    set +e
+    in_quarantine "$q" "$sbin" hook pre-receive <"$tmp/stdin-$v$sfx" >"$tmp/hook-$v$sfx.out" 2>&1
+    rc=$?
+    set -e
+    if [ "$v" = clean ] && [ "$rc" != 0 ]; then
+      cat "$tmp/hook-$v$sfx.out" >&2
+      die "$sbin hook pre-receive exited $rc on the clean push; not timing a failing command"
     fi
-  fi
-  log "hook pre-receive exited $rc on the $v push; it printed:"
-  sed 's/^/  /' "$tmp/hook-$v.out" | head -n 20 >&2
-done
+    if [ "$v" = broken ]; then
+      if [ "$rc" != 1 ] || ! grep -qF "$manifest" "$tmp/hook-$v$sfx.out"; then
+        cat "$tmp/hook-$v$sfx.out" >&2
+        die "$sbin hook pre-receive exited $rc on the broken push (want 1, rejected for $manifest)"
+      fi
+    fi
+    log "$sbin hook pre-receive exited $rc on the $v push; it printed:"
+    sed 's/^/  /' "$tmp/hook-$v$sfx.out" | head -n 20 >&2
+  done
+}
+
+# ---- set-ups and checks: the clean push is accepted, the broken one rejected for its manifest
+load_before=$(load_avg)
+base_args=()
+if [ -n "$baseline_bin" ]; then
+  use_side "$baseline_bin" "$main_push_dir-baseline"
+  prepare_side -base
+  base_args=("$bare" "$q_clean" "$q_broken" "$baseline_bin" "$CLEAN" "$BROKEN")
+fi
+use_side "$bin" "$main_push_dir"
+prepare_side ""
 in_quarantine "$q_clean" git rev-list "$CLEAN" --not --all >"$tmp/commits-clean"
 [ "$(wc -l <"$tmp/commits-clean")" = "$commits" ] || die "rev-list does not list $commits commits"
 n_changes=$(in_quarantine "$q_clean" git diff-tree --stdin -r --name-only <"$tmp/commits-clean" \
@@ -383,9 +417,11 @@ fi
 [ "$runs" -ge 1 ] || exit 0
 
 # ---- timing
-python3 - "$tmp/spec.json" "$bare" "$q_clean" "$q_broken" "$bin" "$CLEAN" "$BROKEN" "$tmp" "$parts" <<'PY'
+python3 - "$tmp/spec.json" "$bare" "$q_clean" "$q_broken" "$bin" "$CLEAN" "$BROKEN" "$tmp" "$parts" \
+  ${base_args[@]+"${base_args[@]}"} <<'PY'
 import json, sys
-out, bare, q_clean, q_broken, binary, clean, broken, tmp, parts = sys.argv[1:]
+out, bare, q_clean, q_broken, binary, clean, broken, tmp, parts = sys.argv[1:10]
+baseline = sys.argv[10:]
 
 def env(q):
     return {"GIT_DIR": bare, "GIT_OBJECT_DIRECTORY": q, "GIT_ALTERNATE_OBJECT_DIRECTORIES": bare + "/objects",
@@ -409,11 +445,25 @@ if parts == "1":
         {"name": "difftree-clean", "argv": ["git", "diff-tree", "--stdin", "-r", "--name-only"], "cwd": bare,
          "env": env(q_clean), "stdin": tmp + "/commits-clean"},
     ]
+if baseline:
+    # The baseline's hook on its own set-up, and the git pipeline there (its commits are other ids).
+    b_bare, b_q_clean, b_q_broken, b_binary, b_clean, b_broken = baseline
+    def b_env(q):
+        return {"GIT_DIR": b_bare, "GIT_OBJECT_DIRECTORY": q, "GIT_ALTERNATE_OBJECT_DIRECTORIES": b_bare + "/objects",
+                "GIT_QUARANTINE_PATH": q}
+    cmds += [
+        {"name": "hook-clean-base", "argv": [b_binary, "hook", "pre-receive"], "cwd": b_bare, "env": b_env(b_q_clean),
+         "stdin": tmp + "/stdin-clean-base"},
+        {"name": "git-clean-base", "argv": pipeline(b_clean), "cwd": b_bare, "env": b_env(b_q_clean)},
+        {"name": "hook-broken-base", "argv": [b_binary, "hook", "pre-receive"], "cwd": b_bare,
+         "env": b_env(b_q_broken), "stdin": tmp + "/stdin-broken-base", "expect": 1},
+        {"name": "git-broken-base", "argv": pipeline(b_broken), "cwd": b_bare, "env": b_env(b_q_broken)},
+    ]
 json.dump({"commands": cmds}, open(out, "w"))
 PY
 log "timing: $warmup warm-up round(s), $runs timed round(s) (commands interleaved)"
 python3 "$here/timer.py" --runs "$runs" --warmup "$warmup" --out "$tmp/times.json" "$tmp/spec.json"
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(load_avg)
 
 # ---- the section
 KSA_COMMITS=$commits KSA_BROKEN_AT=$broken_at KSA_MANIFEST=$manifest KSA_CHANGES=$n_changes \
@@ -421,7 +471,8 @@ KSA_PACK_OBJECTS=$pack_objects KSA_PACK_KIB=$pack_kib KSA_R=$R KSA_CLEAN=$CLEAN 
 KSA_FILES=$(bare_git ls-tree -r "$R" | wc -l) KSA_REG_BYTES=$(bare_git cat-file -s "$R:$registry_path") \
 KSA_OUT_CLEAN=$(wc -l <"$tmp/hook-clean.out") KSA_OUT_BROKEN=$(wc -l <"$tmp/hook-broken.out") \
 KSA_LOAD="$load_before before the checks, $load_after after the timing" \
-KSA_MACHINE="$(machine_desc)" KSA_BIN="$(bin_desc "$bin")" KSA_BIN_SHA="$(sha256sum "$bin" | cut -c1-12)" \
+KSA_MACHINE="$(machine_desc)" KSA_BIN="$(bin_desc "$bin" "$bin_rev")" \
+KSA_BASE_BIN="$([ -z "$baseline_bin" ] || bin_desc "$baseline_bin" "$baseline_rev")" \
 KSA_METHOD="median of $runs timed rounds after $warmup warm-up round(s), the commands interleaved in each round (bench/timer.py: posix_spawn + wait4); CPU = user + system time (for a pipeline: all its processes); peak RSS = largest ru_maxrss over the timed runs (for a pipeline: its largest process)" \
 KSA_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ) \
 python3 - "$tmp/times.json" <<'PY' >"$tmp/section.md"
@@ -436,15 +487,22 @@ label = {
     "git-broken": "git pipeline, broken push",
     "revlist-clean": "`git rev-list <new> --not --all` alone, clean push",
     "difftree-clean": "`git diff-tree --stdin -r --name-only` alone (the %d ids on stdin), clean push" % n,
+    "hook-clean-base": "**baseline** binary's hook, clean push (exit 0)",
+    "hook-broken-base": "**baseline** binary's hook, broken push (exit 1: rejected)",
+    "git-clean-base": "git pipeline, clean push, in the baseline's set-up",
+    "git-broken-base": "git pipeline, broken push, in the baseline's set-up",
 }
 base = {"git-clean": "git-clean", "hook-clean": "git-clean", "hook-broken": "git-broken",
-        "git-broken": "git-broken", "revlist-clean": "git-clean", "difftree-clean": "git-clean"}
+        "git-broken": "git-broken", "revlist-clean": "git-clean", "difftree-clean": "git-clean",
+        "hook-clean-base": "git-clean-base", "git-clean-base": "git-clean-base",
+        "hook-broken-base": "git-broken-base", "git-broken-base": "git-broken-base"}
 MIB = 1024.0
 print("### pre-receive, a new branch of %s commits in quarantine" % format(n, ","))
 print()
 print("| command | median ms | ratio to the git pipeline | median CPU ms | CPU ratio | peak RSS MiB | min–max ms | runs |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
-for key in ("git-clean", "hook-clean", "hook-broken", "git-broken", "revlist-clean", "difftree-clean"):
+for key in ("git-clean", "hook-clean", "hook-broken", "git-broken", "revlist-clean", "difftree-clean",
+            "hook-clean-base", "git-clean-base", "hook-broken-base", "git-broken-base"):
     if key not in res:
         continue
     r, b = res[key], res[base[key]]
@@ -460,6 +518,20 @@ print("Targets: hook ≤ 1.0× the git pipeline (clean push, wall, medians) — 
       "checked before timing and in every timed run)."
       % ("met" if ratio <= 1.0 else "missed", ratio,
          res["hook-broken"]["median"] / res["git-broken"]["median"], "met" if rss < 64 else "missed", rss))
+if "hook-clean-base" in res:
+    def r2(a, b, f="median"):
+        return res[a][f] / res[b][f]
+    b_rss = max(res["hook-clean-base"]["maxrss_kib"], res["hook-broken-base"]["maxrss_kib"]) / MIB
+    print()
+    print("The **baseline** binary on the same push (its own set-up, against the git pipeline there): clean "
+          "%.2f× (CPU %.2f×), broken %.2f× (CPU %.2f×), peak RSS %.1f MiB — ≤ 1.0× **%s**, < 64 MiB **%s**. "
+          "The binary against the baseline: clean %.2f× its wall time (CPU %.2f×), broken %.2f× (CPU %.2f×), "
+          "peak RSS %.2f×." % (
+        r2("hook-clean-base", "git-clean-base"), r2("hook-clean-base", "git-clean-base", "cpu_median"),
+        r2("hook-broken-base", "git-broken-base"), r2("hook-broken-base", "git-broken-base", "cpu_median"), b_rss,
+        "met" if r2("hook-clean-base", "git-clean-base") <= 1.0 else "missed", "met" if b_rss < 64 else "missed",
+        r2("hook-clean", "hook-clean-base"), r2("hook-clean", "hook-clean-base", "cpu_median"),
+        r2("hook-broken", "hook-broken-base"), r2("hook-broken", "hook-broken-base", "cpu_median"), rss / b_rss))
 print()
 print("- git pipeline: `git rev-list <new> --not --all | git diff-tree --stdin -r --name-only > /dev/null`, "
       "one `sh -c`")
@@ -478,7 +550,10 @@ print("- repository: bare clone of the benchmark repository, %s files at R, regi
       "ref; hook output: %s line(s) for the clean push, %s for the broken one"
       % (e["KSA_FILES"], e["KSA_REG_BYTES"], e["KSA_OUT_CLEAN"], e["KSA_OUT_BROKEN"]))
 print("- machine: %s; load average %s" % (e["KSA_MACHINE"], e["KSA_LOAD"]))
-print("- binary: %s; sha256 %s…" % (e["KSA_BIN"], e["KSA_BIN_SHA"]))
+print("- binary: %s" % e["KSA_BIN"])
+if e["KSA_BASE_BIN"]:
+    print("- baseline binary: %s, on its own set-up (the same pushes on top of the registry it generates)"
+          % e["KSA_BASE_BIN"])
 print("- method: whole process vs whole process, stdout and stderr to /dev/null; %s" % e["KSA_METHOD"])
 print("- date: %s" % e["KSA_DATE"])
 PY

@@ -14,6 +14,9 @@ prog=run-push.sh
 . "$here/lib.sh"
 
 bin="$root/build/src/koder-spec-audit"
+bin_rev=""
+baseline_bin=""
+baseline_rev=""
 repo=""
 runs=10
 warmup=2
@@ -34,6 +37,12 @@ usage() {
 usage: bench/run-push.sh [--bin PATH] [--repo DIR] [--runs N] [--write] [options]
 
   --bin PATH        koder-spec-audit binary (default: <repo root>/build/src/koder-spec-audit)
+  --bin-rev REV     what to print as the binary's source rev (default: this checkout's HEAD)
+  --baseline-bin PATH
+                    also time this binary's hook (e.g. a build from before a change), interleaved,
+                    on its own set-up in <push-dir>-baseline (R carries the registry it generates)
+  --baseline-rev REV
+                    what to print as its source rev
   --repo DIR        source repository (a work tree); default: the repository bench/gen-monorepo.py
                     generates into ${BENCH_DIR:-/tmp/ksa-bench}, reused if present
   --push-dir DIR    where the bare repository and the setup go (default:
@@ -55,6 +64,9 @@ EOF
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) bin=$2; shift 2 ;;
+    --bin-rev) bin_rev=$2; shift 2 ;;
+    --baseline-bin) baseline_bin=$2; shift 2 ;;
+    --baseline-rev) baseline_rev=$2; shift 2 ;;
     --repo) repo=$2; shift 2 ;;
     --push-dir) push_dir=$2; shift 2 ;;
     --rebuild) rebuild=1; shift ;;
@@ -74,6 +86,7 @@ while [ $# -gt 0 ]; do
 done
 
 bin=$(abs_bin "$bin")
+[ -z "$baseline_bin" ] || baseline_bin=$(abs_bin "$baseline_bin")
 command -v python3 >/dev/null || die "python3 is required"
 export LC_ALL=C
 # The setup's commits do not depend on the user's git configuration or the clock.
@@ -100,8 +113,16 @@ git -C "$src" show "HEAD:$manifest" | grep -q '^\[self_hosted\]' \
 [ -n "$push_dir" ] || push_dir="${BENCH_DIR:-/tmp/ksa-bench}/push-$(basename "$src")"
 mkdir -p "$(dirname "$push_dir")"
 push_dir=$(cd "$(dirname "$push_dir")" && pwd)/$(basename "$push_dir")
-bare="$push_dir/bare.git"
-meta="$push_dir/push.json"
+main_push_dir=$push_dir
+# use_side BIN DIR: the binary and the set-up that the functions below work on. Each binary has its
+# own set-up (the baseline's in <push-dir>-baseline): R carries the registry that binary generates.
+use_side() {
+  sbin=$1
+  push_dir=$2
+  bare="$push_dir/bare.git"
+  meta="$push_dir/push.json"
+}
+use_side "$bin" "$main_push_dir"
 
 tmp=$(mktemp -d /tmp/ksa-push.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -120,7 +141,7 @@ setup_ok() {
   [ "$(bare_git for-each-ref --format='%(refname)' | tr '\n' ' ')" = "refs/heads/main " ] || return 1
   [ "$(bare_git rev-list "$A" --not --all 2>/dev/null)" = "$A" ] || return 1
   [ "$(bare_git rev-list "$B" --not --all 2>/dev/null)" = "$B" ] || return 1
-  GIT_DIR="$bare" "$bin" self-hosted --report --check --rev "$R" >/dev/null 2>&1 || return 1
+  GIT_DIR="$bare" "$sbin" self-hosted --report --check --rev "$R" >/dev/null 2>&1 || return 1
 }
 
 build_setup() {
@@ -161,8 +182,8 @@ PY
   git config commit.gpgsign false
 
   # R: the registry generated from the working tree and committed; becomes main.
-  "$bin" self-hosted --report >&2 || die "self-hosted --report failed in the work clone"
-  "$bin" self-hosted --report --check >/dev/null || die "the generated registry does not --check"
+  "$sbin" self-hosted --report >&2 || die "self-hosted --report failed in the work clone"
+  "$sbin" self-hosted --report --check >/dev/null || die "the generated registry does not --check"
   git add -- "$registry_path"
   git commit -q -m "Add the registry of self-hosted pairs (bench)"
   R=$(git rev-parse HEAD)
@@ -179,7 +200,7 @@ PY
 
   # B: the same manifest's status changed, and the registry regenerated with it.
   python3 "$tmp/modify.py" "$manifest" status 2>&1 | sed "s/^/$prog: (b) /" >&2
-  "$bin" self-hosted --report >&2 || die "self-hosted --report failed after the status change"
+  "$sbin" self-hosted --report >&2 || die "self-hosted --report failed after the status change"
   git add -- "$manifest" "$registry_path"
   [ "$(git diff --cached --name-only | sort | tr '\n' ' ')" = "$(printf '%s\n' "$manifest" "$registry_path" | sort | tr '\n' ' ')" ] \
     || die "(b) should change $manifest and $registry_path"
@@ -201,38 +222,52 @@ PY
   setup_ok || die "the push setup does not check out (see $push_dir)"
 }
 
-if [ "$rebuild" = 0 ] && setup_ok; then
-  log "reusing the push setup in $push_dir"
-else
-  build_setup
-fi
-R=$(meta_get R); A=$(meta_get A); B=$(meta_get B)
-cd "$bare"
+# prepare_side SUFFIX: set up (or reuse) the current side, write its hook stdin files, and check
+# that its hook accepts both pushes (and show what it prints).
+prepare_side() {
+  local sfx=$1 x rc
+  if [ "$rebuild" = 0 ] && setup_ok; then
+    log "reusing the push setup in $push_dir"
+  else
+    build_setup
+  fi
+  R=$(meta_get R); A=$(meta_get A); B=$(meta_get B)
+  printf '%s %s refs/heads/main\n' "$R" "$A" >"$tmp/stdin-a$sfx"
+  printf '%s %s refs/heads/main\n' "$R" "$B" >"$tmp/stdin-b$sfx"
+  for x in a b; do
+    set +e
+    (cd "$bare" && GIT_DIR="$bare" "$sbin" hook pre-receive) <"$tmp/stdin-$x$sfx" >"$tmp/hook-$x$sfx.out" 2>&1
+    rc=$?
+    set -e
+    if [ "$rc" != 0 ]; then
+      cat "$tmp/hook-$x$sfx.out" >&2
+      die "$sbin hook pre-receive exited $rc on push ($x); not timing a failing command"
+    fi
+    if [ -s "$tmp/hook-$x$sfx.out" ]; then
+      log "$sbin hook pre-receive printed on push ($x):"
+      sed 's/^/  /' "$tmp/hook-$x$sfx.out" >&2
+    fi
+  done
+}
 
-# ---- check the hook accepts both pushes, and what it prints
-printf '%s %s refs/heads/main\n' "$R" "$A" >"$tmp/stdin-a"
-printf '%s %s refs/heads/main\n' "$R" "$B" >"$tmp/stdin-b"
-for x in a b; do
-  set +e
-  GIT_DIR="$bare" "$bin" hook pre-receive <"$tmp/stdin-$x" >"$tmp/hook-$x.out" 2>&1
-  rc=$?
-  set -e
-  if [ "$rc" != 0 ]; then
-    cat "$tmp/hook-$x.out" >&2
-    die "hook pre-receive exited $rc on push ($x); not timing a failing command"
-  fi
-  if [ -s "$tmp/hook-$x.out" ]; then
-    log "hook pre-receive printed on push ($x):"
-    sed 's/^/  /' "$tmp/hook-$x.out" >&2
-  fi
-done
+base_args=()
+if [ -n "$baseline_bin" ]; then
+  use_side "$baseline_bin" "$main_push_dir-baseline"
+  prepare_side -base
+  base_args=("$bare" "$baseline_bin")
+fi
+use_side "$bin" "$main_push_dir"
+prepare_side ""
+cd "$bare"
 n_objects_a=$(bare_git rev-list --objects "$A" --not --all | wc -l)
 n_objects_b=$(bare_git rev-list --objects "$B" --not --all | wc -l)
 
 # ---- timing
-python3 - "$tmp/spec.json" "$bare" "$bin" "$A" "$B" "$tmp/stdin-a" "$tmp/stdin-b" <<'PY'
+python3 - "$tmp/spec.json" "$bare" "$bin" "$A" "$B" "$tmp/stdin-a" "$tmp/stdin-b" \
+  ${base_args[@]+"${base_args[@]}"} <<'PY'
 import json, sys
-out, bare, binary, a, b, in_a, in_b = sys.argv[1:]
+out, bare, binary, a, b, in_a, in_b = sys.argv[1:8]
+baseline = sys.argv[8:]
 env = {"GIT_DIR": bare}
 cmds = [
     {"name": "git-a", "argv": ["git", "rev-list", "--objects", a, "--not", "--all"], "cwd": bare, "env": env},
@@ -240,10 +275,21 @@ cmds = [
     {"name": "hook-b", "argv": [binary, "hook", "pre-receive"], "cwd": bare, "env": env, "stdin": in_b},
     {"name": "git-b", "argv": ["git", "rev-list", "--objects", b, "--not", "--all"], "cwd": bare, "env": env},
 ]
+if baseline:
+    b_bare, b_binary = baseline
+    b_env = {"GIT_DIR": b_bare}
+    cmds += [
+        {"name": "hook-a-base", "argv": [b_binary, "hook", "pre-receive"], "cwd": b_bare, "env": b_env,
+         "stdin": in_a + "-base"},
+        {"name": "hook-b-base", "argv": [b_binary, "hook", "pre-receive"], "cwd": b_bare, "env": b_env,
+         "stdin": in_b + "-base"},
+    ]
 json.dump({"commands": cmds}, open(out, "w"))
 PY
+load_before=$(load_avg)
 log "timing: $warmup warm-up rounds, $runs timed rounds (commands interleaved)"
 python3 "$here/timer.py" --runs "$runs" --warmup "$warmup" --out "$tmp/times.json" "$tmp/spec.json"
+load_after=$(load_avg)
 
 # ---- the section
 status_change=$(git --git-dir="$bare" diff "$R" "$B" -- "$manifest" | grep -E '^[-+]status' \
@@ -254,7 +300,9 @@ KSA_MANIFEST=$manifest KSA_REGISTRY=$registry_path KSA_STATUS=$status_change KSA
 KSA_OBJ_A=$n_objects_a KSA_OBJ_B=$n_objects_b KSA_LOOSE=$loose \
 KSA_FILES=$(bare_git ls-tree -r "$R" | wc -l) KSA_REG_BYTES=$(bare_git cat-file -s "$R:$registry_path") \
 KSA_OUT_A=$(wc -l <"$tmp/hook-a.out") KSA_OUT_B=$(wc -l <"$tmp/hook-b.out") \
-KSA_MACHINE="$(machine_desc)" KSA_BIN="$(bin_desc "$bin")" \
+KSA_MACHINE="$(machine_desc)" KSA_BIN="$(bin_desc "$bin" "$bin_rev")" \
+KSA_BASE_BIN="$([ -z "$baseline_bin" ] || bin_desc "$baseline_bin" "$baseline_rev")" \
+KSA_LOAD="$load_before before the timing, $load_after after" \
 KSA_METHOD="median of $runs timed rounds after $warmup warm-up rounds, the commands interleaved in each round (bench/timer.py: posix_spawn + wait4); CPU = user + system time; peak RSS = largest ru_maxrss over the timed runs" \
 KSA_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ) \
 python3 - "$tmp/times.json" <<'PY' >"$tmp/section.md"
@@ -266,20 +314,34 @@ label = {
     "hook-b": "`koder-spec-audit hook pre-receive`, (b) status change + registry",
     "git-a": "`git rev-list --objects <new> --not --all`, (a)",
     "git-b": "`git rev-list --objects <new> --not --all`, (b)",
+    "hook-a-base": "**baseline** binary's hook, (a)",
+    "hook-b-base": "**baseline** binary's hook, (b)",
 }
 hook_a, git_a = res["hook-a"]["median"], res["git-a"]["median"]
 ratio = res["hook-b"]["median"] / hook_a
 print("### pre-receive, a push of one new commit")
 print()
-print("| command | median ms | ratio to hook (a) | ratio to git (a) | median CPU ms | peak RSS MiB | min–max ms | runs |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
-for k in ("git-a", "hook-a", "hook-b", "git-b"):
+print("| command | median ms | ratio to hook (a) | ratio to git (a) | median CPU ms | CPU ratio to git (a) | peak RSS MiB | min–max ms | runs |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for k in ("git-a", "hook-a", "hook-b", "git-b", "hook-a-base", "hook-b-base"):
+    if k not in res:
+        continue
     r = res[k]
-    print("| %s | %.1f | %.2f× | %.2f× | %.1f | %.1f | %.1f–%.1f | %d |" % (
-        label[k], r["median"] * 1e3, r["median"] / hook_a, r["median"] / git_a,
-        r["cpu_median"] * 1e3, r["maxrss_kib"] / 1024, r["min"] * 1e3, r["max"] * 1e3, len(r["times"])))
+    own_a = res["hook-a-base" if k.endswith("-base") else "hook-a"]["median"]
+    print("| %s | %.1f | %.2f× | %.2f× | %.1f | %.2f× | %.1f | %.1f–%.1f | %d |" % (
+        label[k], r["median"] * 1e3, r["median"] / own_a, r["median"] / git_a,
+        r["cpu_median"] * 1e3, r["cpu_median"] / res["git-a"]["cpu_median"], r["maxrss_kib"] / 1024,
+        r["min"] * 1e3, r["max"] * 1e3, len(r["times"])))
 print()
 print("Target: hook (b) ≤ 2× hook (a) — **%s** (%.2f×)." % ("met" if ratio <= 2.0 else "missed", ratio))
+if "hook-a-base" in res:
+    ha, hb = res["hook-a-base"], res["hook-b-base"]
+    print()
+    print("The **baseline** binary (its own set-up; \"ratio to hook (a)\" is to its own (a)): (b) %.2f× (a) — **%s**. "
+          "The binary against the baseline: (a) %.2f× its wall time (CPU %.2f×), (b) %.2f× (CPU %.2f×)." % (
+        hb["median"] / ha["median"], "met" if hb["median"] / ha["median"] <= 2.0 else "missed",
+        hook_a / ha["median"], res["hook-a"]["cpu_median"] / ha["cpu_median"],
+        res["hook-b"]["median"] / hb["median"], res["hook-b"]["cpu_median"] / hb["cpu_median"]))
 print()
 print("- push: `<old> <new> refs/heads/main` on the hook's stdin, old = main (the registry's commit), "
       "new = one commit on top of it that is in the object store but on no ref; "
@@ -291,8 +353,11 @@ print("- repository: bare clone of the benchmark repository, %s files, registry 
       "the pushed objects are loose (%s loose objects), the rest in one pack; hook output: "
       "%s line(s) for (a), %s for (b)"
       % (e["KSA_FILES"], e["KSA_REG_BYTES"], e["KSA_LOOSE"], e["KSA_OUT_A"], e["KSA_OUT_B"]))
-print("- machine: %s" % e["KSA_MACHINE"])
+print("- machine: %s; load average %s" % (e["KSA_MACHINE"], e["KSA_LOAD"]))
 print("- binary: %s" % e["KSA_BIN"])
+if e["KSA_BASE_BIN"]:
+    print("- baseline binary: %s, on its own set-up (the same two commits on top of the registry it generates)"
+          % e["KSA_BASE_BIN"])
 print("- method: whole process vs whole process, run in the bare repository with GIT_DIR set, "
       "as git runs the hook (no quarantine: the objects are already in the store), stdout and "
       "stderr to /dev/null; %s" % e["KSA_METHOD"])

@@ -13,6 +13,9 @@ prog=run-registry.sh
 . "$here/lib.sh"
 
 bin="$root/build/src/koder-spec-audit"
+bin_rev=""
+baseline_bin=""
+baseline_rev=""
 repo=""
 runs=10
 warmup=2
@@ -31,6 +34,11 @@ usage() {
 usage: bench/run-registry.sh [--bin PATH] [--repo DIR] [--runs N] [--write] [options]
 
   --bin PATH        koder-spec-audit binary (default: <repo root>/build/src/koder-spec-audit)
+  --bin-rev REV     what to print as the binary's source rev (default: this checkout's HEAD)
+  --baseline-bin PATH
+                    also time this binary's report (e.g. a build from before a change), interleaved
+  --baseline-rev REV
+                    what to print as its source rev
   --repo DIR        git work tree to measure in; default: the repository bench/gen-monorepo.py
                     generates into ${BENCH_DIR:-/tmp/ksa-bench}, reused if present
   --runs N          timed rounds (default 10), after --warmup N rounds (default 2)
@@ -48,6 +56,9 @@ EOF
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) bin=$2; shift 2 ;;
+    --bin-rev) bin_rev=$2; shift 2 ;;
+    --baseline-bin) baseline_bin=$2; shift 2 ;;
+    --baseline-rev) baseline_rev=$2; shift 2 ;;
     --repo) repo=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
@@ -66,6 +77,7 @@ while [ $# -gt 0 ]; do
 done
 
 bin=$(abs_bin "$bin")
+[ -z "$baseline_bin" ] || baseline_bin=$(abs_bin "$baseline_bin")
 command -v python3 >/dev/null || die "python3 is required"
 export LC_ALL=C
 
@@ -87,6 +99,8 @@ pipeline="git ls-tree -r $(printf %q "$rev") | awk -F'\\t' '$select_awk' | git c
 git_cmd=(sh -c "$pipeline")
 report_cmd=("$bin" self-hosted --report --rev "$rev" --output -)
 worktree_cmd=("$bin" self-hosted --report --output -)
+base_cmd=()
+[ -z "$baseline_bin" ] || base_cmd=("$baseline_bin" self-hosted --report --rev "$rev" --output -)
 
 # ---- check that both sides read the same manifests and succeed
 n_selected=$(git ls-tree -r "$commit" | awk -F'\t' "$select_awk" | wc -l)
@@ -102,6 +116,10 @@ set -e
 if [ "$rc" != 0 ] || [ ! -s "$tmp/registry.md" ]; then
   cat "$tmp/report.err" >&2
   die "self-hosted --report --rev $rev exited $rc (or wrote nothing); not timing a failing command"
+fi
+if [ -n "$baseline_bin" ]; then
+  "${base_cmd[@]}" >"$tmp/registry-base.md" 2>"$tmp/report-base.err" \
+    || { cat "$tmp/report-base.err" >&2; die "the baseline's self-hosted --report --rev $rev failed"; }
 fi
 summary=$(grep -m 1 -E '^[0-9]+ active pairs' "$tmp/registry.md" | sed 's/\.$//' || true)
 if [ "$worktree" = 1 ]; then
@@ -126,18 +144,21 @@ fi
 # ---- timing
 # The git pipeline and the report are interleaved round by round. The working-tree form walks
 # the whole checkout (IO- and kernel-heavy), so it is timed afterwards, on its own.
-python3 - "$tmp" "$repo" "${#git_cmd[@]}" "${#report_cmd[@]}" \
-  "${git_cmd[@]}" "${report_cmd[@]}" "${worktree_cmd[@]}" <<'PY'
+python3 - "$tmp" "$repo" "${#git_cmd[@]}" "${#report_cmd[@]}" "${#worktree_cmd[@]}" \
+  "${git_cmd[@]}" "${report_cmd[@]}" "${worktree_cmd[@]}" ${base_cmd[@]+"${base_cmd[@]}"} <<'PY'
 import json, sys
-tmp, cwd, ng, nr = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-argv = sys.argv[5:]
-json.dump({"commands": [{"name": "git", "argv": argv[:ng], "cwd": cwd},
-                        {"name": "report", "argv": argv[ng:ng + nr], "cwd": cwd}]},
-          open(tmp + "/spec.json", "w"))
-json.dump({"commands": [{"name": "worktree", "argv": argv[ng + nr:], "cwd": cwd}]},
+tmp, cwd, ng, nr, nw = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+argv = sys.argv[6:]
+cmds = [{"name": "git", "argv": argv[:ng], "cwd": cwd},
+        {"name": "report", "argv": argv[ng:ng + nr], "cwd": cwd}]
+if argv[ng + nr + nw:]:
+    cmds.append({"name": "report-base", "argv": argv[ng + nr + nw:], "cwd": cwd})
+json.dump({"commands": cmds}, open(tmp + "/spec.json", "w"))
+json.dump({"commands": [{"name": "worktree", "argv": argv[ng + nr:ng + nr + nw], "cwd": cwd}]},
           open(tmp + "/spec-wt.json", "w"))
 PY
-log "timing: $warmup warm-up rounds, $runs timed rounds (git pipeline and report interleaved)"
+load_before=$(load_avg)
+log "timing: $warmup warm-up rounds, $runs timed rounds (git pipeline and report(s) interleaved)"
 python3 "$here/timer.py" --runs "$runs" --warmup "$warmup" --out "$tmp/times.json" "$tmp/spec.json"
 if [ "$worktree" = 1 ]; then
   log "timing the working-tree form: 1 warm-up, $worktree_runs runs"
@@ -145,12 +166,15 @@ if [ "$worktree" = 1 ]; then
 else
   echo '{"results": []}' >"$tmp/times-wt.json"
 fi
+load_after=$(load_avg)
 
 # ---- the section
 n_files=$(git ls-tree -r "$commit" | wc -l)
 KSA_PIPELINE=$pipeline KSA_REV=$rev KSA_COMMIT=$commit KSA_SELECTED=$n_selected \
 KSA_FILES=$n_files KSA_SUMMARY=$summary KSA_REGISTRY_BYTES=$(wc -c <"$tmp/registry.md") \
-KSA_MACHINE="$(machine_desc)" KSA_BIN="$(bin_desc "$bin")" KSA_WT_RUNS=$worktree_runs \
+KSA_MACHINE="$(machine_desc)" KSA_BIN="$(bin_desc "$bin" "$bin_rev")" KSA_WT_RUNS=$worktree_runs \
+KSA_BASE_BIN="$([ -z "$baseline_bin" ] || bin_desc "$baseline_bin" "$baseline_rev")" \
+KSA_LOAD="$load_before before the timing, $load_after after" \
 KSA_METHOD="median of $runs timed rounds after $warmup warm-up rounds, the git pipeline and the report interleaved in each round (bench/timer.py: posix_spawn + wait4); CPU = user + system time of the process and the children it waited for (for the pipeline: all its processes); peak RSS = largest ru_maxrss over the timed runs (for the pipeline: its largest process)" \
 KSA_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ) \
 python3 - "$tmp/times.json" "$tmp/times-wt.json" <<'PY' >"$tmp/section.md"
@@ -160,6 +184,7 @@ res = {r["command"]: r for f in sys.argv[1:] for r in json.load(open(f))["result
 rev = e["KSA_REV"]
 label = {"git": "git pipeline (below), via `sh -c`",
          "report": "`koder-spec-audit self-hosted --report --rev %s --output -`" % rev,
+         "report-base": "the same, **baseline** binary",
          "worktree": "`koder-spec-audit self-hosted --report --output -` (working tree, for "
                      "information; timed separately, %s runs)" % e["KSA_WT_RUNS"]}
 base = res["git"]["median"]
@@ -167,20 +192,28 @@ ratio = res["report"]["median"] / base
 cpu_ratio = res["report"]["cpu_median"] / res["git"]["cpu_median"]
 print("### registry report, every manifest of a commit")
 print()
-print("| command | median ms | ratio to git | median CPU ms | peak RSS MiB | min–max ms | runs |")
-print("|---|---:|---:|---:|---:|---:|---:|")
-for k in ("git", "report", "worktree"):
+print("| command | median ms | ratio to git | median CPU ms | CPU ratio | peak RSS MiB | min–max ms | runs |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for k in ("git", "report", "report-base", "worktree"):
     if k not in res:
         continue
     r = res[k]
-    print("| %s | %.1f | %.2f× | %.1f | %.1f | %.1f–%.1f | %d |" % (
+    print("| %s | %.1f | %.2f× | %.1f | %.2f× | %.1f | %.1f–%.1f | %d |" % (
         label[k], r["median"] * 1e3, r["median"] / base, r["cpu_median"] * 1e3,
-        r["maxrss_kib"] / 1024, r["min"] * 1e3, r["max"] * 1e3, len(r["times"])))
+        r["cpu_median"] / res["git"]["cpu_median"], r["maxrss_kib"] / 1024, r["min"] * 1e3, r["max"] * 1e3,
+        len(r["times"])))
 print()
 print("Target: report ≤ 1.0× the git pipeline (wall, medians) — **%s** (%.2f×%s). "
       "CPU time: %.2f× the pipeline's." % (
     "met" if ratio <= 1.0 else "missed", ratio,
     "" if ratio <= 1.0 else ", %.0f%% over" % ((ratio - 1) * 100), cpu_ratio))
+if "report-base" in res:
+    b = res["report-base"]
+    vs, vs_cpu = res["report"]["median"] / b["median"], res["report"]["cpu_median"] / b["cpu_median"]
+    print()
+    print("Not slower than the baseline binary (wall, medians) — **%s** (%.2f× the baseline's wall time, "
+          "%.2f× its CPU time; the baseline: %.2f× the git pipeline)." % (
+        "met" if vs <= 1.0 else "missed", vs, vs_cpu, b["median"] / base))
 print()
 print("- git pipeline: `%s`" % e["KSA_PIPELINE"])
 print("- repository: %s files at `%s` (%s), %s manifests read by both sides; registry %s bytes: %s"
@@ -188,6 +221,9 @@ print("- repository: %s files at `%s` (%s), %s manifests read by both sides; reg
          e["KSA_SUMMARY"]))
 print("- machine: %s" % e["KSA_MACHINE"])
 print("- binary: %s" % e["KSA_BIN"])
+if e["KSA_BASE_BIN"]:
+    print("- baseline binary: %s" % e["KSA_BASE_BIN"])
+print("- load average: %s" % e["KSA_LOAD"])
 print("- method: whole process vs whole process, from the top of the work tree, stdout and "
       "stderr to /dev/null; %s" % e["KSA_METHOD"])
 print("- date: %s" % e["KSA_DATE"])

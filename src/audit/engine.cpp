@@ -182,7 +182,8 @@ Expected<AuditConfig> load_config(const SettingOverrides& overrides) {
 }
 
 AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config,
-                          const std::vector<Candidate>& anti_drift_only, const DocumentVisitor& visit) {
+                          const std::vector<Candidate>& anti_drift_only, const DocumentVisitor& visit,
+                          Progress* progress) {
     AuditRun run;
     // The precedent lists are read only when a module manifest is to be judged.
     std::optional<LoadedPrecedents> precedents;
@@ -194,8 +195,11 @@ AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& cand
             run.diagnostics.push_back(std::move(problem));
     }
     const rules::PrecedentNames* names = precedents ? &precedents->names : nullptr;
-    for (const Candidate& candidate : candidates)
+    if (progress != nullptr) progress->phase("Reading manifests", candidates.size(), "manifests");
+    for (const Candidate& candidate : candidates) {
         audit_one(source, candidate, config, names, false, run, visit);
+        if (progress != nullptr) progress->advance();
+    }
     for (const Candidate& candidate : anti_drift_only)
         if (is_module_manifest(candidate)) audit_one(source, candidate, config, names, true, run, {});
     sort_diagnostics(run.diagnostics);

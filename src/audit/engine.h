@@ -12,6 +12,7 @@
 #include "diag/diagnostic.h"
 #include "manifest/document.h"
 #include "source/tree_source.h"
+#include "support/progress.h"
 
 namespace ksa::audit {
 
@@ -48,8 +49,10 @@ using DocumentVisitor = std::function<void(const manifest::Document&)>;
 // Validates every candidate. Anything that cannot be read becomes a diagnostic (KSA015), so a
 // hook fails closed instead of passing what it could not see.
 // `anti_drift_only` candidates get KSA011 alone (see audit_change) and are not visited.
+// `progress` (optional) counts each candidate audited.
 AuditRun audit_candidates(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config,
-                          const std::vector<Candidate>& anti_drift_only = {}, const DocumentVisitor& visit = {});
+                          const std::vector<Candidate>& anti_drift_only = {}, const DocumentVisitor& visit = {},
+                          Progress* progress = nullptr);
 
 // The paths of the configured precedent lists (for the hooks' watched paths).
 std::vector<std::string> precedent_paths(const AuditConfig& config);

@@ -12,6 +12,7 @@
 #include "git/repository.h"
 #include "history/render.h"
 #include "history/run.h"
+#include "support/progress.h"
 #include "support/text.h"
 
 namespace ksa::cli {
@@ -57,7 +58,10 @@ int history_command(const CommonOptions& options, const HistoryOptions& history_
         request.modules.insert(request.modules.end(), readings.back().begin(), readings.back().end());
     }
     git::HistoryReader reader(*repository);
+    Progress progress(stderr, !options.output.quiet && Progress::stderr_is_terminal());
+    request.progress = &progress;
     auto result = history::run_history(reader, request);
+    progress.finish();
     if (!result) return cannot_run(result.failure().message);
     // Each MODULE must name something: a typo next to a good name is still a typo.
     for (std::size_t i = 0; i < modules.size() && !result->empty_window; ++i) {

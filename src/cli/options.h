@@ -22,6 +22,7 @@ struct OutputOptions {
     report::Format format = report::Format::text; // one its mode can write (cli/modes.h)
     bool format_given = false;                    // --format was on the command line
     ColorWhen color = ColorWhen::automatic;
+    bool quiet = false; // -q: no progress display on a terminal
 };
 
 struct SourceOptions {

@@ -8,6 +8,8 @@
 #include "cli/commands.h"
 #include "registry/registry.h"
 #include "source/file_writer.h"
+#include "support/line_diff.h"
+#include "support/progress.h"
 #include "support/text.h"
 
 namespace fs = std::filesystem;
@@ -38,7 +40,9 @@ int report_command(const CommonOptions& options, const std::string& output, bool
     auto config = audit::load_config(source, options.settings);
     if (!config) return cannot_run(config.failure().message);
     // Validated as --validate would: a manifest the validator rejects never reaches the registry.
-    auto built = registry::build_validated_registry(source, *config);
+    Progress progress(stderr, !options.output.quiet && Progress::stderr_is_terminal());
+    auto built = registry::build_validated_registry(source, *config, &progress);
+    progress.finish();
     if (!built) return cannot_run(built.failure().message);
     if (has_errors(built->problems)) {
         // The errors stop it; warnings do not (--validate shows them), so only errors are listed.

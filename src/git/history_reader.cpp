@@ -35,37 +35,80 @@ namespace {
 // Trees kept parsed per thread: a folder's "before" side is the tree read as "after" when it
 // last changed, so keeping recent trees halves the reads of a history walk.
 constexpr std::size_t history_tree_cache_bytes = 32U << 20;
+// Trees the differ keeps per thread (a commit of 200,000 files has 37,000 folders).
+constexpr std::size_t history_trees = 1U << 16;
+
+// How the threads share a walk: each compares every commit, but below the folders at `depth`
+// (1: the root's) only those whose path hashes to `index` modulo `count`. What lies above is
+// compared by every thread (a few trees per commit), its manifests recorded by share 0. So each
+// thread keeps its own part of the tree in its memo and reads it from its bases once, where
+// splitting the commits in ranges made every range but the first start cold: building one
+// version of every folder from its chain of deltas cost as much as walking half the history.
+struct Share {
+    std::size_t depth = 0; // 0: the whole tree
+    std::size_t index = 0;
+    std::size_t count = 1;
+
+    // Whether this share compares below, or records, the entry at `path`.
+    [[nodiscard]] bool covers(std::string_view path, bool is_manifest) const {
+        if (depth == 0) return true;
+        const auto entry_depth = static_cast<std::size_t>(std::count(path.begin(), path.end(), '/')) + 1;
+        if (entry_depth < depth) return !is_manifest || index == 0;
+        if (entry_depth > depth) return true; // reached only below a folder of this share
+        return std::hash<std::string_view>{}(path) % count == index;
+    }
+};
 
 // The manifest paths that differ between two trees, as --history records them.
 class ManifestChanges {
   public:
+    explicit ManifestChanges(const Share& share) : share_(share) {}
+
     Step operator()(std::string_view path, const TreeEntry*, const TreeEntry* after) {
-        if (manifest::classify_path(path)) {
+        const bool is_manifest = manifest::classify_path(path).has_value();
+        if (!share_.covers(path, is_manifest)) return Step::skip;
+        if (is_manifest) {
             // A manifest path: only a regular file is a manifest; anything else is reported as gone.
             ManifestBlobChange change{std::string(path), "", EntryKind::missing};
             if (after != nullptr) {
                 change.kind = after->kind();
                 if (change.kind == EntryKind::file) change.blob = to_hex(after->id);
             }
-            changes.push_back(std::move(change));
+            // A file and a folder of one name are two entries in git's order ("koder.toml" sorts
+            // before "koder.toml/"): where one replaces the other, the path is visited twice, and
+            // what the new tree holds there is the change, not the removal of the other entry.
+            const auto same = std::find_if(changes.rbegin(), changes.rend(),
+                                           [&](const ManifestBlobChange& other) { return other.path == path; });
+            if (same == changes.rend())
+                changes.push_back(std::move(change));
+            else if (after != nullptr)
+                *same = std::move(change);
             return Step::skip;
         }
         return Step::descend;
     }
     std::vector<ManifestBlobChange> changes;
+
+  private:
+    const Share& share_;
 };
 
-// The manifest changes of trees[i] against trees[i - 1] (trees[0] against `before`), for i in
-// [begin, end), into out[i].
-std::optional<Failure> diff_range(git_repository* repository, const std::string& before,
-                                  const std::vector<std::string>& trees, std::size_t begin, std::size_t end,
-                                  std::vector<std::vector<ManifestBlobChange>>& out) {
-    ObjectReader reader(repository, history_cache_bytes);
+// The manifest changes of `share` in trees[i] against trees[i - 1] (trees[0] against `before`),
+// into out[i]; share 0 counts the comparisons in `progress`.
+std::optional<Failure> diff_share(git_repository* repository, const std::string& before,
+                                  const std::vector<std::string>& trees, bool newest_first, const Share& share,
+                                  std::vector<std::vector<ManifestBlobChange>>& out, Progress* progress) {
+    ObjectReader reader(repository, history_cache_bytes, history_trim_bytes);
     TreeCache cache(reader, history_tree_cache_bytes);
     TreeDiffer differ(cache);
-    // Newest first, as git walks: packs store older versions as deltas of newer ones, so this
-    // order finds each delta's base in the reader's cache.
-    for (std::size_t i = end; i-- > begin;) {
+    // The differ keeps the trees of the commit compared last: the next comparison's side that
+    // is the same commit is at hand, and the other side is most often a delta of it (each tree is
+    // then built from its base once, where the object cache alone rebuilt chains of deltas 1.5 to
+    // 6 times as often).
+    differ.remember_trees(history_trees, newest_first);
+    if (share.index != 0) progress = nullptr;
+    for (std::size_t step = 0; step < trees.size(); ++step) {
+        const std::size_t i = newest_first ? trees.size() - 1 - step : step;
         const std::string& old_id = i == 0 ? before : trees[i - 1];
         std::optional<ObjectId> old_tree;
         if (!old_id.empty()) {
@@ -73,16 +116,36 @@ std::optional<Failure> diff_range(git_repository* repository, const std::string&
             if (!id) return id.failure();
             old_tree = *id;
         }
+        if (progress != nullptr) progress->advance();
         auto new_tree = parse_object_id(trees[i]);
         if (!new_tree) return new_tree.failure();
         if (old_tree && *old_tree == *new_tree) continue;
-        ManifestChanges visit;
+        ManifestChanges visit(share);
         std::string folder;
         if (auto problem = differ.diff(old_tree ? &*old_tree : nullptr, &*new_tree, folder, visit)) return problem;
         if (!differ.defects.empty()) return Failure{describe(differ.defects.front())};
         out[i] = std::move(visit.changes);
     }
     return std::nullopt;
+}
+
+// The shallowest depth (1: the root's folders, at most 3) at which `root` has at least `wanted`
+// folders; 0 when none has (or a tree cannot be read: the walk will say why).
+std::size_t share_depth(ObjectReader& reader, const ObjectId& root, std::size_t wanted) {
+    std::vector<ObjectId> level{root};
+    std::vector<TreeEntry> entries;
+    for (std::size_t depth = 1; depth <= 3; ++depth) {
+        std::vector<ObjectId> next;
+        for (const ObjectId& id : level) {
+            const ObjectData object = reader.try_read(id);
+            if (!object || object->type != ObjectType::tree || parse_tree_into(object->data, "", entries)) return 0;
+            for (const TreeEntry& entry : entries)
+                if (entry.is_tree()) next.push_back(entry.id);
+        }
+        if (next.size() >= wanted) return depth;
+        level = std::move(next);
+    }
+    return 0;
 }
 
 } // namespace
@@ -119,7 +182,8 @@ Expected<std::string> HistoryReader::resolve_commit(const std::string& revision)
 }
 
 Expected<FirstParentChain> HistoryReader::first_parent_chain(const std::string& tip,
-                                                             const std::function<bool(const std::string&)>& stop_at) {
+                                                             const std::function<bool(const std::string&)>& stop_at,
+                                                             Progress* progress) {
     ObjectReader& reader = state_->objects();
     FirstParentChain chain;
     std::string id = tip;
@@ -131,46 +195,95 @@ Expected<FirstParentChain> HistoryReader::first_parent_chain(const std::string& 
         }
         auto oid = parse_object_id(id);
         if (!oid) return oid.failure();
-        // Only a parent can be missing here (the tip was resolved): the clone is shallow.
-        if (!chain.commits.empty() && !reader.exists(*oid)) {
-            chain.shallow_end = true;
-            break;
+        // The fast path first: one index lookup, no message built (50,000 commits are read).
+        ObjectData object = reader.try_read(*oid);
+        if (!object || object->type != ObjectType::commit) {
+            // Only a parent can be missing here (the tip was resolved): the clone is shallow.
+            if (!chain.commits.empty() && !reader.exists(*oid)) {
+                chain.shallow_end = true;
+                break;
+            }
+            auto failed = reader.read(*oid, ObjectType::commit, fmt::format("commit {}", id)); // for its message
+            if (!failed) return failed.failure();
+            object = std::move(*failed);
         }
-        auto object = reader.read(*oid, ObjectType::commit, fmt::format("commit {}", id));
-        if (!object) return object.failure();
-        const auto commit = parse_commit((*object)->data);
+        const auto commit = parse_commit(object->data);
         if (!commit) return Failure{fmt::format("corrupt commit object {}", id)};
         chain.commits.push_back(
             {id, to_hex(commit->tree), commit->time, static_cast<unsigned>(commit->parents.size())});
+        if (progress != nullptr) progress->advance();
         if (commit->parents.empty()) break;
         id = to_hex(commit->parents.front());
     }
     return chain;
 }
 
-Expected<std::vector<std::vector<ManifestBlobChange>>>
-HistoryReader::chain_changes(const std::string& before_tree, const std::vector<std::string>& trees, unsigned threads) {
-    std::vector<std::vector<ManifestBlobChange>> changes(trees.size());
-    // Each commit's comparison is independent: contiguous slices, one per thread, each with its
-    // own object reader (libgit2's object database behind them is thread-safe); a slice's first
-    // comparison reads its trees cold.
-    const std::size_t slices = std::max<std::size_t>(1, std::min<std::size_t>(threads, trees.size() / 256));
-    std::vector<std::optional<Failure>> problems(slices);
-    git_repository* repository = state_->repository;
-    state_->objects(); // opens libgit2's object database before the threads share it
-    std::vector<std::thread> workers;
-    for (std::size_t slice = 1; slice < slices; ++slice) {
-        const std::size_t begin = trees.size() * slice / slices;
-        const std::size_t end = trees.size() * (slice + 1) / slices;
-        workers.emplace_back([&, slice, begin, end] {
-            problems[slice] = diff_range(repository, before_tree, trees, begin, end, changes);
-        });
+HistoryReader::Order HistoryReader::chain_order(const std::string& before_tree, const std::vector<std::string>& trees) {
+    ObjectReader& reader = state_->objects();
+    int newer_bases = 0;
+    int older_bases = 0;
+    const std::size_t samples = std::min<std::size_t>(64, trees.size());
+    for (std::size_t sample = 0; sample < samples; ++sample) {
+        const std::size_t i = trees.size() * sample / samples;
+        const std::string& older_hex = i == 0 ? before_tree : trees[i - 1];
+        if (older_hex.empty()) continue;
+        auto older = parse_object_id(older_hex);
+        auto newer = parse_object_id(trees[i]);
+        if (!older || !newer || *older == *newer) continue;
+        if (reader.is_delta_of(*older, *newer))
+            ++newer_bases;
+        else if (reader.is_delta_of(*newer, *older))
+            ++older_bases;
     }
-    problems[0] = diff_range(repository, before_tree, trees, 0, trees.size() / slices, changes);
+    return newer_bases > older_bases ? Order::newest_first : Order::oldest_first;
+}
+
+Expected<std::vector<std::vector<ManifestBlobChange>>>
+HistoryReader::chain_changes(const std::string& before_tree, const std::vector<std::string>& trees, unsigned threads,
+                             Progress* progress, Order order) {
+    git_repository* repository = state_->repository;
+    ObjectReader& reader = state_->objects(); // also opens libgit2's object database before threads share it
+    if (order == Order::automatic) order = chain_order(before_tree, trees);
+    const bool newest_first = order == Order::newest_first;
+    // One share per thread (each with its own object reader; libgit2's object database behind
+    // them is thread-safe), split at the shallowest depth with 16 folders per thread in the newest
+    // tree; a short or small history is walked by one thread.
+    std::size_t shares = trees.size() >= 256 ? std::max(1U, threads) : 1;
+    std::size_t depth = 0;
+    if (shares > 1) {
+        auto newest = parse_object_id(trees.back());
+        if (newest) depth = share_depth(reader, *newest, 16 * shares);
+        if (depth == 0) shares = 1;
+    }
+    std::vector<std::vector<std::vector<ManifestBlobChange>>> found(shares);
+    std::vector<std::optional<Failure>> problems(shares);
+    std::vector<Share> plan(shares);
+    for (std::size_t index = 0; index < shares; ++index) {
+        plan[index] = Share{shares > 1 ? depth : 0, index, shares};
+        found[index].resize(trees.size());
+    }
+    std::vector<std::thread> workers;
+    for (std::size_t index = 1; index < shares; ++index)
+        workers.emplace_back([&, index] {
+            problems[index] =
+                diff_share(repository, before_tree, trees, newest_first, plan[index], found[index], nullptr);
+        });
+    problems[0] = diff_share(repository, before_tree, trees, newest_first, plan[0], found[0], progress);
     for (std::thread& worker : workers)
         worker.join();
     for (auto& problem : problems)
         if (problem) return *problem;
+    std::vector<std::vector<ManifestBlobChange>> changes = std::move(found[0]);
+    for (std::size_t index = 1; index < shares; ++index)
+        for (std::size_t i = 0; i < trees.size(); ++i) {
+            auto& more = found[index][i];
+            if (more.empty()) continue;
+            // In path order, as one thread lists them (a full path's byte order is git's order).
+            changes[i].insert(changes[i].end(), std::make_move_iterator(more.begin()),
+                              std::make_move_iterator(more.end()));
+            std::sort(changes[i].begin(), changes[i].end(),
+                      [](const ManifestBlobChange& a, const ManifestBlobChange& b) { return a.path < b.path; });
+        }
     return changes;
 }
 

@@ -11,6 +11,7 @@
 #include "git/repository.h"
 #include "source/tree_source.h"
 #include "support/expected.h"
+#include "support/progress.h"
 
 namespace ksa::git {
 
@@ -52,14 +53,30 @@ class HistoryReader {
     Expected<std::string> resolve_commit(const std::string& revision);
 
     // First parents from `tip` back to the root, or to the first commit `stop_at` accepts.
+    // `progress` (optional) counts each commit read.
     Expected<FirstParentChain> first_parent_chain(const std::string& tip,
-                                                  const std::function<bool(const std::string&)>& stop_at);
+                                                  const std::function<bool(const std::string&)>& stop_at,
+                                                  Progress* progress = nullptr);
+
+    // The order chain_changes compares trees in: the one the packs' deltas favour (see
+    // chain_order()), or a given one (for tests).
+    enum class Order { automatic, oldest_first, newest_first };
 
     // For each tree of a first-parent chain (oldest first), the manifest paths (module and
     // fragment) that differ from the tree before it; the first is compared with `before_tree`
-    // ("" is the empty tree). Uses up to `threads` threads.
-    Expected<std::vector<std::vector<ManifestBlobChange>>>
-    chain_changes(const std::string& before_tree, const std::vector<std::string>& trees, unsigned threads);
+    // ("" is the empty tree). Uses up to `threads` threads; `progress` (optional) counts each
+    // comparison.
+    Expected<std::vector<std::vector<ManifestBlobChange>>> chain_changes(const std::string& before_tree,
+                                                                         const std::vector<std::string>& trees,
+                                                                         unsigned threads, Progress* progress = nullptr,
+                                                                         Order order = Order::automatic);
+
+    // Which way the packs' deltas point between consecutive versions of a tree, voted by the root
+    // trees of up to 64 commits of the chain: newest first when more are stored as deltas of the
+    // next newer version (what git's own delta search mostly writes), oldest first otherwise (git
+    // fast-import writes deltas of the next older one, and git keeps them when it repacks or
+    // serves a clone). Walking the way the deltas point builds each tree from its base once.
+    Order chain_order(const std::string& before_tree, const std::vector<std::string>& trees);
 
     // A blob's bytes; a Failure names `path` when it cannot be read or exceeds `max_bytes`.
     Expected<std::string> read_blob(const std::string& blob, const std::string& path, std::uint64_t max_bytes);

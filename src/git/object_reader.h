@@ -19,13 +19,19 @@ namespace ksa::git {
 // Cache budgets: a hook keeps its memory small; a history walk re-reads delta bases a lot.
 inline constexpr std::size_t hook_cache_bytes = 8U << 20;
 inline constexpr std::size_t history_cache_bytes = 96U << 20;
+// Compressed bytes read before a reader drops its packs' pages from RSS. A hook reads a pushed
+// pack about once, in order: dropping them often keeps it small. The history walk reads trees
+// all over the packs, again and again: a page fault maps 64 KiB around the page, so dropping
+// them every few MiB would map most of a pack again each time; it keeps them, as git does.
+inline constexpr std::uint64_t hook_trim_bytes = PackReader::default_trim_bytes;
+inline constexpr std::uint64_t history_trim_bytes = 256U << 20;
 
 class ObjectReader {
   public:
     // Reads the objects of `repository` as git would find them: the object folder
     // (GIT_OBJECT_DIRECTORY in a hook: the push's quarantine) and its alternates
     // (GIT_ALTERNATE_OBJECT_DIRECTORIES, objects/info/alternates).
-    ObjectReader(git_repository* repository, std::size_t cache_bytes);
+    ObjectReader(git_repository* repository, std::size_t cache_bytes, std::uint64_t trim_bytes = hook_trim_bytes);
     ObjectReader(const ObjectReader&) = delete;
     ObjectReader& operator=(const ObjectReader&) = delete;
 
@@ -38,6 +44,10 @@ class ObjectReader {
     // Type and size without reading a blob's content (a huge blob stays unread).
     Expected<ObjectHeader> header(const ObjectId& id, std::string_view what);
     [[nodiscard]] bool exists(const ObjectId& id);
+    // See PackReader::is_delta_of (false for objects outside the packs).
+    bool is_delta_of(const ObjectId& object, const ObjectId& base) { return packs_.is_delta_of(object, base); }
+    // See PackReader::keep.
+    void keep(const ObjectData& object) { packs_.keep(object); }
 
     [[nodiscard]] git_repository* repository() const { return repository_; }
 

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
 #include <unordered_map>
 
 #include <fcntl.h>
@@ -38,11 +42,27 @@ std::uint32_t be32(const unsigned char* p) {
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
 }
 
+// A read-only mapping of a whole file, unmapped with its last user.
+struct Mapping {
+    const unsigned char* data = nullptr;
+    std::size_t size = 0;
+    Mapping(const unsigned char* bytes, std::size_t length) : data(bytes), size(length) {}
+    Mapping(const Mapping&) = delete;
+    Mapping& operator=(const Mapping&) = delete;
+    ~Mapping() { ::munmap(const_cast<unsigned char*>(data), size); }
+};
+
+// The files mapped by the readers of this process, by identity (git never rewrites a pack or
+// index in place: a new one is a new file). A history walk runs one reader per thread: each
+// mapping its own copy of a 40 MiB index would count it once per thread in RSS.
+std::mutex mappings_mutex;
+std::map<std::tuple<dev_t, ino_t, off_t, std::int64_t>, std::weak_ptr<const Mapping>> mappings;
+
 // The bytes of a pack or index: a read-only mapping of the file, or (fuzzing) a string.
 struct Bytes {
     const unsigned char* data = nullptr;
     std::size_t size = 0;
-    bool mapped = false;
+    std::shared_ptr<const Mapping> mapping; // shared with the other readers of the file
     std::string owned;
 
     bool map(const std::filesystem::path& path) {
@@ -53,14 +73,25 @@ struct Bytes {
             ::close(fd);
             return false;
         }
-        void* region = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-        ::close(fd);
-        if (region == MAP_FAILED) return false;
-        // Reads jump around the file: no fault-around, so only the pages read count (RSS).
-        ::madvise(region, static_cast<std::size_t>(info.st_size), MADV_RANDOM);
-        data = static_cast<const unsigned char*>(region);
-        size = static_cast<std::size_t>(info.st_size);
-        mapped = true;
+        const auto key = std::tuple{info.st_dev, info.st_ino, info.st_size,
+                                    std::int64_t{info.st_mtim.tv_sec} * 1000000000 + info.st_mtim.tv_nsec};
+        const std::lock_guard lock(mappings_mutex);
+        if (auto shared = mappings[key].lock()) {
+            ::close(fd);
+            mapping = std::move(shared);
+        } else {
+            void* region = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+            ::close(fd);
+            if (region == MAP_FAILED) return false;
+            // Reads jump around the file: no readahead of what is not asked for.
+            ::madvise(region, static_cast<std::size_t>(info.st_size), MADV_RANDOM);
+            mapping = std::make_shared<const Mapping>(static_cast<const unsigned char*>(region),
+                                                      static_cast<std::size_t>(info.st_size));
+            std::erase_if(mappings, [](const auto& entry) { return entry.second.expired(); });
+            mappings[key] = mapping;
+        }
+        data = mapping->data;
+        size = mapping->size;
         return true;
     }
 
@@ -70,15 +101,9 @@ struct Bytes {
         size = owned.size();
     }
 
+    // Another reader of a shared mapping maps the pages again on its next read (a minor fault).
     void drop_pages() const {
-        if (mapped) ::madvise(const_cast<unsigned char*>(data), size, MADV_DONTNEED);
-    }
-
-    Bytes() = default;
-    Bytes(const Bytes&) = delete;
-    Bytes& operator=(const Bytes&) = delete;
-    ~Bytes() {
-        if (mapped) ::munmap(const_cast<unsigned char*>(data), size);
+        if (mapping) ::madvise(const_cast<unsigned char*>(data), size, MADV_DONTNEED);
     }
 };
 
@@ -313,8 +338,8 @@ struct PackReader::Cache {
     }
 };
 
-PackReader::PackReader(const std::vector<std::string>& object_dirs, std::size_t cache_bytes)
-    : cache_(std::make_unique<Cache>(cache_bytes)) {
+PackReader::PackReader(const std::vector<std::string>& object_dirs, std::size_t cache_bytes, std::uint64_t trim_bytes)
+    : trim_bytes_(trim_bytes), cache_(std::make_unique<Cache>(cache_bytes)) {
     for (const std::string& dir : object_dirs) {
         std::error_code error;
         std::vector<std::filesystem::path> found;
@@ -398,6 +423,14 @@ std::optional<ObjectHeader> PackReader::header(const ObjectId& id) {
 
 bool PackReader::contains(const ObjectId& id) { return locate(id).has_value(); }
 
+void PackReader::keep(const ObjectData& object) {
+    if (!object || object->pack == nullptr) return;
+    // Only this reader's packs: another reader's keys number its own packs.
+    const bool ours = std::any_of(packs_.begin(), packs_.end(),
+                                  [&](const std::unique_ptr<Pack>& pack) { return pack.get() == object->pack; });
+    if (ours && !cache_->get(object->pack_key)) cache_->put(object->pack_key, object);
+}
+
 // Inflates `size` bytes from the stream at `at`; `partial` stops when `size` bytes are out
 // (the first bytes of a delta), otherwise the stream must end exactly there.
 bool PackReader::inflate_into(const Pack& pack, std::uint64_t at, std::size_t size, std::string& out, bool partial) {
@@ -414,7 +447,7 @@ bool PackReader::inflate_into(const Pack& pack, std::uint64_t at, std::size_t si
     stream->avail_out = static_cast<uInt>(size != 0 ? size : 1);
     const int status = ::inflate(stream, partial ? Z_SYNC_FLUSH : Z_FINISH);
     consumed_ += stream->total_in;
-    if (consumed_ > trim_bytes) trim();
+    if (consumed_ > trim_bytes_) trim();
     if (partial) {
         out.resize(stream->total_out);
         return status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR;
@@ -463,6 +496,24 @@ std::optional<std::uint64_t> ofs_base(const unsigned char* pack, std::uint64_t& 
 }
 
 } // namespace
+
+bool PackReader::is_delta_of(const ObjectId& object, const ObjectId& base) {
+    const auto found = locate(object);
+    if (!found) return false;
+    Pack& pack = *found->first;
+    const std::uint64_t offset = found->second;
+    if (offset < 12 || pack.pack.size < 20 || offset >= pack.pack.size - 20) return false;
+    const auto end = static_cast<std::uint64_t>(pack.pack.size - 20);
+    const auto header = entry_header(pack.pack.data, offset, end);
+    if (!header) return false;
+    std::uint64_t at = header->data;
+    if (header->type == 6) {
+        const auto base_offset = ofs_base(pack.pack.data, at, end, offset);
+        return base_offset && pack.find(base.data()) == base_offset;
+    }
+    if (header->type == 7) return at + 20 <= end && std::memcmp(pack.pack.data + at, base.data(), 20) == 0;
+    return false;
+}
 
 std::optional<ObjectHeader> PackReader::header_at(Pack& pack, std::uint64_t offset, int depth) {
     if (depth > max_delta_depth || offset < 12 || pack.pack.size < 20 || offset >= pack.pack.size - 20)
@@ -531,9 +582,11 @@ ObjectData PackReader::read_at(Pack& pack, std::uint64_t offset, int depth) {
     } else {
         return nullptr;
     }
+    object->pack = &pack;
+    object->pack_key = key;
     ObjectData done = std::move(object);
-    // Kept: other entries are built from it (packs store older versions as deltas of newer ones,
-    // so a history walk newest first meets most bases as objects it asked for).
+    // Kept: other entries are built from it (a delta's base is most often another version of the
+    // same tree or file, read shortly before or after it; see also keep()).
     if (ObjectData displaced = cache_->put(key, done); displaced && displaced.use_count() == 1)
         spare_ = std::move(displaced);
     return done;

@@ -28,9 +28,14 @@ namespace ksa::git {
 
 class PackReader {
   public:
-    // Maps every objects/pack/*.pack with its .idx under each of `object_dirs`. `cache_bytes`
-    // bounds the objects kept built (delta bases and recent reads).
-    PackReader(const std::vector<std::string>& object_dirs, std::size_t cache_bytes);
+    static constexpr std::uint64_t default_trim_bytes = 8U << 20;
+
+    // Maps every objects/pack/*.pack with its .idx under each of `object_dirs` (a file already
+    // mapped by another reader of the process is shared). `cache_bytes` bounds the objects kept
+    // built (delta bases and recent reads); after every `trim_bytes` of compressed data read, the
+    // packs' pages are dropped from RSS (see trim()).
+    PackReader(const std::vector<std::string>& object_dirs, std::size_t cache_bytes,
+               std::uint64_t trim_bytes = default_trim_bytes);
     // One pack and its index held in memory (the fuzz target).
     PackReader(std::string pack_bytes, std::string index_bytes, std::size_t cache_bytes);
     PackReader(const PackReader&) = delete;
@@ -50,6 +55,15 @@ class PackReader {
     // True when a pack holds `id` (nothing is read).
     bool contains(const ObjectId& id);
 
+    // True when `object` is stored as a delta whose base is `base` (in the same pack): which way
+    // a pack's deltas point between two versions of a tree (nothing is inflated).
+    bool is_delta_of(const ObjectId& object, const ObjectId& base);
+
+    // Puts an object this reader built back into its cache, so the versions built from it (as
+    // delta bases) do not rebuild it: for a caller that kept the object while the cache let it go.
+    // Objects from elsewhere are ignored.
+    void keep(const ObjectData& object);
+
     [[nodiscard]] bool empty() const;
     [[nodiscard]] std::size_t pack_count() const;
 
@@ -64,7 +78,7 @@ class PackReader {
     void start_stream();
     void trim();
 
-    static constexpr std::uint64_t trim_bytes = 8U << 20;
+    std::uint64_t trim_bytes_ = default_trim_bytes;
     std::vector<std::unique_ptr<Pack>> packs_;
     std::unique_ptr<Cache> cache_;
     void* stream_ = nullptr;            // z_stream, reused for every object

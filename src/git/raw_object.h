@@ -16,6 +16,10 @@ std::string_view describe(ObjectType type);
 struct RawObject {
     ObjectType type = ObjectType::none;
     std::string data;
+    // Where a pack reader built it (an identity of the pack, never dereferenced, and its cache key
+    // there), so that reader can take it back into its cache (PackReader::keep); null otherwise.
+    const void* pack = nullptr;
+    std::uint64_t pack_key = 0;
 };
 
 // Shared, immutable: trees parsed in place keep their object alive through this.

@@ -41,6 +41,12 @@ void TreeCache::remember(const ObjectId& id, std::shared_ptr<const Tree> tree) {
 
 Expected<ObjectData> TreeDiffer::read_tree(const ObjectId& id, std::string_view folder, std::size_t lane) {
     ObjectReader& reader = cache_.reader();
+    if (memo_) {
+        if (const ObjectData* kept = memo_->find(id)) {
+            reader.keep(*kept); // the likely base of the version read next at this folder
+            return *kept;
+        }
+    }
     if (ObjectData object = reader.try_read(id, lane); object && object->type == ObjectType::tree) return object;
     return reader.read(id, ObjectType::tree,
                        fmt::format("folder '{}'", folder.empty() ? "/" : folder)); // for its message

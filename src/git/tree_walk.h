@@ -5,6 +5,7 @@
 // canonical modes. A walk of one tree is a diff against nothing.
 #pragma once
 
+#include <array>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "git/object_reader.h"
 #include "git/rev_walk.h"
 #include "git/tree.h"
+#include "git/tree_memo.h"
 
 namespace ksa::git {
 
@@ -79,6 +81,19 @@ class TreeDiffer {
     // Trees that failed validation during the walks, first met first (each folder once).
     std::vector<TreeDefect> defects;
 
+    // Opt-in, for a walk over consecutive commits (--history): oldest first, keeps the "after"
+    // side of every comparison and lets go of its "before" side (newest first, the reverse), so it
+    // holds the trees of the commit compared last (at most `max_trees`, then it starts over). The
+    // next comparison finds that side there without a read, and the object reader gets it back as
+    // the likely base of the same folder's version read next: packs store a folder's versions as
+    // deltas of the next older one (git fast-import, and git's pack-objects reusing them) or of
+    // the next newer one (git's own delta search), and the object cache alone lets a rarely
+    // changed folder's version go, then rebuilds its whole chain of deltas.
+    void remember_trees(std::size_t max_trees, bool newest_first) {
+        memo_ = std::make_unique<TreeMemo>(max_trees);
+        newest_first_ = newest_first;
+    }
+
   private:
     // One level of the comparison: the two trees' bytes are held and their entries parsed into
     // this depth's two reusable lists, so a walk allocates nothing per tree once warm.
@@ -93,8 +108,12 @@ class TreeDiffer {
         std::vector<TreeEntry>& b = lists_[2 * depth + 1];
         ObjectData old_bytes;
         ObjectData new_bytes;
-        for (auto [id, out, entries, lane] :
-             {std::tuple{before, &old_bytes, &a, std::size_t{0}}, std::tuple{after, &new_bytes, &b, std::size_t{1}}}) {
+        std::array sides{std::tuple{before, &old_bytes, &a, std::size_t{0}},
+                         std::tuple{after, &new_bytes, &b, std::size_t{1}}};
+        // The side the memo holds first: handed back to the object reader, it is the likely delta
+        // base of the other.
+        if (memo_ && newest_first_) std::swap(sides[0], sides[1]);
+        for (auto [id, out, entries, lane] : sides) {
             entries->clear();
             if (id == nullptr) continue;
             auto loaded = read_tree(*id, folder, lane);
@@ -104,6 +123,12 @@ class TreeDiffer {
                 add_defect(std::move(*defect));
                 return std::nullopt;
             }
+        }
+        if (memo_) {
+            const ObjectId* gone = newest_first_ ? after : before;
+            const ObjectId* kept = newest_first_ ? before : after;
+            if (gone != nullptr) memo_->erase(*gone);
+            if (kept != nullptr) memo_->put(*kept, newest_first_ ? old_bytes : new_bytes);
         }
         std::size_t i = 0;
         std::size_t j = 0;
@@ -138,6 +163,8 @@ class TreeDiffer {
 
     TreeCache& cache_;
     std::deque<std::vector<TreeEntry>> lists_; // a deque: growing it moves no list a caller holds
+    std::unique_ptr<TreeMemo> memo_;           // see remember_trees()
+    bool newest_first_ = false;
 };
 
 // The entry at `path` below the tree `root`, read component by component through validated

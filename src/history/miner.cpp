@@ -96,7 +96,7 @@ ParsedVersion parse_version(const std::string& path, std::string text, std::uint
 
 std::optional<Failure> mine(git::HistoryReader& reader, const std::vector<git::ChainCommit>& commits,
                             std::uint64_t max_manifest_bytes, std::uint32_t max_nesting_depth, unsigned threads,
-                            MinedHistory& history) {
+                            MinedHistory& history, Progress* progress) {
     // Which paths declare each component, rebuilt from the carried-over path states.
     std::unordered_map<std::string, std::set<std::string>> paths_of;
     for (const auto& [path, state] : history.paths)
@@ -108,7 +108,8 @@ std::optional<Failure> mine(git::HistoryReader& reader, const std::vector<git::C
     trees.reserve(commits.size());
     for (const git::ChainCommit& commit : commits)
         trees.push_back(commit.tree);
-    auto all_changes = reader.chain_changes(history.tip_tree, trees, threads);
+    if (progress != nullptr && !commits.empty()) progress->phase("Comparing trees", commits.size(), "commits");
+    auto all_changes = reader.chain_changes(history.tip_tree, trees, threads, progress);
     if (!all_changes) return all_changes.failure();
     for (std::size_t at = 0; at < commits.size(); ++at) {
         const git::ChainCommit& commit = commits[at];

@@ -32,9 +32,9 @@ ParsedVersion parse_version(const std::string& path, std::string text,
 
 // Extends `history` with `commits` (oldest first), each the first-parent child of the last
 // commit already in `history` (the first may be a root commit when `history` is empty). Tree
-// comparisons run on up to `threads` threads.
+// comparisons run on up to `threads` threads; `progress` (optional) shows them.
 std::optional<Failure> mine(git::HistoryReader& reader, const std::vector<git::ChainCommit>& commits,
                             std::uint64_t max_manifest_bytes, std::uint32_t max_nesting_depth, unsigned threads,
-                            MinedHistory& history);
+                            MinedHistory& history, Progress* progress = nullptr);
 
 } // namespace ksa::history

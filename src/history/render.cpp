@@ -34,34 +34,11 @@ std::string civil_from_days(std::int64_t z) {
     return fmt::format("{:04}-{:02}-{:02}", y + (m <= 2), m, d);
 }
 
-std::string short_id(const std::string& id) { return id.substr(0, 10); }
-
 std::string safe(std::string_view raw) { return text::escape_for_terminal(raw); }
-
-std::string case_label(const std::string& name) { return name.empty() ? "(every case)" : name; }
 
 std::string commit_label(const HistoryResult& result, std::uint32_t commit) {
     const CommitInfo& info = result.history.commits.at(commit);
     return fmt::format("{} {}", format_date(info.time), safe(short_id(info.id)));
-}
-
-std::string verdict_label(const CaseVerdict& verdict) {
-    if (verdict.passes) return "passes G3";
-    if (!verdict.left_experimental) return "experimental";
-    return fmt::format("needs {} more release{}", verdict.needed, verdict.needed == 1 ? "" : "s");
-}
-
-std::string releases_label(const CaseVerdict& verdict) {
-    if (!verdict.left_experimental) return "-";
-    std::string label = std::to_string(verdict.releases.size());
-    if (verdict.releases.empty()) return label;
-    // The newest three are enough to recognise them; --format json has them all.
-    const std::size_t shown = std::min<std::size_t>(verdict.releases.size(), 3);
-    label += " (";
-    if (shown < verdict.releases.size()) label += "…, ";
-    for (std::size_t i = verdict.releases.size() - shown; i < verdict.releases.size(); ++i)
-        label += verdict.releases[i].version + (i + 1 < verdict.releases.size() ? ", " : "");
-    return label + ")";
 }
 
 std::string_view claim_name(Claim claim) {
@@ -80,6 +57,53 @@ void write_commit(JsonWriter& json, const HistoryResult& result, std::uint32_t c
 }
 
 } // namespace
+
+std::string short_id(const std::string& id) { return id.substr(0, 10); }
+
+std::string case_label(const std::string& name) { return name.empty() ? "(every case)" : name; }
+
+std::string verdict_label(const CaseVerdict& verdict) {
+    if (verdict.passes) return "passes G3";
+    if (!verdict.left_experimental) return "experimental";
+    return fmt::format("needs {} more release{}", verdict.needed, verdict.needed == 1 ? "" : "s");
+}
+
+std::vector<std::string> newest_versions(const CaseVerdict& verdict) {
+    std::vector<std::string> versions;
+    const std::size_t shown = std::min<std::size_t>(verdict.releases.size(), shown_releases);
+    for (std::size_t i = verdict.releases.size() - shown; i < verdict.releases.size(); ++i)
+        versions.push_back(verdict.releases[i].version);
+    return versions;
+}
+
+std::string releases_label(const CaseVerdict& verdict) {
+    if (!verdict.left_experimental) return "-";
+    std::string label = std::to_string(verdict.releases.size());
+    if (verdict.releases.empty()) return label;
+    label += " (";
+    if (shown_releases < verdict.releases.size()) label += "…, ";
+    const auto versions = newest_versions(verdict);
+    for (std::size_t i = 0; i < versions.size(); ++i)
+        label += versions[i] + (i + 1 < versions.size() ? ", " : "");
+    return label + ")";
+}
+
+VerdictCounts count_verdicts(const HistoryResult& result) {
+    VerdictCounts counts;
+    counts.components = result.components.size();
+    for (const ComponentVerdict& component : result.components)
+        for (const CaseVerdict& verdict : component.cases) {
+            ++counts.cases;
+            if (verdict.passes)
+                ++counts.passing;
+            else if (verdict.left_experimental)
+                ++counts.waiting;
+            else
+                ++counts.experimental;
+            if (!verdict.disagreement.empty()) ++counts.disagreeing;
+        }
+    return counts;
+}
 
 std::string format_date(std::int64_t seconds) {
     const std::int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);

@@ -1,6 +1,7 @@
 #include "history/run.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -15,6 +16,23 @@ namespace {
 
 constexpr std::size_t rewrite_threshold = 500;
 
+// Where `ids` sit on the chain (nullopt: not on it), in one pass over the chain with a map of
+// the ids only: a map of every commit of a 50,000-commit chain cost more than reading the tags.
+std::vector<std::optional<std::uint32_t>> chain_positions(const MinedHistory& history,
+                                                          const std::vector<std::string>& ids) {
+    std::unordered_map<std::string_view, std::optional<std::uint32_t>> wanted;
+    for (const std::string& id : ids)
+        if (!id.empty()) wanted.emplace(id, std::nullopt);
+    if (!wanted.empty())
+        for (std::uint32_t i = 0; i < history.commits.size(); ++i)
+            if (const auto found = wanted.find(history.commits[i].id); found != wanted.end()) found->second = i;
+    std::vector<std::optional<std::uint32_t>> positions;
+    positions.reserve(ids.size());
+    for (const std::string& id : ids)
+        positions.push_back(id.empty() ? std::nullopt : wanted[id]);
+    return positions;
+}
+
 // Release tags of known components, each placed at the first chain commit containing it.
 Expected<std::vector<TagRelease>> place_tags(git::HistoryReader& reader, const MinedHistory& history) {
     auto tags = reader.tags([&](std::string_view name) {
@@ -22,27 +40,33 @@ Expected<std::vector<TagRelease>> place_tags(git::HistoryReader& reader, const M
         return split && history.components.contains(split->first);
     });
     if (!tags) return tags.failure();
-    std::unordered_map<std::string_view, std::uint32_t> position;
-    if (!tags->empty()) {
-        position.reserve(history.commits.size());
-        for (std::uint32_t i = 0; i < history.commits.size(); ++i)
-            position.emplace(history.commits[i].id, i);
+    // The commit each tag names: its target, or the commit git recorded it peels to.
+    std::vector<std::string> commits;
+    for (const git::TagTarget& tag : *tags)
+        commits.push_back(tag.peeled.empty() ? tag.target : tag.peeled);
+    auto positions = chain_positions(history, commits);
+    // An annotated tag git recorded no peeled commit for, or a commit off the first-parent line.
+    bool peeled_any = false;
+    for (std::size_t i = 0; i < commits.size(); ++i) {
+        if (positions[i]) continue;
+        auto peeled = reader.peel_to_commit(commits[i]);
+        if (!peeled) return peeled.failure();
+        peeled_any = peeled_any || *peeled != commits[i];
+        commits[i] = *peeled; // "" for a tag of a tree or a blob: no release
+    }
+    if (peeled_any) {
+        const auto again = chain_positions(history, commits);
+        for (std::size_t i = 0; i < commits.size(); ++i)
+            if (!positions[i]) positions[i] = again[i];
     }
     std::vector<TagRelease> placed;
-    for (const git::TagTarget& tag : *tags) {
+    for (std::size_t i = 0; i < tags->size(); ++i) {
+        const git::TagTarget& tag = (*tags)[i];
+        const std::string& commit = commits[i];
+        if (commit.empty()) continue;
         const auto split = split_release_tag(tag.name);
-        std::string commit = tag.peeled.empty() ? tag.target : tag.peeled;
-        auto found = position.find(std::string_view(commit));
-        if (found == position.end()) {
-            // An annotated tag, or a commit off the first-parent line.
-            auto peeled = reader.peel_to_commit(commit);
-            if (!peeled) return peeled.failure();
-            if (peeled->empty()) continue;
-            commit = *peeled;
-            found = position.find(std::string_view(commit));
-        }
-        if (found != position.end()) {
-            placed.push_back({split->first, split->second, tag.name, found->second});
+        if (positions[i]) {
+            placed.push_back({split->first, split->second, tag.name, *positions[i]});
             continue;
         }
         // A tag of a commit the audited branch does not contain (a later or unmerged commit).
@@ -120,7 +144,9 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
                              fmt::format("version={};max_manifest_bytes={};max_nesting_depth={}", KSA_VERSION,
                                          request.max_manifest_bytes, request.max_nesting_depth));
     const std::set<std::string> cached = request.use_cache ? cache.tips() : std::set<std::string>{};
-    auto chain = reader.first_parent_chain(*tip, [&](const std::string& id) { return cached.contains(id); });
+    if (request.progress != nullptr) request.progress->phase("Reading commits", 0, "commits");
+    auto chain = reader.first_parent_chain(
+        *tip, [&](const std::string& id) { return cached.contains(id); }, request.progress);
     if (!chain) return chain.failure();
     std::optional<MinedHistory> loaded;
     if (chain->stopped) {
@@ -139,7 +165,9 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
             if (!boundary->shallow_end) loaded.reset();
         }
         if (!loaded) {
-            chain = reader.first_parent_chain(*tip, [](const std::string&) { return false; });
+            if (request.progress != nullptr) request.progress->phase("Reading commits", 0, "commits");
+            chain = reader.first_parent_chain(
+                *tip, [](const std::string&) { return false; }, request.progress);
             if (!chain) return chain.failure();
         }
     }
@@ -151,8 +179,9 @@ Expected<HistoryResult> run_history(git::HistoryReader& reader, const HistoryReq
     std::vector<git::ChainCommit> commits(chain->commits.rbegin(), chain->commits.rend());
     result.mined = commits.size();
     if (auto problem = mine(reader, commits, request.max_manifest_bytes, request.max_nesting_depth, request.threads,
-                            result.history))
+                            result.history, request.progress))
         return *problem;
+    if (request.progress != nullptr) request.progress->finish();
     // Rewriting the cache costs about what mining a few hundred commits does: a run that
     // resumed from a cache and read fewer keeps it as it is.
     const bool worth_writing = !result.from_cache || commits.size() >= rewrite_threshold;

@@ -11,6 +11,7 @@
 #include "history/model.h"
 #include "history/stability.h"
 #include "support/expected.h"
+#include "support/progress.h"
 
 namespace ksa::history {
 
@@ -22,7 +23,8 @@ struct HistoryRequest {
     bool use_cache = true;
     std::uint64_t max_manifest_bytes = 1024 * 1024;
     std::uint32_t max_nesting_depth = 64;
-    unsigned threads = 1; // for the tree comparisons of a long walk
+    unsigned threads = 1;         // for the tree comparisons of a long walk
+    Progress* progress = nullptr; // shows the walk on a terminal (optional)
 };
 
 struct HistoryResult {

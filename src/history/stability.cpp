@@ -120,9 +120,32 @@ std::vector<std::string> cases_of(const Snapshot& snapshot) {
     return cases;
 }
 
-CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Release>& releases,
-                       const std::string& case_name, Window window) {
+namespace {
+
+// The walk of judge_case; with `timeline`, also what it saw on the way (for drawing).
+CaseVerdict walk_case(const ComponentHistory& component, const std::vector<Release>& releases,
+                      const std::string& case_name, Window window, CaseTimeline* timeline) {
     CaseVerdict verdict;
+    // The status shown from the window's first commit on ("" while the component is absent).
+    std::string status_at_start;
+    const auto show = [&](std::uint32_t commit, const std::string& shown) {
+        if (timeline == nullptr) return;
+        if (commit < window.first) {
+            status_at_start = shown;
+            return;
+        }
+        auto& spans = timeline->spans;
+        if (spans.empty() && commit > window.first) spans.push_back({window.first, status_at_start});
+        if (!spans.empty() && spans.back().status == shown) return;
+        if (!spans.empty() && spans.back().commit == commit)
+            spans.back().status = shown;
+        else
+            spans.push_back({commit, shown});
+    };
+    const auto regress = [&](std::uint32_t commit, std::string reason) {
+        verdict.last_regression = Regression{commit, std::move(reason)};
+        if (timeline != nullptr) timeline->regressions.push_back(*verdict.last_regression);
+    };
     verdict.case_name = case_name;
     // The current streak: releases strictly after `streak_from` count. -1 = no streak.
     std::int64_t streak_from = -1;
@@ -144,15 +167,19 @@ CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Rele
     for (const Revision& revision : component.revisions) {
         if (revision.commit > window.last) break;
         if (!window_opened && revision.commit >= window.first) open_window();
-        if (!revision.present) continue; // gone for now: nothing is known until it comes back
+        if (!revision.present) {
+            show(revision.commit, "");
+            continue; // gone for now: nothing is known until it comes back
+        }
         const std::string status = status_for(revision.snapshot, case_name);
+        show(revision.commit, status);
         std::set<std::string> gates = gates_for(revision.snapshot.gates_passed, case_name);
         // G3 must not depend on its own declaration: withdrawing a premature `stability` claim
         // is not a regression.
         gates.erase("stability");
         const bool inside = revision.commit >= window.first;
         if (status == "experimental") {
-            if (holding && inside) verdict.last_regression = Regression{revision.commit, "status back to experimental"};
+            if (holding && inside) regress(revision.commit, "status back to experimental");
             holding = false;
             streak_from = -1;
             verdict.left_experimental.reset();
@@ -169,15 +196,14 @@ CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Rele
                                 std::inserter(lost, lost.end()));
             if (!lost.empty()) {
                 // A gate the case relied on left gates_passed: the count restarts here.
-                if (inside)
-                    verdict.last_regression =
-                        Regression{revision.commit, fmt::format("{} left gates_passed", join(lost))};
+                if (inside) regress(revision.commit, fmt::format("{} left gates_passed", join(lost)));
                 streak_from = revision.commit;
             }
         }
         previous_gates = gates;
     }
     if (!window_opened) open_window();
+    if (timeline != nullptr && timeline->spans.empty()) timeline->spans.push_back({window.first, status_at_start});
     const Revision* last = last_present_until(component, window.last);
     verdict.status = last != nullptr ? status_for(last->snapshot, case_name) : "experimental";
     if (holding) {
@@ -206,6 +232,19 @@ CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Rele
     else if (verdict.claim == Claim::pending && verdict.passes)
         verdict.disagreement = "stability is earned but still in gates_pending";
     return verdict;
+}
+
+} // namespace
+
+CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Release>& releases,
+                       const std::string& case_name, Window window) {
+    return walk_case(component, releases, case_name, window, nullptr);
+}
+
+CaseTimeline case_timeline(const ComponentHistory& component, const std::string& case_name, Window window) {
+    CaseTimeline timeline;
+    walk_case(component, {}, case_name, window, &timeline);
+    return timeline;
 }
 
 std::optional<ComponentVerdict> judge_component(const ComponentHistory& component, const std::vector<TagRelease>& tags,

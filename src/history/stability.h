@@ -78,6 +78,19 @@ std::vector<std::string> cases_of(const Snapshot& snapshot);
 CaseVerdict judge_case(const ComponentHistory& component, const std::vector<Release>& releases,
                        const std::string& case_name, Window window);
 
+// What a case went through inside a window, for drawing it (--format svg).
+struct StatusSpan {
+    std::uint32_t commit = 0; // the first commit it holds at
+    std::string status;       // the status for the case; "" while no manifest declares the component
+};
+struct CaseTimeline {
+    std::vector<StatusSpan> spans;       // oldest first, the first at the window's first commit
+    std::vector<Regression> regressions; // every regression inside the window, oldest first
+};
+
+// The same walk as judge_case, keeping each status change and every regression.
+CaseTimeline case_timeline(const ComponentHistory& component, const std::string& case_name, Window window);
+
 // The verdicts of a component declared (with a [self_hosted] block) at the end of `window`;
 // `tags` are the component's release tags (others are ignored).
 std::optional<ComponentVerdict> judge_component(const ComponentHistory& component, const std::vector<TagRelease>& tags,

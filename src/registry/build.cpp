@@ -81,15 +81,16 @@ Expected<BuildResult> build_registry(TreeSource& source, const AuditConfig& conf
     return build_rows(source, *candidates, config);
 }
 
-Expected<BuildResult> build_validated_registry(TreeSource& source, const AuditConfig& config) {
+Expected<BuildResult> build_validated_registry(TreeSource& source, const AuditConfig& config, Progress* progress) {
+    if (progress != nullptr) progress->phase("Finding manifests", 0, "");
     auto candidates = source.list_manifests("");
     if (!candidates) return candidates.failure();
     BuildResult result;
     std::map<std::string, std::string> claimed;
-    audit::AuditRun run =
-        audit::audit_candidates(source, *candidates, config, {}, [&](const manifest::Document& document) {
-            add_rows(document, config, claimed, result);
-        });
+    audit::AuditRun run = audit::audit_candidates(
+        source, *candidates, config, {},
+        [&](const manifest::Document& document) { add_rows(document, config, claimed, result); }, progress);
+    if (progress != nullptr) progress->finish();
     result.manifests_read = run.files_checked;
     for (Diagnostic& diagnostic : run.diagnostics)
         result.problems.push_back(std::move(diagnostic));

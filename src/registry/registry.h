@@ -9,6 +9,7 @@
 #include "config/audit_config.h"
 #include "diag/diagnostic.h"
 #include "source/tree_source.h"
+#include "support/progress.h"
 
 namespace ksa::registry {
 
@@ -64,7 +65,9 @@ Expected<BuildResult> build_registry(TreeSource& source, const AuditConfig& conf
 // The same, validating each manifest as `--validate` does while reading it once: `problems`
 // holds every finding of the rules too (errors and warnings). What `self-hosted --report`
 // writes from: a manifest the validator rejects has no place in the registry.
-Expected<BuildResult> build_validated_registry(TreeSource& source, const AuditConfig& config);
+// `progress` (optional) shows the search and the reading on a terminal.
+Expected<BuildResult> build_validated_registry(TreeSource& source, const AuditConfig& config,
+                                               Progress* progress = nullptr);
 
 // The same for the given manifests only (the rows a change touches).
 BuildResult build_rows(TreeSource& source, const std::vector<Candidate>& candidates, const AuditConfig& config);

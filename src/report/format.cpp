@@ -11,9 +11,9 @@ struct FormatName {
     std::string_view name;
 };
 
-constexpr std::array names{FormatName{Format::text, "text"}, FormatName{Format::json, "json"},
+constexpr std::array names{FormatName{Format::text, "text"},   FormatName{Format::json, "json"},
                            FormatName{Format::sarif, "sarif"}, FormatName{Format::markdown, "markdown"},
-                           FormatName{Format::roff, "roff"}};
+                           FormatName{Format::svg, "svg"},     FormatName{Format::roff, "roff"}};
 
 } // namespace
 

@@ -9,7 +9,7 @@
 
 namespace ksa::report {
 
-enum class Format { text, json, sarif, markdown, roff };
+enum class Format { text, json, sarif, markdown, svg, roff };
 
 std::string_view format_name(Format format);
 

@@ -49,6 +49,9 @@ constexpr Renderer<RegistryComparison> comparisons[] = {{Format::text, compariso
 constexpr Renderer<history::HistoryResult> histories[] = {
     {Format::text, [](const history::HistoryResult& in, const RenderOptions&) { return history::render_text(in); }},
     {Format::json, [](const history::HistoryResult& in, const RenderOptions&) { return history::render_json(in); }},
+    {Format::markdown,
+     [](const history::HistoryResult& in, const RenderOptions&) { return history::render_markdown(in); }},
+    {Format::svg, [](const history::HistoryResult& in, const RenderOptions&) { return history::render_svg(in); }},
 };
 
 constexpr Renderer<decision::Decision> decisions[] = {

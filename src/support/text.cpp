@@ -140,6 +140,23 @@ std::string escape_for_terminal(std::string_view raw) {
     return out;
 }
 
+std::string escape_xml(std::string_view raw) {
+    const std::string visible = escape_for_terminal(raw);
+    std::string out;
+    out.reserve(visible.size());
+    for (const char c : visible) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
 std::string abbreviate(std::string_view raw, std::size_t limit) {
     if (raw.size() <= limit) return std::string(raw);
     std::size_t cut = limit;

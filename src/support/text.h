@@ -16,6 +16,10 @@ std::string escape_for_terminal(std::string_view raw);
 // and filler characters, tag characters, noncharacters): escape_for_terminal spells these out.
 bool is_invisible_code_point(char32_t code);
 
+// Text for XML content and attribute values (SVG): escape_for_terminal first, so only
+// characters XML allows remain and nothing invisible hides, then & < > " ' as entities.
+std::string escape_xml(std::string_view raw);
+
 // escape_for_terminal applied to each line, keeping the line breaks.
 std::string escape_lines_for_terminal(std::string_view raw);
 

@@ -41,6 +41,11 @@ cd repo
 usage_error "--format 'xml': not an output format; use text, json or sarif" self-hosted --validate --format xml
 # A number used to be taken as the enum's value (1 = json).
 usage_error "--format '1': not an output format; use text, json or sarif" self-hosted --validate --format 1
+# Markdown and SVG are --history's reports only (--report's Markdown is the registry).
+usage_error "--format 'svg': self-hosted --validate writes text, json or sarif" self-hosted --validate --format svg
+usage_error "--format 'markdown': self-hosted --gate-check writes text, json or sarif" self-hosted --gate-check --format markdown
+usage_error "--format 'svg': hook pre-commit writes text, json or sarif" hook pre-commit --format svg
+usage_error "--format 'sarif': self-hosted --history writes text, json, markdown or svg" self-hosted --history --format sarif
 usage_error "--color 'blue': not a colour setting; use auto, always or never" self-hosted --validate --color blue
 usage_error "--max-manifest-bytes '0': out of range; give a whole number of bytes, at least 1" \
     self-hosted --validate --max-manifest-bytes 0
@@ -63,13 +68,12 @@ usage_error "--cached and --rev cannot be used together" koder-toml --validate -
 usage_error "--format 'sarif': self-hosted --report writes markdown or json" self-hosted --report --format sarif
 usage_error "--format 'text': self-hosted --report writes markdown or json" self-hosted --report --format text
 usage_error "--format 'json': self-hosted --report --check writes text" self-hosted --report --check --format json
-usage_error "--format 'sarif': self-hosted --history writes text or json" self-hosted --history --format sarif
 usage_error "--format 'sarif': self-hosted --decide writes text or json" self-hosted --decide "a decoder" --format sarif
 usage_error "--format 'markdown': self-hosted --validate writes text, json or sarif" self-hosted --validate --format markdown
 usage_error "--format 'sarif': config --show writes text or json" config --show --format sarif
 usage_error "unknown option '--format' for rules" rules --format json
-usage_error "--format 'yaml': not an output format; use text or json" self-hosted --history --format yaml
-usage_error "--format needs a value; give text or json" self-hosted --history --format
+usage_error "--format 'yaml': not an output format; use text, json, markdown or svg" self-hosted --history --format yaml
+usage_error "--format needs a value; give text, json, markdown or svg" self-hosted --history --format
 usage_error "--format needs a value; give markdown or json" self-hosted --report --format
 # The modes of a command and their options come from the mode table.
 usage_error "--history and --gate-check cannot be used together: give one of them" self-hosted --gate-check --history

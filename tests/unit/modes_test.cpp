@@ -68,7 +68,7 @@ TEST_CASE("renderers: each output's formats, the default first", "[modes][report
     CHECK(formats(Output::diagnostics) == std::vector<Format>{Format::text, Format::json, Format::sarif});
     CHECK(formats(Output::registry) == std::vector<Format>{Format::markdown, Format::json});
     CHECK(formats(Output::comparison) == std::vector<Format>{Format::text});
-    CHECK(formats(Output::history) == std::vector<Format>{Format::text, Format::json});
+    CHECK(formats(Output::history) == std::vector<Format>{Format::text, Format::json, Format::markdown, Format::svg});
     CHECK(formats(Output::decision) == std::vector<Format>{Format::text, Format::json});
     CHECK(formats(Output::settings) == std::vector<Format>{Format::text, Format::json});
     CHECK(formats(Output::catalogue) == std::vector<Format>{Format::text});
