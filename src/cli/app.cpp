@@ -205,7 +205,8 @@ std::vector<NamedCommand> define_command_line(CLI::App& app, CommandLine& line) 
         ->add_option("--replaces", line.decide_replaces, "With --decide: the external alternative being replaced")
         ->check(described("the external tool's name"));
     self_hosted->add_option("MODULE", line.targets, "Module folders (default: every module)");
-    self_hosted->add_flag("-q,--quiet", options.output.quiet, "No progress display on a terminal (--history, --report)");
+    self_hosted->add_flag("-q,--quiet", options.output.quiet,
+                          "No progress display on a terminal (--history, --report)");
     add_source_options(*self_hosted, options);
     add_setting_options(*self_hosted, line);
     add_output_options(*self_hosted, "self-hosted", line);
