@@ -271,7 +271,7 @@ print("- repository: %s; %s files, pack %s MiB, no commit-graph; `base` = %s com
 print("- every command runs through `sh -c`; the cold runs include `rm -rf` of the cache (and "
       "leave it at `base`, where each warm run starts: a run that reads 100 commits does not "
       "rewrite it)")
-print("- machine: %s; load average before and after the timed rounds: %s" % (e["KSA_MACHINE"], e["KSA_LOAD"]))
+print("- machine: %s" % e["KSA_MACHINE"])
 print("- binary: %s" % e["KSA_BIN"])
 if e["KSA_BASE_BIN"]:
     print("- baseline binary: %s, run in a hard-linked copy of the repository (its own cache); the binary's "

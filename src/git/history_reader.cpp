@@ -155,7 +155,7 @@ struct HistoryReader::State {
     std::unique_ptr<ObjectReader> reader; // for the commit walk and blobs
 
     ObjectReader& objects() {
-        if (!reader) reader = std::make_unique<ObjectReader>(repository, history_cache_bytes);
+        if (!reader) reader = std::make_unique<ObjectReader>(repository, chain_cache_bytes);
         return *reader;
     }
 };

@@ -46,6 +46,9 @@ std::uint32_t be32(const unsigned char* p) {
 struct Mapping {
     const unsigned char* data = nullptr;
     std::size_t size = 0;
+    // An index's ids' first 4 bytes (see Pack::prefixes): built once for all the readers of the file.
+    mutable std::once_flag prefixes_built;
+    mutable std::vector<std::uint32_t> prefixes;
     Mapping(const unsigned char* bytes, std::size_t length) : data(bytes), size(length) {}
     Mapping(const Mapping&) = delete;
     Mapping& operator=(const Mapping&) = delete;
@@ -180,13 +183,25 @@ struct PackReader::Pack {
     // The ids' first 4 bytes, in index order, once a pack has been asked often: a search
     // touches this compact array (4 bytes an object, cache-friendly) and then one index entry,
     // instead of several scattered 20-byte entries of a file mapping (a cache and TLB miss each).
-    mutable std::vector<std::uint32_t> prefixes;
+    // Shared with the other readers of a mapped index (a history walk's threads); owned when the
+    // index is held in memory (fuzzing).
+    mutable const std::vector<std::uint32_t>* prefixes = nullptr;
+    mutable std::vector<std::uint32_t> own_prefixes;
     mutable std::uint32_t lookups = 0;
 
     void build_prefixes() const {
-        prefixes.resize(count);
-        for (std::uint32_t i = 0; i < count; ++i)
-            prefixes[i] = be32(names() + 20 * std::size_t{i});
+        const auto fill = [this](std::vector<std::uint32_t>& out) {
+            out.resize(count);
+            for (std::uint32_t i = 0; i < count; ++i)
+                out[i] = be32(names() + 20 * std::size_t{i});
+        };
+        if (index.mapping) {
+            std::call_once(index.mapping->prefixes_built, [&] { fill(index.mapping->prefixes); });
+            prefixes = &index.mapping->prefixes;
+        } else {
+            fill(own_prefixes);
+            prefixes = &own_prefixes;
+        }
     }
 
     // The pack offset of `id`, or nothing. Ids are uniformly distributed (they are hashes), so
@@ -197,8 +212,8 @@ struct PackReader::Pack {
         std::uint32_t low = id[0] == 0 ? 0 : be32(fanout + 4 * (id[0] - 1));
         std::uint32_t high = be32(fanout + 4 * id[0]);
         if (high > count || low > high) return std::nullopt;
-        if (prefixes.empty() && count > 4096 && ++lookups > 256) build_prefixes();
-        if (!prefixes.empty()) return find_by_prefix(id, low, high);
+        if (prefixes == nullptr && count > 4096 && ++lookups > 256) build_prefixes();
+        if (prefixes != nullptr) return find_by_prefix(id, low, high);
         const std::uint64_t key = be64(id);
         // Bounds on the keys of [low, high): the bucket of first byte b spans [b << 56,
         // (b + 1) << 56); each probe then becomes a bound, so no guess reads more than its entry.
@@ -236,8 +251,8 @@ struct PackReader::Pack {
     [[nodiscard]] std::optional<std::uint64_t> find_by_prefix(const unsigned char* id, std::uint32_t low,
                                                               std::uint32_t high) const {
         const std::uint32_t key = be32(id);
-        const auto begin = prefixes.begin() + low;
-        const auto end = prefixes.begin() + high;
+        const auto begin = prefixes->begin() + low;
+        const auto end = prefixes->begin() + high;
         if (begin == end) return std::nullopt;
         // One interpolated guess (the bucket of first byte b spans [b << 24, (b + 1) << 24)),
         // then a short walk; a long walk means a skewed index, where a binary search takes over.
@@ -251,7 +266,7 @@ struct PackReader::Pack {
             ++guess;
         if (steps >= 64) guess = std::lower_bound(begin, end, key);
         for (auto at = guess; at != end && *at == key; ++at) {
-            const auto position = static_cast<std::uint32_t>(at - prefixes.begin());
+            const auto position = static_cast<std::uint32_t>(at - prefixes->begin());
             if (std::memcmp(names() + 20 * std::size_t{position}, id, 20) == 0) return offset_of(position);
         }
         return std::nullopt;
