@@ -98,7 +98,7 @@ class ManifestChanges {
 std::optional<Failure> diff_share(git_repository* repository, const std::string& before,
                                   const std::vector<std::string>& trees, bool newest_first, const Share& share,
                                   std::vector<std::vector<ManifestBlobChange>>& out, Progress* progress) {
-    ObjectReader reader(repository, history_cache_bytes, history_trim_bytes);
+    ObjectReader reader(repository, history_cache_bytes, history_trim_bytes, history_stream_above_bytes);
     TreeCache cache(reader, history_tree_cache_bytes);
     TreeDiffer differ(cache);
     // The differ keeps the trees of the commit compared last: the next comparison's side that
@@ -155,7 +155,9 @@ struct HistoryReader::State {
     std::unique_ptr<ObjectReader> reader; // for the commit walk and blobs
 
     ObjectReader& objects() {
-        if (!reader) reader = std::make_unique<ObjectReader>(repository, chain_cache_bytes);
+        if (!reader)
+            reader = std::make_unique<ObjectReader>(repository, chain_cache_bytes, hook_trim_bytes,
+                                                    history_stream_above_bytes);
         return *reader;
     }
 };

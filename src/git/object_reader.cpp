@@ -66,8 +66,9 @@ std::vector<std::string> object_directories(git_repository* repository) {
     return dirs;
 }
 
-ObjectReader::ObjectReader(git_repository* repository, std::size_t cache_bytes, std::uint64_t trim_bytes)
-    : repository_(repository), packs_(object_directories(repository), cache_bytes, trim_bytes) {}
+ObjectReader::ObjectReader(git_repository* repository, std::size_t cache_bytes, std::uint64_t trim_bytes,
+                           std::uint64_t stream_above_bytes)
+    : repository_(repository), packs_(object_directories(repository), cache_bytes, trim_bytes, stream_above_bytes) {}
 
 git_odb* ObjectReader::odb() {
     if (!odb_) {

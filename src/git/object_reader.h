@@ -30,13 +30,18 @@ inline constexpr std::size_t chain_cache_bytes = hook_cache_bytes;
 // them every few MiB would map most of a pack again each time; it keeps them, as git does.
 inline constexpr std::uint64_t hook_trim_bytes = PackReader::default_trim_bytes;
 inline constexpr std::uint64_t history_trim_bytes = 256U << 20;
+// Packs above this are read with pread() by the history walk (see PackReader): mapped, the 157 MiB
+// pack of a 200,000-file, 50,000-commit repository stayed resident at 112 MiB; a smaller pack is
+// faster mapped and costs no more than its size.
+inline constexpr std::uint64_t history_stream_above_bytes = 64U << 20;
 
 class ObjectReader {
   public:
     // Reads the objects of `repository` as git would find them: the object folder
     // (GIT_OBJECT_DIRECTORY in a hook: the push's quarantine) and its alternates
     // (GIT_ALTERNATE_OBJECT_DIRECTORIES, objects/info/alternates).
-    ObjectReader(git_repository* repository, std::size_t cache_bytes, std::uint64_t trim_bytes = hook_trim_bytes);
+    ObjectReader(git_repository* repository, std::size_t cache_bytes, std::uint64_t trim_bytes = hook_trim_bytes,
+                 std::uint64_t stream_above_bytes = 0);
     ObjectReader(const ObjectReader&) = delete;
     ObjectReader& operator=(const ObjectReader&) = delete;
 

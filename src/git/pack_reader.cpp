@@ -1,6 +1,7 @@
 #include "git/pack_reader.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -67,6 +68,40 @@ struct Bytes {
     std::size_t size = 0;
     std::shared_ptr<const Mapping> mapping; // shared with the other readers of the file
     std::string owned;
+    // Read with pread() into the reader's buffer instead of mapped (see PackReader's
+    // `stream_above_bytes`); `owned` bytes streamed are copied the same way (fuzzing).
+    bool streamed = false;
+    int stream_fd = -1;
+
+    Bytes() = default;
+    Bytes(const Bytes&) = delete;
+    Bytes& operator=(const Bytes&) = delete;
+    ~Bytes() {
+        if (stream_fd >= 0) ::close(stream_fd);
+    }
+
+    bool open_streamed(const std::filesystem::path& path) {
+        stream_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (stream_fd < 0) return false;
+        struct stat info {};
+        if (::fstat(stream_fd, &info) != 0 || info.st_size <= 0) return false;
+        size = static_cast<std::size_t>(info.st_size);
+        streamed = true;
+        return true;
+    }
+
+    // Copies up to `count` bytes from `offset` (within the file) to `out`: how many were copied.
+    [[nodiscard]] std::size_t copy(std::uint64_t offset, unsigned char* out, std::size_t count) const {
+        if (stream_fd < 0) {
+            std::memcpy(out, data + offset, count);
+            return count;
+        }
+        ssize_t got = 0;
+        do {
+            got = ::pread(stream_fd, out, count, static_cast<off_t>(offset));
+        } while (got < 0 && errno == EINTR);
+        return got < 0 ? 0 : static_cast<std::size_t>(got);
+    }
 
     bool map(const std::filesystem::path& path) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -287,8 +322,9 @@ struct PackReader::Pack {
     // Header checks of both files: "PACK" version 2 or 3; index magic "\377tOc" version 2,
     // fanout, names, CRCs, offsets, trailer.
     bool check() {
-        if (pack.size < 32 || std::memcmp(pack.data, "PACK", 4) != 0) return false;
-        const std::uint32_t version = be32(pack.data + 4);
+        unsigned char start[8] = {};
+        if (pack.size < 32 || pack.copy(0, start, 8) != 8 || std::memcmp(start, "PACK", 4) != 0) return false;
+        const std::uint32_t version = be32(start + 4);
         if (version != 2 && version != 3) return false;
         if (index.size < 8 + 1024 + 40 || std::memcmp(index.data, "\377tOc", 4) != 0 || be32(index.data + 4) != 2)
             return false;
@@ -296,10 +332,13 @@ struct PackReader::Pack {
         return (index.size - 8 - 1024 - 40) / 28 >= count;
     }
 
-    bool open(const std::filesystem::path& pack_path) {
+    bool open(const std::filesystem::path& pack_path, std::uint64_t stream_above_bytes) {
         std::filesystem::path index_path = pack_path;
         index_path.replace_extension(".idx");
-        return pack.map(pack_path) && index.map(index_path) && check();
+        std::error_code error;
+        const auto bytes = std::filesystem::file_size(pack_path, error);
+        const bool stream = !error && stream_above_bytes != 0 && bytes > stream_above_bytes;
+        return (stream ? pack.open_streamed(pack_path) : pack.map(pack_path)) && index.map(index_path) && check();
     }
 };
 
@@ -353,7 +392,8 @@ struct PackReader::Cache {
     }
 };
 
-PackReader::PackReader(const std::vector<std::string>& object_dirs, std::size_t cache_bytes, std::uint64_t trim_bytes)
+PackReader::PackReader(const std::vector<std::string>& object_dirs, std::size_t cache_bytes, std::uint64_t trim_bytes,
+                       std::uint64_t stream_above_bytes)
     : trim_bytes_(trim_bytes), cache_(std::make_unique<Cache>(cache_bytes)) {
     for (const std::string& dir : object_dirs) {
         std::error_code error;
@@ -365,16 +405,17 @@ PackReader::PackReader(const std::vector<std::string>& object_dirs, std::size_t 
         for (const auto& path : found) {
             auto pack = std::make_unique<Pack>();
             pack->number = packs_.size();
-            if (pack->open(path)) packs_.push_back(std::move(pack));
+            if (pack->open(path, stream_above_bytes)) packs_.push_back(std::move(pack));
         }
     }
     start_stream();
 }
 
-PackReader::PackReader(std::string pack_bytes, std::string index_bytes, std::size_t cache_bytes)
+PackReader::PackReader(std::string pack_bytes, std::string index_bytes, std::size_t cache_bytes, bool streamed)
     : cache_(std::make_unique<Cache>(cache_bytes)) {
     auto pack = std::make_unique<Pack>();
     pack->pack.hold(std::move(pack_bytes));
+    pack->pack.streamed = streamed;
     pack->index.hold(std::move(index_bytes));
     if (pack->check()) packs_.push_back(std::move(pack));
     start_stream();
@@ -409,6 +450,10 @@ void PackReader::trim() {
         pack->pack.drop_pages();
 }
 std::size_t PackReader::pack_count() const { return packs_.size(); }
+std::size_t PackReader::streamed_pack_count() const {
+    return static_cast<std::size_t>(std::count_if(
+        packs_.begin(), packs_.end(), [](const std::unique_ptr<Pack>& pack) { return pack->pack.streamed; }));
+}
 
 // The pack holding `id` and its offset there; the pack that answered last is asked first (a
 // walk's objects come in runs from one pack), as git's find_pack_entry() does.
@@ -456,6 +501,7 @@ bool PackReader::inflate_into(const Pack& pack, std::uint64_t at, std::size_t si
     if (size > 0xffffffffU) return false;
     out.resize(size);
     unsigned char empty = 0;
+    if (pack.pack.streamed) return inflate_streamed(pack, at, size, out, partial);
     stream->next_in = const_cast<unsigned char*>(pack.pack.data + at);
     stream->avail_in = static_cast<uInt>(std::min<std::uint64_t>(available, 0xffffffffU));
     stream->next_out = size != 0 ? reinterpret_cast<unsigned char*>(out.data()) : &empty;
@@ -463,6 +509,50 @@ bool PackReader::inflate_into(const Pack& pack, std::uint64_t at, std::size_t si
     const int status = ::inflate(stream, partial ? Z_SYNC_FLUSH : Z_FINISH);
     consumed_ += stream->total_in;
     if (consumed_ > trim_bytes_) trim();
+    if (partial) {
+        out.resize(stream->total_out);
+        return status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR;
+    }
+    return status == Z_STREAM_END && stream->total_out == size;
+}
+
+// inflate_into() for a streamed pack: the stream is read in pieces with pread(), the first sized
+// to hold all of it (deflate adds a few bytes to what it cannot compress), then 64 KiB at a time.
+// `out` is sized already. The same checks and results as the mapped case.
+bool PackReader::inflate_streamed(const Pack& pack, std::uint64_t at, std::size_t size, std::string& out,
+                                  bool partial) {
+    auto* stream = static_cast<z_stream*>(stream_);
+    unsigned char empty = 0;
+    stream->next_out = size != 0 ? reinterpret_cast<unsigned char*>(out.data()) : &empty;
+    stream->avail_out = static_cast<uInt>(size != 0 ? size : 1);
+    stream->avail_in = 0;
+    std::uint64_t next = at;
+    if (window_pack_ == &pack && at >= window_at_ && at < window_at_ + window_bytes_) {
+        // The entry's header was read with the start of its stream (parse_entry).
+        stream->next_in = window_.data() + (at - window_at_);
+        stream->avail_in = static_cast<uInt>(window_at_ + window_bytes_ - at);
+        next = window_at_ + window_bytes_;
+    }
+    std::size_t piece = std::min<std::size_t>(size + size / 1024 + 64, std::size_t{1} << 16);
+    int status = Z_BUF_ERROR;
+    while (true) {
+        if (stream->avail_in == 0) {
+            const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(piece, pack.pack.size - next));
+            if (window_.size() < count) window_.resize(count);
+            window_pack_ = nullptr;
+            const std::size_t got = count == 0 ? 0 : pack.pack.copy(next, window_.data(), count);
+            if (got == 0) break; // the pack ends (or cannot be read) before the stream does
+            next += got;
+            stream->next_in = window_.data();
+            stream->avail_in = static_cast<uInt>(got);
+            piece = std::size_t{1} << 16;
+        }
+        status = ::inflate(stream, partial ? Z_SYNC_FLUSH : Z_NO_FLUSH);
+        if (status == Z_STREAM_END || (status != Z_OK && status != Z_BUF_ERROR)) break;
+        if (partial && stream->avail_out == 0) break;
+        // Output full with input left and no progress: more data than the header said.
+        if (status == Z_BUF_ERROR && stream->avail_in != 0) break;
+    }
     if (partial) {
         out.resize(stream->total_out);
         return status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR;
@@ -512,21 +602,50 @@ std::optional<std::uint64_t> ofs_base(const unsigned char* pack, std::uint64_t& 
 
 } // namespace
 
+// The start of the entry at `offset`, read from at most 64 bytes (the longest header, 10 bytes,
+// with a 20-byte base id fits): its header, its delta base and where its zlib stream starts.
+std::optional<PackReader::EntryStart> PackReader::parse_entry(const Pack& pack, std::uint64_t offset) {
+    if (offset < 12 || pack.pack.size < 20 || offset >= pack.pack.size - 20) return std::nullopt;
+    auto count = static_cast<std::size_t>(std::min<std::uint64_t>(64, pack.pack.size - 20 - offset));
+    const unsigned char* bytes = pack.pack.data + (pack.pack.streamed ? 0 : offset);
+    if (pack.pack.streamed) {
+        // 512 bytes: most trees' and deltas' whole stream too, which inflate_streamed() then uses.
+        const auto read = static_cast<std::size_t>(std::min<std::uint64_t>(512, pack.pack.size - offset));
+        if (window_.size() < read) window_.resize(read);
+        window_pack_ = nullptr;
+        const std::size_t got = pack.pack.copy(offset, window_.data(), read);
+        if (got < count) return std::nullopt;
+        window_pack_ = &pack;
+        window_at_ = offset;
+        window_bytes_ = got;
+        bytes = window_.data();
+    }
+    const auto header = entry_header(bytes, 0, count);
+    if (!header) return std::nullopt;
+    EntryStart entry;
+    entry.type = header->type;
+    entry.size = header->size;
+    std::uint64_t at = header->data;
+    if (entry.type == 6) {
+        entry.base_offset = ofs_base(bytes, at, count, offset);
+        if (!entry.base_offset) return std::nullopt;
+    } else if (entry.type == 7) {
+        if (at + 20 > count) return std::nullopt;
+        std::memcpy(entry.base_id.data(), bytes + at, 20);
+        at += 20;
+    }
+    entry.data = offset + at;
+    return entry;
+}
+
 bool PackReader::is_delta_of(const ObjectId& object, const ObjectId& base) {
     const auto found = locate(object);
     if (!found) return false;
     Pack& pack = *found->first;
-    const std::uint64_t offset = found->second;
-    if (offset < 12 || pack.pack.size < 20 || offset >= pack.pack.size - 20) return false;
-    const auto end = static_cast<std::uint64_t>(pack.pack.size - 20);
-    const auto header = entry_header(pack.pack.data, offset, end);
-    if (!header) return false;
-    std::uint64_t at = header->data;
-    if (header->type == 6) {
-        const auto base_offset = ofs_base(pack.pack.data, at, end, offset);
-        return base_offset && pack.find(base.data()) == base_offset;
-    }
-    if (header->type == 7) return at + 20 <= end && std::memcmp(pack.pack.data + at, base.data(), 20) == 0;
+    const auto entry = parse_entry(pack, found->second);
+    if (!entry) return false;
+    if (entry->type == 6) return pack.find(base.data()) == entry->base_offset;
+    if (entry->type == 7) return entry->base_id == base;
     return false;
 }
 
@@ -534,21 +653,14 @@ std::optional<ObjectHeader> PackReader::header_at(Pack& pack, std::uint64_t offs
     if (depth > max_delta_depth || offset < 12 || pack.pack.size < 20 || offset >= pack.pack.size - 20)
         return std::nullopt;
     if (auto cached = cache_->get(Cache::key(pack, offset))) return ObjectHeader{cached->type, cached->data.size()};
-    const auto end = static_cast<std::uint64_t>(pack.pack.size - 20);
-    const auto header = entry_header(pack.pack.data, offset, end);
+    const auto header = parse_entry(pack, offset);
     if (!header) return std::nullopt;
     if (header->type >= 1 && header->type <= 4)
         return ObjectHeader{static_cast<ObjectType>(header->type), header->size};
     if (header->type != 6 && header->type != 7) return std::nullopt;
-    std::uint64_t at = header->data;
-    std::optional<std::uint64_t> base;
-    if (header->type == 6) {
-        base = ofs_base(pack.pack.data, at, end, offset);
-    } else {
-        if (at + 20 > end) return std::nullopt;
-        base = pack.find(pack.pack.data + at);
-        at += 20;
-    }
+    const std::uint64_t at = header->data;
+    const std::optional<std::uint64_t> base =
+        header->type == 6 ? header->base_offset : pack.find(header->base_id.data());
     if (!base) return std::nullopt;
     // The delta starts with the base's size and the result's size: 20 bytes hold both.
     std::string start;
@@ -567,10 +679,9 @@ ObjectData PackReader::read_at(Pack& pack, std::uint64_t offset, int depth) {
     if (depth > max_delta_depth || offset < 12 || pack.pack.size < 20 || offset >= pack.pack.size - 20) return nullptr;
     const std::uint64_t key = Cache::key(pack, offset);
     if (auto cached = cache_->get(key)) return cached;
-    const auto end = static_cast<std::uint64_t>(pack.pack.size - 20);
-    const auto header = entry_header(pack.pack.data, offset, end);
+    const auto header = parse_entry(pack, offset);
     if (!header) return nullptr;
-    std::uint64_t at = header->data;
+    const std::uint64_t at = header->data;
     // A displaced object nobody else holds is reused: its allocation and its buffer's capacity.
     std::shared_ptr<RawObject> object =
         spare_ ? std::const_pointer_cast<RawObject>(std::move(spare_)) : std::make_shared<RawObject>();
@@ -579,14 +690,9 @@ ObjectData PackReader::read_at(Pack& pack, std::uint64_t offset, int depth) {
         object->type = static_cast<ObjectType>(header->type);
         if (!inflate_into(pack, at, static_cast<std::size_t>(header->size), object->data)) return nullptr;
     } else if (header->type == 6 || header->type == 7) {
-        std::optional<std::uint64_t> base_offset;
-        if (header->type == 6) {
-            base_offset = ofs_base(pack.pack.data, at, end, offset);
-        } else {
-            if (at + 20 > end) return nullptr;
-            base_offset = pack.find(pack.pack.data + at); // absent: a thin delta, libgit2's business
-            at += 20;
-        }
+        // A REF_DELTA's base absent from the pack: a thin delta, libgit2's business.
+        const std::optional<std::uint64_t> base_offset =
+            header->type == 6 ? header->base_offset : pack.find(header->base_id.data());
         if (!base_offset) return nullptr;
         const ObjectData base = read_at(pack, *base_offset, depth + 1);
         if (!base) return nullptr;

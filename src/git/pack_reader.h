@@ -34,10 +34,16 @@ class PackReader {
     // mapped by another reader of the process is shared). `cache_bytes` bounds the objects kept
     // built (delta bases and recent reads); after every `trim_bytes` of compressed data read, the
     // packs' pages are dropped from RSS (see trim()).
+    //
+    // A pack larger than `stream_above_bytes` (0: none) is read with pread() instead of mapped: a
+    // walk reading small objects all over a large pack would hold most of it in RSS, since each
+    // page fault maps the 64 KiB around the page (the kernel's fault-around), which no madvise()
+    // turns off. Its index stays mapped.
     PackReader(const std::vector<std::string>& object_dirs, std::size_t cache_bytes,
-               std::uint64_t trim_bytes = default_trim_bytes);
-    // One pack and its index held in memory (the fuzz target).
-    PackReader(std::string pack_bytes, std::string index_bytes, std::size_t cache_bytes);
+               std::uint64_t trim_bytes = default_trim_bytes, std::uint64_t stream_above_bytes = 0);
+    // One pack and its index held in memory (the fuzz target); `streamed` reads the pack as a
+    // streamed one is read, by copies.
+    PackReader(std::string pack_bytes, std::string index_bytes, std::size_t cache_bytes, bool streamed = false);
     PackReader(const PackReader&) = delete;
     PackReader& operator=(const PackReader&) = delete;
     ~PackReader();
@@ -66,11 +72,22 @@ class PackReader {
 
     [[nodiscard]] bool empty() const;
     [[nodiscard]] std::size_t pack_count() const;
+    // How many of them are read with pread() (see the constructor).
+    [[nodiscard]] std::size_t streamed_pack_count() const;
 
     struct Pack;
     struct Cache;
 
   private:
+    struct EntryStart {
+        int type = 0;
+        std::uint64_t size = 0;
+        std::uint64_t data = 0;                   // where the zlib stream starts
+        std::optional<std::uint64_t> base_offset; // OFS_DELTA
+        ObjectId base_id{};                       // REF_DELTA
+    };
+    std::optional<EntryStart> parse_entry(const Pack& pack, std::uint64_t offset);
+    bool inflate_streamed(const Pack& pack, std::uint64_t at, std::size_t size, std::string& out, bool partial);
     std::optional<std::pair<Pack*, std::uint64_t>> locate(const ObjectId& id, std::size_t lane = 0);
     ObjectData read_at(Pack& pack, std::uint64_t offset, int depth);
     std::optional<ObjectHeader> header_at(Pack& pack, std::uint64_t offset, int depth);
@@ -84,8 +101,12 @@ class PackReader {
     void* stream_ = nullptr;            // z_stream, reused for every object
     std::size_t last_pack_[2] = {0, 0}; // per lane
     std::string delta_;                 // the delta being applied, reused
-    ObjectData spare_;                  // an object the cache let go and nobody holds: the next read reuses it
-    std::uint64_t consumed_ = 0;        // compressed bytes read since the last trim()
+    std::vector<unsigned char> window_; // a streamed pack's bytes being read, reused
+    const Pack* window_pack_ = nullptr; // which pack's bytes from window_at_ window_ holds, if any
+    std::uint64_t window_at_ = 0;
+    std::size_t window_bytes_ = 0;
+    ObjectData spare_;           // an object the cache let go and nobody holds: the next read reuses it
+    std::uint64_t consumed_ = 0; // compressed bytes read since the last trim()
 };
 
 } // namespace ksa::git

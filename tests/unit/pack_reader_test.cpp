@@ -59,24 +59,32 @@ std::map<std::string, std::string> all_objects(const GitRepo& repo) {
     return objects;
 }
 
+// Packs read mapped (0) and every pack read with pread() (1 byte: any pack is above it).
+constexpr std::uint64_t read_modes[] = {0, 1};
+
 void require_all_objects_match(const GitRepo& repo, std::size_t minimum) {
-    PackReader reader({(repo.git_dir() / "objects").string()}, 96U << 20);
-    REQUIRE_FALSE(reader.empty());
-    const auto objects = all_objects(repo);
-    REQUIRE(objects.size() >= minimum);
-    for (const auto& [id, type] : objects) {
-        ksa::git::ObjectId raw{};
-        REQUIRE(to_raw(id, raw));
-        const auto object = reader.read(raw);
-        INFO("object " << id << " (" << type << ")");
-        REQUIRE(object != nullptr);
-        CHECK(static_cast<int>(object->type) == type_code(type));
-        CHECK(object->data == repo.git("cat-file " + type + " " + id));
-        // The header alone (entry headers and the first bytes of each delta) agrees.
-        const auto header = reader.header(raw);
-        REQUIRE(header.has_value());
-        CHECK(static_cast<int>(header->type) == type_code(type));
-        CHECK(header->size == object->data.size());
+    for (const std::uint64_t stream_above : read_modes) {
+        INFO("stream_above_bytes " << stream_above);
+        PackReader reader({(repo.git_dir() / "objects").string()}, 96U << 20, PackReader::default_trim_bytes,
+                          stream_above);
+        REQUIRE_FALSE(reader.empty());
+        CHECK(reader.streamed_pack_count() == (stream_above != 0 ? reader.pack_count() : 0));
+        const auto objects = all_objects(repo);
+        REQUIRE(objects.size() >= minimum);
+        for (const auto& [id, type] : objects) {
+            ksa::git::ObjectId raw{};
+            REQUIRE(to_raw(id, raw));
+            const auto object = reader.read(raw);
+            INFO("object " << id << " (" << type << ")");
+            REQUIRE(object != nullptr);
+            CHECK(static_cast<int>(object->type) == type_code(type));
+            CHECK(object->data == repo.git("cat-file " + type + " " + id));
+            // The header alone (entry headers and the first bytes of each delta) agrees.
+            const auto header = reader.header(raw);
+            REQUIRE(header.has_value());
+            CHECK(static_cast<int>(header->type) == type_code(type));
+            CHECK(header->size == object->data.size());
+        }
     }
 }
 
@@ -104,6 +112,27 @@ TEST_CASE("pack reader: REF_DELTA entries and several packs", "[pack]") {
     require_all_objects_match(repo, 40);
 }
 
+TEST_CASE("pack reader: objects larger than a read, whole and as deltas, read back the same streamed", "[pack]") {
+    GitRepo repo;
+    // Incompressible bytes: the zlib stream is as long as the object, so a streamed read takes
+    // several 64 KiB pieces; the edited copy is stored as a delta of it (or it of the copy).
+    std::string noise;
+    std::uint32_t state = 12345;
+    for (std::size_t i = 0; i < 300000; ++i) {
+        state = state * 1103515245U + 12345U;
+        noise += static_cast<char>(state >> 24);
+    }
+    repo.write("assets/noise.bin", noise);
+    repo.git("add -A");
+    repo.git("commit -q -m noise");
+    noise.replace(150000, 10, "0123456789");
+    repo.write("assets/noise.bin", noise);
+    repo.git("add -A");
+    repo.git("commit -q -m edited");
+    repo.git("repack -adq --depth=10");
+    require_all_objects_match(repo, 6);
+}
+
 TEST_CASE("pack reader: objects that are not packed are absent, not an error", "[pack]") {
     GitRepo repo;
     make_history(repo, 3); // loose objects only
@@ -124,32 +153,37 @@ TEST_CASE("pack reader: a damaged pack yields absent objects, never a crash", "[
         if (entry.path().extension() == ".pack") pack = entry.path();
     REQUIRE(!pack.empty());
     const std::string original = ksa::test::read_file(pack);
-    // Overwrite stretches of the pack (headers, zlib data, delta instructions) with garbage.
-    for (std::size_t at : {std::size_t{12}, original.size() / 3, original.size() / 2, original.size() - 40}) {
-        std::string damaged = original;
-        for (std::size_t i = at; i < at + 24 && i < damaged.size(); ++i)
-            damaged[i] = static_cast<char>(0xA5 ^ i);
-        fs::permissions(pack, fs::perms::owner_write, fs::perm_options::add);
-        {
-            std::ofstream out(pack, std::ios::binary | std::ios::trunc);
-            out.write(damaged.data(), static_cast<std::streamsize>(damaged.size()));
-        }
-        PackReader reader({(repo.git_dir() / "objects").string()}, 96U << 20);
-        std::size_t read = 0;
-        for (const auto& [id, type] : objects) {
-            ksa::git::ObjectId raw{};
-            REQUIRE(to_raw(id, raw));
-            const auto object = reader.read(raw);
-            // Whatever comes back must at least be internally consistent (zlib checks its data).
-            if (object != nullptr) {
-                ++read;
-                CHECK(static_cast<int>(object->type) >= 1);
-                CHECK(static_cast<int>(object->type) <= 4);
+    // Overwrite stretches of the pack (headers, zlib data, delta instructions) with garbage, or
+    // cut it short (at == 0: the last third gone, streams end early); mapped and streamed.
+    for (const std::uint64_t stream_above : read_modes)
+        for (std::size_t at :
+             {std::size_t{12}, original.size() / 3, original.size() / 2, original.size() - 40, std::size_t{0}}) {
+            INFO("stream_above_bytes " << stream_above);
+            std::string damaged = at == 0 ? original.substr(0, original.size() * 2 / 3) : original;
+            for (std::size_t i = at; at != 0 && i < at + 24 && i < damaged.size(); ++i)
+                damaged[i] = static_cast<char>(0xA5 ^ i);
+            fs::permissions(pack, fs::perms::owner_write, fs::perm_options::add);
+            {
+                std::ofstream out(pack, std::ios::binary | std::ios::trunc);
+                out.write(damaged.data(), static_cast<std::streamsize>(damaged.size()));
             }
+            PackReader reader({(repo.git_dir() / "objects").string()}, 96U << 20, PackReader::default_trim_bytes,
+                              stream_above);
+            std::size_t read = 0;
+            for (const auto& [id, type] : objects) {
+                ksa::git::ObjectId raw{};
+                REQUIRE(to_raw(id, raw));
+                const auto object = reader.read(raw);
+                // Whatever comes back must at least be internally consistent (zlib checks its data).
+                if (object != nullptr) {
+                    ++read;
+                    CHECK(static_cast<int>(object->type) >= 1);
+                    CHECK(static_cast<int>(object->type) <= 4);
+                }
+            }
+            INFO("damage at " << at << ": " << read << " of " << objects.size() << " objects still read");
+            CHECK(read <= objects.size());
         }
-        INFO("damage at " << at << ": " << read << " of " << objects.size() << " objects still read");
-        CHECK(read <= objects.size());
-    }
 }
 
 TEST_CASE("pack reader: a truncated index or a missing pack makes the pack unused", "[pack]") {
