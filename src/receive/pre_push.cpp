@@ -2,24 +2,15 @@
 
 #include <fmt/format.h>
 
-#include "support/text.h"
 
 namespace ksa::receive {
 
 Expected<std::vector<PushedRef>> parse_pushed_refs(std::string_view input) {
     std::vector<PushedRef> pushed;
-    std::size_t line_number = 0;
-    while (!input.empty()) {
-        ++line_number;
-        const auto newline = input.find('\n');
-        std::string_view line = input.substr(0, newline);
-        input.remove_prefix(newline == std::string_view::npos ? input.size() : newline + 1);
-        if (line.ends_with('\r')) line.remove_suffix(1);
-        if (line.empty()) continue;
+    for (const InputLine& numbered : input_lines(input)) {
+        const std::string_view line = numbered.text;
         const auto bad = [&](std::string_view why) {
-            return Failure{fmt::format("stdin line {}: {} (expected \"<local-ref> <local-id> <remote-ref> "
-                                       "<remote-id>\"): \"{}\"",
-                                       line_number, why, text::escape_for_terminal(text::abbreviate(line, 200)))};
+            return bad_input_line(numbered, why, "<local-ref> <local-id> <remote-ref> <remote-id>");
         };
         std::string_view fields[3];
         std::string_view rest = line;

@@ -35,20 +35,30 @@ bool is_zero_id(std::string_view id) {
 bool RefUpdate::is_deletion() const { return is_zero_id(new_id); }
 bool RefUpdate::is_creation() const { return is_zero_id(old_id); }
 
-Expected<std::vector<RefUpdate>> parse_ref_updates(std::string_view input) {
-    std::vector<RefUpdate> updates;
-    std::size_t line_number = 0;
+std::vector<InputLine> input_lines(std::string_view input) {
+    std::vector<InputLine> lines;
+    std::size_t number = 0;
     while (!input.empty()) {
-        ++line_number;
+        ++number;
         const auto newline = input.find('\n');
         std::string_view line = input.substr(0, newline);
         input.remove_prefix(newline == std::string_view::npos ? input.size() : newline + 1);
         if (line.ends_with('\r')) line.remove_suffix(1);
-        if (line.empty()) continue;
-        const auto bad = [&](std::string_view why) {
-            return Failure{fmt::format("stdin line {}: {} (expected \"<old-id> <new-id> <ref>\"): \"{}\"", line_number,
-                                       why, text::escape_for_terminal(text::abbreviate(line, 200)))};
-        };
+        if (!line.empty()) lines.push_back({number, line});
+    }
+    return lines;
+}
+
+Failure bad_input_line(const InputLine& line, std::string_view why, std::string_view format) {
+    return Failure{fmt::format("stdin line {}: {} (expected \"{}\"): \"{}\"", line.number, why, format,
+                               text::escape_for_terminal(text::abbreviate(line.text, 200)))};
+}
+
+Expected<std::vector<RefUpdate>> parse_ref_updates(std::string_view input) {
+    std::vector<RefUpdate> updates;
+    for (const InputLine& numbered : input_lines(input)) {
+        const std::string_view line = numbered.text;
+        const auto bad = [&](std::string_view why) { return bad_input_line(numbered, why, "<old-id> <new-id> <ref>"); };
         const auto first = line.find(' ');
         const auto second = first == std::string_view::npos ? first : line.find(' ', first + 1);
         if (second == std::string_view::npos) return bad("fewer than three fields");

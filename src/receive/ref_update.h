@@ -26,6 +26,16 @@ bool is_hex_id(std::string_view id);
 // A ref name a line may carry: not empty, at most 4096 bytes, no space or control character.
 bool is_valid_ref(std::string_view ref);
 
+// A hook's standard input as numbered lines (from 1; a trailing '\r' dropped, empty lines skipped).
+struct InputLine {
+    std::size_t number = 0;
+    std::string_view text;
+};
+std::vector<InputLine> input_lines(std::string_view input);
+
+// stdin line N: WHY (expected "FORMAT"): "the line, escaped and abbreviated"
+Failure bad_input_line(const InputLine& line, std::string_view why, std::string_view format);
+
 // Parses every line; any malformed line fails the whole input (the push is rejected with the
 // line number), since guessing at a ref update could skip a check.
 Expected<std::vector<RefUpdate>> parse_ref_updates(std::string_view input);
