@@ -159,9 +159,9 @@ Expected<ObjectId> tree_of(ObjectStore& store, const ObjectId& id) {
     return commit->tree;
 }
 
-Repository::CommitChanges run_diff(TreeCache& trees, const ObjectId* before, const ObjectId& after,
+Repository::CommitChanges run_diff(TreeDiffer& differ, const ObjectId* before, const ObjectId& after,
                                    const std::vector<std::string>& watched, std::optional<Failure>& failure) {
-    TreeDiffer differ(trees);
+    differ.defects.clear();
     PushDiff visit(watched);
     std::string folder;
     failure = differ.diff(before, &after, folder, visit);
@@ -318,7 +318,7 @@ Expected<Repository::CommitChanges> Repository::commit_manifest_changes(const st
     }
     std::optional<Failure> failure;
     CommitChanges result =
-        run_diff(store->trees, parent_trees.empty() ? nullptr : &parent_trees.front(), commit->tree, watched, failure);
+        run_diff(store->differ, parent_trees.empty() ? nullptr : &parent_trees.front(), commit->tree, watched, failure);
     if (failure) return *failure;
     if (!commit->parents.empty()) result.first_parent = to_hex(commit->parents.front());
     // The audit reads manifests only; a merge brings nothing new at a path equal to one of its
@@ -348,7 +348,8 @@ Expected<Repository::CommitChanges> Repository::tree_changes(const std::string& 
     const std::optional<ObjectId>& before_tree = trees->first;
     const ObjectId* after_tree = &trees->second;
     std::optional<Failure> failure;
-    CommitChanges result = run_diff(store->trees, before_tree ? &*before_tree : nullptr, *after_tree, watched, failure);
+    CommitChanges result =
+        run_diff(store->differ, before_tree ? &*before_tree : nullptr, *after_tree, watched, failure);
     if (failure) return *failure;
     result.first_parent = before;
     result.new_content = result.from_first_parent;

@@ -187,10 +187,14 @@ namespace ksa::git {
 struct ObjectStore {
     ObjectStore(std::shared_ptr<git_repository> repository, std::size_t object_cache_bytes,
                 std::size_t tree_cache_bytes)
-        : owner(std::move(repository)), reader(owner.get(), object_cache_bytes), trees(reader, tree_cache_bytes) {}
+        : owner(std::move(repository)), reader(owner.get(), object_cache_bytes), trees(reader, tree_cache_bytes),
+          differ(trees) {}
     std::shared_ptr<git_repository> owner;
     ObjectReader reader;
     TreeCache trees;
+    // One differ for every comparison: its per-depth entry lists stay allocated (a push compares
+    // 10,000 commits).
+    TreeDiffer differ;
     // Trees and parents of the commits parsed so far (the push's walk fills it).
     CommitLinkCache commits;
 };
