@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 namespace ksa::receive {
 
 Expected<std::vector<PushedRef>> parse_pushed_refs(std::string_view input) {
