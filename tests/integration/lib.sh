@@ -407,3 +407,28 @@ wrap_hook() {
     } >"$SERVER/hooks/pre-receive"
     chmod +x "$SERVER/hooks/pre-receive"
 }
+
+# Dated commits, for history tests: DAY counts days from DATED_BASE (2026-01-01T00:00:00Z).
+# dated_commit MESSAGE stages everything and commits it at noon UTC of day DAY, then DAY + 1.
+DATED_BASE=1767225600
+DAY=0
+dated_commit() {
+    local when="$((DATED_BASE + DAY * 86400 + 43200)) +0000"
+    DAY=$((DAY + 1))
+    git add -A
+    GIT_AUTHOR_DATE=$when GIT_COMMITTER_DATE=$when git commit -q --allow-empty -m "$1"
+}
+
+# framework_hook_repo: a scratch repository holding the tool's .pre-commit-hooks.yaml, committed
+# (HOOK_REPO, HOOK_REV: what a .pre-commit-config.yaml names), and the framework's own settings
+# (its cache in the test folder, no colour).
+framework_hook_repo() {
+    export PRE_COMMIT_HOME="$TEST_DIR/pre-commit-home"
+    export PRE_COMMIT_COLOR=never
+    HOOK_REPO="$TEST_DIR/hook-repo"
+    new_repo "$HOOK_REPO"
+    cp "$KSA_SOURCE_DIR/.pre-commit-hooks.yaml" "$HOOK_REPO/"
+    git -C "$HOOK_REPO" add .pre-commit-hooks.yaml
+    git -C "$HOOK_REPO" commit -q -m "hooks"
+    HOOK_REV=$(git -C "$HOOK_REPO" rev-parse HEAD)
+}

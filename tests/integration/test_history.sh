@@ -5,17 +5,9 @@
 
 # --- helpers -------------------------------------------------------------------------
 
-# A day counter: each `commit` happens at noon UTC of the next day from 2026-01-01 on.
-DAY=0
-BASE=1767225600  # 2026-01-01T00:00:00Z
-
-# commit MESSAGE: stages everything and commits it on day DAY (then DAY + 1).
-commit() {
-    when="$((BASE + DAY * 86400 + 43200)) +0000"
-    DAY=$((DAY + 1))
-    git add -A
-    GIT_AUTHOR_DATE=$when GIT_COMMITTER_DATE=$when git commit -q --allow-empty -m "$1"
-}
+# Each `commit` happens at noon UTC of the next day from 2026-01-01 on (lib.sh's dated_commit).
+BASE=$DATED_BASE
+commit() { dated_commit "$1"; }
 
 # module_manifest PATH NAME VERSION STATUS PASSED PENDING [CASES]: a module manifest. STATUS "none"
 # leaves out the [self_hosted] block; PASSED, PENDING and CASES are TOML array contents.

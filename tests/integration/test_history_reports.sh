@@ -4,16 +4,7 @@
 # the command a pseudo-terminal) and its absence through a pipe, into a file and with --quiet.
 . "$(dirname "$0")/lib.sh"
 
-DAY=0
-BASE=1767225600  # 2026-01-01T00:00:00Z
-
-# commit MESSAGE: stages everything and commits it at noon UTC of day DAY (then DAY + 1).
-commit() {
-    when="$((BASE + DAY * 86400 + 43200)) +0000"
-    DAY=$((DAY + 1))
-    git add -A
-    GIT_AUTHOR_DATE=$when GIT_COMMITTER_DATE=$when git commit -q --allow-empty -m "$1"
-}
+commit() { dated_commit "$1"; }
 
 # kodec VERSION STATUS PASSED PENDING: engines/kodec/koder.toml with cases mp3 and mp4.
 kodec() {

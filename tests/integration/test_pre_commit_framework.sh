@@ -6,16 +6,8 @@
 
 command -v pre-commit >/dev/null 2>&1 || skip_test "pre-commit not installed"
 
-export PRE_COMMIT_HOME="$TEST_DIR/pre-commit-home"
-export PRE_COMMIT_COLOR=never
-
-# The tool's own hook definition, committed in a scratch repository (try-repo clones it).
-HOOK_REPO="$TEST_DIR/hook-repo"
-new_repo "$HOOK_REPO"
-cp "$KSA_SOURCE_DIR/.pre-commit-hooks.yaml" "$HOOK_REPO/"
-git -C "$HOOK_REPO" add .pre-commit-hooks.yaml
-git -C "$HOOK_REPO" commit -q -m "hooks"
-HOOK_REV=$(git -C "$HOOK_REPO" rev-parse HEAD)
+# The tool's own hook definition, committed in a scratch repository (HOOK_REPO, HOOK_REV).
+framework_hook_repo
 
 # A project repository with a README committed.
 project() {

@@ -7,15 +7,8 @@
 
 command -v pre-commit >/dev/null 2>&1 || skip_test "pre-commit not installed"
 
-export PRE_COMMIT_HOME="$TEST_DIR/pre-commit-home"
-export PRE_COMMIT_COLOR=never
-
-HOOK_REPO="$TEST_DIR/hook-repo"
-new_repo "$HOOK_REPO"
-cp "$KSA_SOURCE_DIR/.pre-commit-hooks.yaml" "$HOOK_REPO/"
-git -C "$HOOK_REPO" add .pre-commit-hooks.yaml
-git -C "$HOOK_REPO" commit -q -m "hooks"
-HOOK_REV=$(git -C "$HOOK_REPO" rev-parse HEAD)
+# The tool's own hook definition, committed in a scratch repository (HOOK_REPO, HOOK_REV).
+framework_hook_repo
 
 # framework_client: ./server.git (no hooks) and ./client (entered), the framework's pre-push
 # hook installed from a committed .pre-commit-config.yaml; nothing pushed yet.

@@ -433,6 +433,22 @@ case_3j() {
     end_case
 }
 
+case_3k() {
+    begin_case "3k a malformed tree between well-formed commits of one push, the end state clean: refused"
+    server_and_client
+    # One differ compares every commit of a push: the malformed folder of the middle commit is
+    # reported although the last commit restores the tree before it.
+    local clean bad fixed
+    clean=$(commit_tree "$(with_entry "$(tree_of)" docs/a.txt 100644 "$(blob a)")" "clean before")
+    bad=$(commit_tree "$(with_entry "$(git rev-parse "$clean^{tree}")" engines/web 40000 \
+        "$(git_raw raw 100644 README.md "$(blob readme)" 100644 zz.txt "$(blob zz)" \
+            100644 koder.toml "$(blob "$(manifest_official koder-web)")")")" "web, unsorted" "$clean")
+    fixed=$(commit_tree "$(git rev-parse "$clean^{tree}")" "web restored" "$bad")
+    attack_refused origin "$fixed:refs/heads/main"
+    expect_hook_names "engines/web/: error[KSA025]: malformed tree: it has entries out of git's order: 'zz.txt' before 'koder.toml'"
+    end_case
+}
+
 # --- 4. a changed manifest read as missing, or read elsewhere -------------------------
 
 case_4a() {
@@ -825,7 +841,7 @@ case_10b() {
 
 # --- run -------------------------------------------------------------------------------
 
-ALL_CASES="1a 1b 1c 1d 1e 1f 2a 2b 2c 2d 2e 2f 2g 2h 3a 3b 3c 3d 3e 3f 3g 3h 3i 3j 4a 4b 5a 5b 5c 5d
+ALL_CASES="1a 1b 1c 1d 1e 1f 2a 2b 2c 2d 2e 2f 2g 2h 3a 3b 3c 3d 3e 3f 3g 3h 3i 3j 3k 4a 4b 5a 5b 5c 5d
            6a 6b 6c 7a 7b 7c 7d 8a 8b 8c 9a 9b 10a 10b"
 for id in $ALL_CASES; do
     if wanted "$id"; then
