@@ -341,7 +341,8 @@ git commit -q -am "three silent hosts"
 # may run late, and a connection accepted after the tool gave up counts as held alone.
 expect_exit 1 koder-spec-audit self-hosted --gate-check --online --timeout 3
 expect_count "$OUT" "error[KSA024]" 3
-[ "$(cat "$TEST_DIR/count.port.peak")" = 3 ] || fail "the hosts were not probed at once: at most $(cat "$TEST_DIR/count.port.peak") connection(s) open together"
+# At least 3: a host's http attempt may open while another host's https attempt is still open.
+[ "$(cat "$TEST_DIR/count.port.peak")" -ge 3 ] || fail "the hosts were not probed at once: at most $(cat "$TEST_DIR/count.port.peak") connection(s) open together"
 # A name that does not resolve is reported as such, within the timeout.
 sed -i "s#^production_ref = .*#production_ref = [\"libs/a\", \"libs/b\", \"no-such-host.invalid\"]#" engines/kx/koder.toml
 git commit -q -am "unresolvable host"
